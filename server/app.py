@@ -1,0 +1,55 @@
+"""The Litestar application factory. Nothing runs at import time."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+
+from server.controllers.auth import AuthController, MeController
+from server.controllers.health import health_check
+from server.controllers.organisation import OrganisationController
+from server.controllers.people import PeopleController
+from server.controllers.pwa import pwa
+from server.db import close_engine, configure_engine, open_engine
+from server.errors import exception_handler
+from server.security import SessionAuthMiddleware, password_change_guard, provide_principal
+from server.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    from server.piccolo_conf import DB
+
+    configure_engine(DB, settings)
+
+    async def startup() -> None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        await open_engine(DB)
+
+    async def shutdown() -> None:
+        await close_engine(DB)
+
+    return Litestar(
+        route_handlers=[
+            health_check,
+            AuthController,
+            MeController,
+            PeopleController,
+            OrganisationController,
+            pwa,
+        ],
+        dependencies={"principal": Provide(provide_principal)},
+        middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=["^/api/schema"])],
+        guards=[password_change_guard],
+        exception_handlers={Exception: exception_handler},
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        state=State({"settings": settings}),
+        openapi_config=OpenAPIConfig(title="jijiao 继教", version="0.1.0", path="/api/schema"),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        request_max_body_size=12 * 1024 * 1024,
+    )

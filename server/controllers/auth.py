@@ -1,0 +1,74 @@
+"""Login, logout, the current user, and password change."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie, State
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from server.controllers.schemas import UserRead
+from server.security import CSRF_COOKIE, SESSION_COOKIE, client_ip
+from server.services import auth
+from server.services.principal import Principal
+
+
+class LoginCreate(msgspec.Struct):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class LoginRead(msgspec.Struct):
+    token: str
+    user: UserRead
+
+
+class PasswordUpdate(msgspec.Struct):
+    old_password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    new_password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+def _cookies(state: State, token: str, csrf: str, max_age: int | None) -> list[Cookie]:
+    secure = state.settings.secure_cookies
+    return [
+        Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="lax", secure=secure,
+               path="/", max_age=max_age),
+        # Readable by our scripts, which echo it in the X-CSRF-Token header.
+        Cookie(key=CSRF_COOKIE, value=csrf, httponly=False, samesite="lax", secure=secure,
+               path="/", max_age=max_age),
+    ]
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post("/login", exclude_from_auth=True, status_code=200)
+    async def login(self, data: LoginCreate, request: Request, state: State) -> Response[LoginRead]:
+        result = await auth.login(
+            data.username, data.password, ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""), settings=state.settings,
+        )
+        body = LoginRead(token=result.token, user=UserRead.of(result.principal))
+        return Response(body, cookies=_cookies(state, result.token, result.csrf_token,
+                                               state.settings.session_ttl_hours * 3600))
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True)
+    async def logout(self, principal: Principal, state: State) -> Response[None]:
+        await auth.logout(principal)
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=_cookies(state, "", "", 0))
+
+    @post("/password", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True)
+    async def change_password(self, data: PasswordUpdate, principal: Principal) -> None:
+        await auth.change_password(principal, data.old_password, data.new_password)
+
+
+class MeController(Controller):
+    path = "/api/me"
+    tags = ["auth"]
+
+    @get("", allow_pending_password=True)
+    async def me(self, principal: Principal) -> UserRead:
+        return UserRead.of(principal)

@@ -1,0 +1,55 @@
+"""Region, unit and department pickers (public: registration uses them)."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from server.controllers.schemas import Page
+from server.services import organisation
+
+
+class RegionRead(msgspec.Struct):
+    code: str
+    name: str
+    level: str
+
+
+class UnitRead(msgspec.Struct):
+    id: int
+    name: str
+    region_code: str
+    level: str
+
+
+class DepartmentRead(msgspec.Struct):
+    id: int
+    name: str
+
+
+class OrganisationController(Controller):
+    path = "/api"
+    tags = ["organisation"]
+    opt = {"exclude_from_auth": True}
+
+    @get("/regions")
+    async def regions(self, parent: str | None = Parameter(default=None, pattern=r"^\d{6}$")) -> Page[RegionRead]:
+        rows = await organisation.child_regions(parent)
+        return Page(items=[msgspec.convert(r, RegionRead) for r in rows], total=len(rows))
+
+    @get("/units")
+    async def units(
+        self,
+        region: str | None = Parameter(default=None, pattern=r"^\d{6}$"),
+        q: str = Parameter(default="", max_length=50),
+        page: int = Parameter(default=1, ge=1, le=100000),
+        page_size: int = Parameter(default=20, ge=1, le=100),
+    ) -> Page[UnitRead]:
+        rows, total = await organisation.search_units(region, q, page=page, page_size=page_size)
+        return Page(items=[msgspec.convert(r, UnitRead) for r in rows], total=total)
+
+    @get("/units/{unit_id:int}/departments")
+    async def departments(self, unit_id: int) -> Page[DepartmentRead]:
+        rows = await organisation.unit_departments(unit_id)
+        return Page(items=[msgspec.convert(r, DepartmentRead) for r in rows], total=len(rows))

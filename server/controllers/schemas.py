@@ -1,0 +1,42 @@
+"""Boundary types shared by several controllers."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+import msgspec
+
+from server.services.principal import Principal
+
+T = TypeVar("T")
+
+
+class Page(msgspec.Struct, Generic[T]):
+    items: list[T]
+    total: int
+
+
+class RoleRead(msgspec.Struct):
+    role: str
+    scope_id: int | None
+    scope_name: str
+
+
+class UserRead(msgspec.Struct):
+    id: int
+    username: str
+    name: str
+    roles: list[RoleRead]
+    person_id: int | None
+    must_change_password: bool
+
+    @classmethod
+    def of(cls, principal: Principal) -> "UserRead":
+        return cls(
+            id=principal.account_id,
+            username=principal.username,
+            name=principal.name,
+            roles=[RoleRead(g.role.value, g.scope_id, g.scope_name) for g in principal.grants],
+            person_id=principal.person_id,
+            must_change_password=principal.must_change_password,
+        )

@@ -1,0 +1,75 @@
+"""Request authentication (bearer token or session cookie), CSRF, and role guards."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from litestar.connection import ASGIConnection, Request
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from server.services import auth
+from server.services.errors import Forbidden, NotAuthenticated
+from server.services.principal import Principal
+from server.tables.enums import Role
+
+SESSION_COOKIE = "jijiao_session"
+CSRF_COOKIE = "jijiao_csrf"
+CSRF_HEADER = "x-csrf-token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def client_ip(connection: ASGIConnection) -> str:
+    return connection.client.host if connection.client else ""
+
+
+class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Resolves ``Authorization: Bearer`` or the session cookie into a Principal."""
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        settings = connection.app.state.settings
+        header = connection.headers.get("authorization", "")
+        token, via_cookie = "", False
+        if header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        else:
+            token = connection.cookies.get(SESSION_COOKIE, "")
+            via_cookie = True
+        if not token:
+            raise NotAuthenticated()
+        principal = await auth.resolve_token(
+            token, via_cookie=via_cookie, ip=client_ip(connection), settings=settings
+        )
+        # A cookie is sent by the browser on its own, so a write that rides on
+        # it must also prove it came from our page (double-submit token).
+        if via_cookie and connection.scope.get("method", "GET") not in _SAFE_METHODS:
+            if not auth.csrf_matches(principal, connection.headers.get(CSRF_HEADER)):
+                raise Forbidden("csrf_failed", "页面已过期或来源不明，请刷新页面后重试")
+        return AuthenticationResult(user=principal, auth=token)
+
+
+def password_change_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Until a forced password change is done, only a few calls are allowed."""
+    user = connection.scope.get("user")
+    if isinstance(user, Principal) and user.must_change_password and not handler.opt.get("allow_pending_password"):
+        raise Forbidden("password_change_required", "请先修改初始密码后再继续使用")
+
+
+def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+    """Guard: the caller holds at least one of ``roles`` (scope is checked by services)."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        if not isinstance(user, Principal):
+            raise NotAuthenticated()
+        if not user.has_any(*roles):
+            raise Forbidden("forbidden", "您的角色无权执行此操作")
+
+    return guard
+
+
+async def provide_principal(request: Request) -> Principal:
+    user = request.scope.get("user")
+    if not isinstance(user, Principal):
+        raise NotAuthenticated()
+    return user

@@ -1,0 +1,1 @@
+"""Business rules, queries and transactions. Controllers call these."""

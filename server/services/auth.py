@@ -1,0 +1,264 @@
+"""Login, sessions, throttling and password changes."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from server.services import audit
+from server.services.errors import Forbidden, Invalid, NotAuthenticated, TooManyAttempts
+from server.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from server.services.principal import Grant, Principal
+from server.settings import Settings
+from server.tables import Account, LoginAttempt, LoginSession
+from server.tables.enums import AccountStatus, Role
+
+# Writing last_seen_at on every request would turn every read into a write;
+# once every few minutes is enough to keep the idle expiry sliding.
+_TOUCH_EVERY = dt.timedelta(minutes=5)
+_ABSOLUTE_LIFETIME = dt.timedelta(days=30)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    token: str
+    csrf_token: str
+    principal: Principal
+    expires_at: dt.datetime
+
+
+# -- throttling --------------------------------------------------------------
+
+
+async def _check_throttle(username: str, ip: str, settings: Settings) -> None:
+    window_start = now() - dt.timedelta(minutes=settings.login_window_minutes)
+    last_success = await (
+        LoginAttempt.select(LoginAttempt.at)
+        .where((LoginAttempt.username == username) & (LoginAttempt.success == True))  # noqa: E712
+        .order_by(LoginAttempt.at, ascending=False)
+        .first()
+    )
+    since = window_start
+    if last_success and last_success["at"] > since:
+        since = last_success["at"]
+    user_failures = await LoginAttempt.count().where(
+        (LoginAttempt.username == username)
+        & (LoginAttempt.success == False)  # noqa: E712
+        & (LoginAttempt.at > since)
+    )
+    ip_failures = await LoginAttempt.count().where(
+        (LoginAttempt.ip == ip) & (LoginAttempt.success == False) & (LoginAttempt.at > window_start)  # noqa: E712
+    )
+    if user_failures >= settings.login_max_failures_per_user or (
+        ip and ip_failures >= settings.login_max_failures_per_ip
+    ):
+        minutes = settings.login_window_minutes
+        raise TooManyAttempts(
+            f"登录失败次数过多，请 {minutes} 分钟后再试，或使用“忘记密码”找回", retry_after=minutes * 60
+        )
+
+
+async def _record_attempt(username: str, ip: str, success: bool) -> None:
+    await LoginAttempt.insert(LoginAttempt(username=username[:50], ip=ip[:64], success=success))
+
+
+# -- login / logout ----------------------------------------------------------
+
+
+async def login(username: str, password: str, *, ip: str, user_agent: str, settings: Settings) -> LoginResult:
+    username = username.strip()
+    await _check_throttle(username, ip, settings)
+    account = await Account.objects().where(Account.username == username).first()
+    stored = account.password_hash if account else DUMMY_HASH
+    # scrypt takes ~50 ms of CPU: off the event loop so other requests go on.
+    ok = await asyncio.to_thread(verify_password, password, stored)
+    if not account or not ok:
+        await _record_attempt(username, ip, False)
+        raise NotAuthenticated("invalid_credentials", "用户名或密码错误")
+    if account.status == AccountStatus.pending:
+        raise Forbidden("registration_pending", "注册信息正在等待单位审核，审核通过后方能登录")
+    if account.status == AccountStatus.rejected:
+        raise Forbidden("registration_rejected", "注册未通过单位审核，请查询注册状态并修改后重新提交")
+    if account.status == AccountStatus.disabled:
+        raise Forbidden("account_disabled", "账号已停用，请联系单位管理员")
+
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(24)
+    moment = now()
+    expires = moment + dt.timedelta(hours=settings.session_ttl_hours)
+    async with LoginSession._meta.db.transaction():
+        session = LoginSession(
+            token_hash=token_hash(token),
+            csrf_token=csrf,
+            account=account.id,
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=expires,
+            ip=ip[:64],
+            user_agent=user_agent[:255],
+        )
+        await session.save()
+        await Account.update({Account.last_login_at: moment}).where(Account.id == account.id)
+        await _record_attempt(username, ip, True)
+        await audit.record("login", account_id=account.id, account_name=account.username, ip=ip,
+                           target_type="account", target_id=account.id, detail="登录")
+    principal = await load_principal(account.id, session_id=session.id, csrf_token=csrf, ip=ip)
+    return LoginResult(token=token, csrf_token=csrf, principal=principal, expires_at=expires)
+
+
+async def logout(principal: Principal) -> None:
+    if principal.session_id is None:
+        return
+    await LoginSession.update({LoginSession.revoked_at: now()}).where(
+        LoginSession.id == principal.session_id
+    )
+
+
+async def end_all_sessions(account_id: int, *, except_session: int | None = None) -> None:
+    query = LoginSession.update({LoginSession.revoked_at: now()}).where(
+        (LoginSession.account == account_id) & LoginSession.revoked_at.is_null()
+    )
+    if except_session is not None:
+        query = query.where(LoginSession.id != except_session)
+    await query
+
+
+# -- resolving a request -----------------------------------------------------
+
+_SESSION_SQL = """
+SELECT s.id AS session_id, s.csrf_token, s.expires_at, s.revoked_at, s.last_seen_at, s.created_at,
+       a.id AS account_id, a.status
+FROM login_session s JOIN account a ON a.id = s.account
+WHERE s.token_hash = {}
+"""
+
+_PRINCIPAL_SQL = """
+SELECT a.id AS account_id, a.username, a.name, a.person AS person_id, a.must_change_password,
+       g.role, g.department AS g_department, d.name AS d_name, du.id AS du_id, du.name AS du_name,
+       g.unit AS g_unit, u.name AS u_name,
+       g.region AS g_region, r.name AS r_name, r.prefix AS r_prefix,
+       pd.id AS pd_id, pd.name AS pd_name, pu.id AS pu_id, pu.name AS pu_name
+FROM account a
+LEFT JOIN role_grant g ON g.account = a.id
+LEFT JOIN department d ON d.id = g.department
+LEFT JOIN unit du ON du.id = d.unit
+LEFT JOIN unit u ON u.id = g.unit
+LEFT JOIN region r ON r.id = g.region
+LEFT JOIN person p ON p.id = a.person
+LEFT JOIN department pd ON pd.id = p.department
+LEFT JOIN unit pu ON pu.id = p.unit
+WHERE a.id = {}
+ORDER BY g.id
+"""
+
+
+def _grant_from_row(row: dict) -> Grant | None:
+    if row["role"] is None:
+        return None
+    role = Role(row["role"])
+    if role == Role.trainee:
+        # A trainee's scope is wherever their person record is now, so a
+        # transfer between departments needs no grant edit.
+        name = " / ".join(x for x in (row["pu_name"], row["pd_name"]) if x)
+        return Grant(role, row["pd_id"] or row["pu_id"], name,
+                     department_id=row["pd_id"], unit_id=row["pu_id"])
+    if row["g_department"] is not None:
+        return Grant(role, row["g_department"], f"{row['du_name']} / {row['d_name']}",
+                     department_id=row["g_department"], unit_id=row["du_id"])
+    if row["g_unit"] is not None:
+        return Grant(role, row["g_unit"], row["u_name"], unit_id=row["g_unit"])
+    if row["g_region"] is not None:
+        return Grant(role, row["g_region"], row["r_name"], region_id=row["g_region"],
+                     region_prefix=row["r_prefix"])
+    return Grant(role, None, "")
+
+
+async def load_principal(account_id: int, *, session_id: int | None = None, csrf_token: str = "",
+                         via_cookie: bool = False, ip: str = "") -> Principal:
+    rows = await Account.raw(_PRINCIPAL_SQL, account_id)
+    if not rows:
+        raise NotAuthenticated()
+    first = rows[0]
+    grants = tuple(g for g in (_grant_from_row(r) for r in rows) if g is not None)
+    return Principal(
+        account_id=first["account_id"],
+        username=first["username"],
+        name=first["name"],
+        person_id=first["person_id"],
+        must_change_password=bool(first["must_change_password"]),
+        grants=grants,
+        session_id=session_id,
+        csrf_token=csrf_token,
+        via_cookie=via_cookie,
+        ip=ip,
+    )
+
+
+async def resolve_token(token: str, *, via_cookie: bool, ip: str, settings: Settings) -> Principal:
+    """The principal behind a bearer token or session cookie; 401 if it is not live."""
+    rows = await LoginSession.raw(_SESSION_SQL, token_hash(token))
+    if not rows:
+        raise NotAuthenticated("session_invalid", "登录已失效，请重新登录")
+    row = rows[0]
+    moment = now()
+    if (
+        row["revoked_at"] is not None
+        or row["expires_at"] <= moment
+        or row["created_at"] + _ABSOLUTE_LIFETIME <= moment
+        or row["status"] != AccountStatus.active.value
+    ):
+        raise NotAuthenticated("session_expired", "登录已过期，请重新登录")
+    if moment - row["last_seen_at"] > _TOUCH_EVERY:
+        await LoginSession.update(
+            {
+                LoginSession.last_seen_at: moment,
+                LoginSession.expires_at: moment + dt.timedelta(hours=settings.session_ttl_hours),
+            }
+        ).where(LoginSession.id == row["session_id"])
+    return await load_principal(row["account_id"], session_id=row["session_id"],
+                                csrf_token=row["csrf_token"], via_cookie=via_cookie, ip=ip)
+
+
+def csrf_matches(principal: Principal, header_value: str | None) -> bool:
+    return bool(header_value) and hmac.compare_digest(principal.csrf_token, header_value or "")
+
+
+# -- passwords -----------------------------------------------------------------
+
+
+async def change_password(principal: Principal, old_password: str, new_password: str) -> None:
+    account = await Account.objects().where(Account.id == principal.account_id).first()
+    if account is None:
+        raise NotAuthenticated()
+    if not await asyncio.to_thread(verify_password, old_password, account.password_hash):
+        raise Invalid("old_password", "原密码不正确", code="wrong_password")
+    problem = password_problem(new_password)
+    if problem:
+        raise Invalid("new_password", problem, code="weak_password")
+    if new_password == old_password:
+        raise Invalid("new_password", "新密码不能与原密码相同", code="weak_password")
+    new_hash = await asyncio.to_thread(hash_password, new_password)
+    async with Account._meta.db.transaction():
+        await Account.update(
+            {
+                Account.password_hash: new_hash,
+                Account.must_change_password: False,
+                Account.password_changed_at: now(),
+            }
+        ).where(Account.id == principal.account_id)
+        # A changed password ends every other login: a thief's session dies too.
+        await end_all_sessions(principal.account_id, except_session=principal.session_id)
+        await audit.record("password_change", principal=principal, target_type="account",
+                           target_id=principal.account_id, detail="修改密码")

@@ -1,0 +1,196 @@
+"""The demo data set of the contract: 示例省 → 示例市, two hospitals, their people.
+
+Loading is idempotent: every row is looked up by its natural key (region code,
+unit code, unit + department name, ID number, username) and inserted only when
+missing, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+
+from server.services.idcard import make_id_number
+from server.services.passwords import hash_password
+from server.tables import Account, Department, Person, PersonYear, Region, RoleGrant, Unit
+from server.tables.enums import AccountStatus, RegionLevel, Role, Sex, Staffing, TitleLevel, UnitLevel
+
+DEMO_PASSWORD = "Demo@2026"
+
+REGIONS = [
+    ("990000", "示例省", RegionLevel.province, None, "99"),
+    ("990100", "示例市", RegionLevel.city, "990000", "9901"),
+    ("990102", "示例区", RegionLevel.district, "990100", "990102"),
+    ("990103", "示范区", RegionLevel.district, "990100", "990103"),
+]
+
+UNITS = [
+    ("9901001", "示例第一医院", "990100", UnitLevel.city,
+     ["内科", "外科", "儿科", "妇产科", "急诊科", "护理部", "检验科", "放射科"]),
+    ("9901002", "示例第二医院", "990102", UnitLevel.county, ["内科", "外科", "护理部"]),
+]
+
+# (title, level) pairs in the proportions of a real ward.
+_DOCTOR_TITLES = [
+    ("主任医师", TitleLevel.senior), ("副主任医师", TitleLevel.associate),
+    ("主治医师", TitleLevel.intermediate), ("主治医师", TitleLevel.intermediate),
+    ("住院医师", TitleLevel.junior), ("住院医师", TitleLevel.junior),
+]
+_NURSE_TITLES = [
+    ("主任护师", TitleLevel.senior), ("副主任护师", TitleLevel.associate),
+    ("主管护师", TitleLevel.intermediate), ("护师", TitleLevel.junior), ("护士", TitleLevel.junior),
+]
+_TECH_TITLES = [
+    ("主任技师", TitleLevel.senior), ("主管技师", TitleLevel.intermediate), ("技师", TitleLevel.junior),
+]
+_SPECIALTY = {
+    "内科": "内科学", "外科": "外科学", "儿科": "儿科学", "妇产科": "妇产科学", "急诊科": "急诊医学",
+    "护理部": "护理学", "检验科": "临床医学检验", "放射科": "放射医学",
+}
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程魏苏吕丁任沈"
+_GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+          "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "晓东", "文静", "海燕", "志强", "玉兰", "春梅", "子涵",
+          "浩然", "思远", "欣怡", "雨桐", "嘉怡", "俊杰", "婉清"]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str | None
+    name: str
+    unit_code: str
+    department: str
+    sex: Sex
+    title: str
+    level: TitleLevel
+    birth: dt.date
+    seq: int
+    phone: str
+
+
+def _people() -> list[DemoPerson]:
+    """Named trainees of the contract first, then a believable staff around them."""
+    people = [
+        DemoPerson("trainee1", "张伟", "9901001", "内科", Sex.male, "主治医师", TitleLevel.intermediate,
+                   dt.date(1988, 5, 12), 11, "13800000001"),
+        DemoPerson("trainee2", "李娜", "9901001", "内科", Sex.female, "住院医师", TitleLevel.junior,
+                   dt.date(1994, 9, 3), 22, "13800000002"),
+        DemoPerson("trainee3", "王强", "9901001", "外科", Sex.male, "副主任医师", TitleLevel.associate,
+                   dt.date(1981, 2, 27), 31, "13800000003"),
+        DemoPerson("trainee4", "刘芳", "9901002", "内科", Sex.female, "主管护师", TitleLevel.intermediate,
+                   dt.date(1990, 11, 8), 42, "13800000004"),
+    ]
+    seq = 100
+    for unit_code, _, _, _, departments in UNITS:
+        per_department = 5 if unit_code == "9901001" else 3
+        for d_index, department in enumerate(departments):
+            titles = _NURSE_TITLES if department == "护理部" else (
+                _TECH_TITLES if department in {"检验科", "放射科"} else _DOCTOR_TITLES)
+            for i in range(per_department):
+                seq += 1
+                surname = _SURNAMES[(seq * 7) % len(_SURNAMES)]
+                given = _GIVEN[(seq * 5 + d_index) % len(_GIVEN)]
+                female = department == "护理部" or seq % 3 == 0
+                title, level = titles[(i + d_index) % len(titles)]
+                birth = dt.date(1965 + (seq * 3) % 32, 1 + seq % 12, 1 + (seq * 7) % 28)
+                people.append(DemoPerson(None, surname + given, unit_code, department,
+                                         Sex.female if female else Sex.male, title, level, birth, seq,
+                                         f"139{seq:08d}"))
+    return people
+
+
+ADMINS = [
+    # username, display name, role, (kind, key)
+    ("region1", "示例省卫健委", Role.region_admin, ("region", "990000")),
+    ("unit1", "示例第一医院科教科", Role.unit_admin, ("unit", "9901001")),
+    ("dept1", "内科继教秘书", Role.dept_admin, ("department", ("9901001", "内科"))),
+    ("dept2", "外科继教秘书", Role.dept_admin, ("department", ("9901001", "外科"))),
+    ("unit2", "示例第二医院科教科", Role.unit_admin, ("unit", "9901002")),
+    ("dept3", "二院内科继教秘书", Role.dept_admin, ("department", ("9901002", "内科"))),
+]
+
+
+async def _get_or_create(table, where, values: dict) -> int:
+    row = await table.select(table.id).where(where).first()
+    if row:
+        return row["id"]
+    obj = table(**values)
+    await obj.save()
+    return obj.id
+
+
+async def load_demo() -> dict[str, int]:
+    """Insert whatever part of the demo set is missing; return counts of what was added."""
+    added = {"accounts": 0, "people": 0}
+    password_hash: str | None = None
+
+    async def demo_hash() -> str:
+        # One scrypt run for all demo accounts: the same password may share a salt.
+        nonlocal password_hash
+        if password_hash is None:
+            password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
+        return password_hash
+
+    async with Region._meta.db.transaction():
+        regions: dict[str, int] = {}
+        for code, name, level, parent, prefix in REGIONS:
+            regions[code] = await _get_or_create(
+                Region, Region.code == code,
+                dict(code=code, name=name, level=level, parent=regions.get(parent) if parent else None,
+                     prefix=prefix))
+        units: dict[str, int] = {}
+        departments: dict[tuple[str, str], int] = {}
+        for code, name, region_code, level, department_names in UNITS:
+            units[code] = await _get_or_create(
+                Unit, Unit.code == code,
+                dict(code=code, name=name, region=regions[region_code], region_code=region_code, level=level))
+            for order, department in enumerate(department_names):
+                departments[(code, department)] = await _get_or_create(
+                    Department, (Department.unit == units[code]) & (Department.name == department),
+                    dict(unit=units[code], name=department, sort_order=order))
+
+        for p in _people():
+            id_number = make_id_number("990102", p.birth, p.seq % 1000)
+            existing = await Person.select(Person.id).where(Person.id_number == id_number).first()
+            if existing:
+                person_id = existing["id"]
+            else:
+                appointed = p.birth.year + 30
+                person = Person(
+                    unit=units[p.unit_code], department=departments[(p.unit_code, p.department)],
+                    id_number=id_number, name=p.name, sex=p.sex, birth_date=p.birth, title=p.title,
+                    title_level=p.level, title_assessed_on=dt.date(min(appointed, 2024), 12, 1),
+                    appointment_year=min(appointed + 1, 2025), staffing=Staffing.on_staff if p.seq % 4 else
+                    Staffing.off_staff, phone=p.phone, specialty=_SPECIALTY[p.department],
+                    person_no=f"82{p.unit_code[-1]}{p.seq:07d}",
+                )
+                await person.save()
+                person_id = person.id
+                added["people"] += 1
+                await PersonYear.insert(PersonYear(
+                    person=person_id, year=2026, title=p.title, title_level=p.level,
+                    title_assessed_on=person.title_assessed_on, unit=units[p.unit_code], remark="机构添加人员"))
+            if p.username and not await Account.exists().where(Account.username == p.username):
+                account = Account(username=p.username, password_hash=await demo_hash(), person=person_id,
+                                  name=p.name, phone=p.phone, status=AccountStatus.active)
+                await account.save()
+                await RoleGrant.insert(RoleGrant(account=account.id, role=Role.trainee))
+                added["accounts"] += 1
+
+        for username, name, role, (kind, key) in ADMINS:
+            if await Account.exists().where(Account.username == username):
+                continue
+            account = Account(username=username, password_hash=await demo_hash(), name=name,
+                              status=AccountStatus.active)
+            await account.save()
+            grant = RoleGrant(account=account.id, role=role)
+            if kind == "region":
+                grant.region = regions[key]
+            elif kind == "unit":
+                grant.unit = units[key]
+            else:
+                grant.department = departments[key]
+            await grant.save()
+            added["accounts"] += 1
+    return added

@@ -1,0 +1,61 @@
+"""Domain errors: a machine code, a Chinese message, and the HTTP status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Raised by services; the app turns it into ``{"code", "detail"}``."""
+
+    status_code = 409
+
+    def __init__(self, code: str, detail: str, *, status_code: int | None = None,
+                 field: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+        self.field = field
+        self.headers = headers or {}
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class BadRequest(DomainError):
+    status_code = 400
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+
+    def __init__(self, code: str = "not_authenticated", detail: str = "请先登录") -> None:
+        super().__init__(code, detail)
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+    def __init__(self, code: str = "not_found", detail: str = "记录不存在或无权查看") -> None:
+        super().__init__(code, detail)
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class Invalid(DomainError):
+    """422: a field failed validation; ``field`` names it."""
+
+    status_code = 422
+
+    def __init__(self, field: str, detail: str, code: str = "validation_error") -> None:
+        super().__init__(code, detail, field=field)
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__("too_many_attempts", detail, headers={"Retry-After": str(retry_after)})

@@ -1,0 +1,52 @@
+"""Regions, units and departments as the registration pickers show them."""
+
+from __future__ import annotations
+
+from server.services.errors import NotFound
+from server.tables import Department, Region, Unit
+
+
+async def child_regions(parent_code: str | None) -> list[dict]:
+    query = Region.select(Region.code, Region.name, Region.level)
+    if parent_code is None:
+        query = query.where(Region.parent.is_null())
+    else:
+        parent = await Region.select(Region.id).where(Region.code == parent_code).first()
+        if parent is None:
+            raise NotFound("region_not_found", "行政区划不存在")
+        query = query.where(Region.parent == parent["id"])
+    return await query.order_by(Region.code)
+
+
+def _region_prefix(code: str) -> str:
+    # 990000 → 99, 990100 → 9901, 990102 → 990102: a subtree is a code prefix.
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+async def search_units(region_code: str | None, q: str, *, page: int, page_size: int) -> tuple[list[dict], int]:
+    clauses = [Unit.active == True]  # noqa: E712
+    if region_code:
+        clauses.append(Unit.region_code.like(_region_prefix(region_code) + "%"))
+    q = q.replace("%", "").replace("_", "").strip()
+    if q:
+        clauses.append(Unit.name.like(f"%{q}%"))
+    query = Unit.select(Unit.id, Unit.name, Unit.region_code, Unit.level)
+    count = Unit.count()
+    for clause in clauses:
+        query, count = query.where(clause), count.where(clause)
+    rows = await query.order_by(Unit.name).limit(page_size).offset((page - 1) * page_size)
+    return rows, await count
+
+
+async def unit_departments(unit_id: int) -> list[dict]:
+    if not await Unit.exists().where((Unit.id == unit_id) & (Unit.active == True)):  # noqa: E712
+        raise NotFound("unit_not_found", "单位不存在")
+    return await (
+        Department.select(Department.id, Department.name)
+        .where((Department.unit == unit_id) & (Department.active == True))  # noqa: E712
+        .order_by(Department.sort_order)
+    )

@@ -1,0 +1,71 @@
+"""The one place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    # Public base URL used inside QR codes and certificates; empty means
+    # "derive it from the request".
+    base_url: str = ""
+    # Cookies get the Secure flag when the site is served over HTTPS.
+    secure_cookies: bool = False
+    session_ttl_hours: int = 12
+    # Login throttling: failures counted in the database within a window,
+    # so several processes share one count.
+    login_window_minutes: int = 15
+    login_max_failures_per_user: int = 5
+    login_max_failures_per_ip: int = 30
+    # Production mode never writes SMS codes to logs.
+    production: bool = False
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        """File path of a ``sqlite:///path`` URL (relative paths stay relative)."""
+        # SQLAlchemy's convention: sqlite:///relative.db, sqlite:////absolute.db
+        return Path(self.database_url[len("sqlite:///") :])
+
+    @property
+    def database_kind(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgresql"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("JIJIAO_DATA_DIR", "./data"))
+    database_url = env.get("JIJIAO_DATABASE_URL") or f"sqlite:///{data_dir / 'jijiao.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    if not (database_url.startswith("sqlite:///") or database_url.startswith("postgresql://")):
+        raise ValueError(
+            "JIJIAO_DATABASE_URL must be sqlite:///path or postgresql://user:pass@host:port/db"
+        )
+    return Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        base_url=env.get("JIJIAO_BASE_URL", "").rstrip("/"),
+        secure_cookies=_bool(env.get("JIJIAO_SECURE_COOKIES")),
+        session_ttl_hours=int(env.get("JIJIAO_SESSION_TTL_HOURS", "12")),
+        login_window_minutes=int(env.get("JIJIAO_LOGIN_WINDOW_MINUTES", "15")),
+        login_max_failures_per_user=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_USER", "5")),
+        login_max_failures_per_ip=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_IP", "30")),
+        production=_bool(env.get("JIJIAO_PRODUCTION")),
+    )

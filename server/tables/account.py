@@ -1,0 +1,58 @@
+"""Accounts, their scoped roles, login sessions and login attempts."""
+
+from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from server.tables.enums import AccountStatus, Role
+from server.tables.organisation import Department, Region, Unit
+from server.tables.person import Person
+
+
+class Account(Table):
+    username = Varchar(length=50, unique=True)
+    password_hash = Varchar(length=255)
+    person = ForeignKey(Person, null=True, unique=True)
+    name = Varchar(length=50)
+    phone = Varchar(length=20, default="")
+    status = Varchar(length=10, choices=AccountStatus, default=AccountStatus.active)
+    must_change_password = Boolean(default=False)
+    totp_secret = Varchar(length=64, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    password_changed_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class RoleGrant(Table):
+    """One role of an account, scoped to exactly one department, unit or region."""
+
+    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    role = Varchar(length=20, choices=Role)
+    department = ForeignKey(Department, null=True)
+    unit = ForeignKey(Unit, null=True)
+    region = ForeignKey(Region, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class LoginSession(Table):
+    """A revocable login; the browser holds the token, we keep only its hash."""
+
+    token_hash = Varchar(length=64, unique=True)
+    csrf_token = Varchar(length=64)
+    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    ip = Varchar(length=64, default="")
+    user_agent = Varchar(length=255, default="")
+
+
+class LoginAttempt(Table):
+    """Each login try, so throttling works across server processes."""
+
+    username = Varchar(length=50, index=True)
+    ip = Varchar(length=64, index=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    success = Boolean(default=False)

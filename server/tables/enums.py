@@ -1,0 +1,61 @@
+"""Choices stored in varchar columns; values are what the API speaks."""
+
+from enum import Enum
+
+
+class RegionLevel(str, Enum):
+    province = "province"
+    city = "city"
+    district = "district"
+
+
+class UnitLevel(str, Enum):
+    """Unit level used by compliance standards (seed 001 单位级别)."""
+
+    provincial = "省直"
+    city = "市直属"
+    county = "区县"
+    association = "学协会"
+    other = "其他"
+
+
+class Sex(str, Enum):
+    male = "男"
+    female = "女"
+
+
+class TitleLevel(str, Enum):
+    senior = "正高"
+    associate = "副高"
+    intermediate = "中级"
+    junior = "初级"
+    none = "无"
+
+
+class Staffing(str, Enum):
+    on_staff = "在编"
+    off_staff = "编外"
+
+
+class PersonStatus(str, Enum):
+    active = "正常"
+    transferred = "调出"
+    retired = "退休"
+    resigned = "离职"
+    suspended = "停用"
+
+
+class Role(str, Enum):
+    trainee = "trainee"
+    organiser = "organiser"
+    dept_admin = "dept_admin"
+    unit_admin = "unit_admin"
+    provider_admin = "provider_admin"
+    region_admin = "region_admin"
+
+
+class AccountStatus(str, Enum):
+    active = "active"
+    pending = "pending"
+    rejected = "rejected"
+    disabled = "disabled"
