@@ -13,7 +13,7 @@ from server.controllers.auth import AuthController, MeController
 from server.controllers.health import health_check
 from server.controllers.organisation import OrganisationController
 from server.controllers.people import PeopleController
-from server.controllers.pwa import pwa
+from server.controllers.pwa import pwa, pwa_root
 from server.db import close_engine, configure_engine, open_engine
 from server.errors import exception_handler
 from server.security import SessionAuthMiddleware, password_change_guard, provide_principal
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MeController,
             PeopleController,
             OrganisationController,
+            pwa_root,
             pwa,
         ],
         dependencies={"principal": Provide(provide_principal)},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from litestar.connection import ASGIConnection, Request
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
@@ -73,3 +74,7 @@ async def provide_principal(request: Request) -> Principal:
     if not isinstance(user, Principal):
         raise NotAuthenticated()
     return user
+
+
+# What handlers declare to receive the caller: ``principal: Caller``.
+Caller = NamedDependency[Principal]

@@ -7,12 +7,13 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, State
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from server.controllers.schemas import UserRead
 from server.security import CSRF_COOKIE, SESSION_COOKIE, client_ip
+from server.security import Caller
 from server.services import auth
-from server.services.principal import Principal
 
 
 class LoginCreate(msgspec.Struct):
@@ -46,7 +47,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", exclude_from_auth=True, status_code=200)
-    async def login(self, data: LoginCreate, request: Request, state: State) -> Response[LoginRead]:
+    async def login(self, data: JSONBody[LoginCreate], request: Request, state: State) -> Response[LoginRead]:
         result = await auth.login(
             data.username, data.password, ip=client_ip(request),
             user_agent=request.headers.get("user-agent", ""), settings=state.settings,
@@ -56,12 +57,12 @@ class AuthController(Controller):
                                                state.settings.session_ttl_hours * 3600))
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True)
-    async def logout(self, principal: Principal, state: State) -> Response[None]:
+    async def logout(self, principal: Caller, state: State) -> Response[None]:
         await auth.logout(principal)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=_cookies(state, "", "", 0))
 
     @post("/password", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True)
-    async def change_password(self, data: PasswordUpdate, principal: Principal) -> None:
+    async def change_password(self, data: JSONBody[PasswordUpdate], principal: Caller) -> None:
         await auth.change_password(principal, data.old_password, data.new_password)
 
 
@@ -70,5 +71,5 @@ class MeController(Controller):
     tags = ["auth"]
 
     @get("", allow_pending_password=True)
-    async def me(self, principal: Principal) -> UserRead:
+    async def me(self, principal: Caller) -> UserRead:
         return UserRead.of(principal)

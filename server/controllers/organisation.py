@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import Parameter
+from typing import Annotated
+
+from litestar.params import FromPath, QueryParameter
 
 from server.controllers.schemas import Page
 from server.services import organisation
@@ -34,22 +36,22 @@ class OrganisationController(Controller):
     opt = {"exclude_from_auth": True}
 
     @get("/regions")
-    async def regions(self, parent: str | None = Parameter(default=None, pattern=r"^\d{6}$")) -> Page[RegionRead]:
+    async def regions(self, parent: Annotated[str | None, QueryParameter(pattern=r"^\d{6}$")] = None) -> Page[RegionRead]:
         rows = await organisation.child_regions(parent)
         return Page(items=[msgspec.convert(r, RegionRead) for r in rows], total=len(rows))
 
     @get("/units")
     async def units(
         self,
-        region: str | None = Parameter(default=None, pattern=r"^\d{6}$"),
-        q: str = Parameter(default="", max_length=50),
-        page: int = Parameter(default=1, ge=1, le=100000),
-        page_size: int = Parameter(default=20, ge=1, le=100),
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{6}$")] = None,
+        q: Annotated[str, QueryParameter(max_length=50)] = "",
+        page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
+        page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> Page[UnitRead]:
         rows, total = await organisation.search_units(region, q, page=page, page_size=page_size)
         return Page(items=[msgspec.convert(r, UnitRead) for r in rows], total=total)
 
     @get("/units/{unit_id:int}/departments")
-    async def departments(self, unit_id: int) -> Page[DepartmentRead]:
+    async def departments(self, unit_id: FromPath[int]) -> Page[DepartmentRead]:
         rows = await organisation.unit_departments(unit_id)
         return Page(items=[msgspec.convert(r, DepartmentRead) for r in rows], total=len(rows))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import Parameter
+from typing import Annotated
+
+from litestar.params import FromPath, QueryParameter
 
 from server.controllers.schemas import Page
+from server.security import Caller
 from server.services import people
-from server.services.principal import Principal
 
 
 class PersonRead(msgspec.Struct):
@@ -41,16 +43,16 @@ class PeopleController(Controller):
     @get("")
     async def list_people(
         self,
-        principal: Principal,
-        q: str = Parameter(default="", max_length=50),
-        department_id: int | None = Parameter(default=None, ge=1),
-        page: int = Parameter(default=1, ge=1, le=100000),
-        page_size: int = Parameter(default=20, ge=1, le=100),
+        principal: Caller,
+        q: Annotated[str, QueryParameter(max_length=50)] = "",
+        department_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
+        page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> Page[PersonRead]:
         result = await people.list_people(principal, q=q, department_id=department_id, page=page,
                                           page_size=page_size)
         return Page(items=[msgspec.convert(r, PersonRead) for r in result.items], total=result.total)
 
     @get("/{person_id:int}")
-    async def get_person(self, principal: Principal, person_id: int) -> PersonRead:
+    async def get_person(self, principal: Caller, person_id: FromPath[int]) -> PersonRead:
         return msgspec.convert(await people.get_person(principal, person_id), PersonRead)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from litestar import Response, get
+from litestar import get
+from litestar.params import FromPath
 from litestar.response import File
 
 from server.services.errors import NotFound
@@ -57,8 +58,13 @@ def resolve(request_path: str) -> Path | None:
     return None
 
 
-@get(["/", "/{path:path}"], exclude_from_auth=True, include_in_schema=False, sync_to_thread=False)
-def pwa(path: str = "/") -> File:
+@get("/", exclude_from_auth=True, include_in_schema=False, sync_to_thread=False)
+def pwa_root() -> File:
+    return _file(PWA_DIR / "index.html")
+
+
+@get("/{path:path}", exclude_from_auth=True, include_in_schema=False, sync_to_thread=False)
+def pwa(path: FromPath[str]) -> File:
     if path.startswith("/api/") or path == "/api":
         raise NotFound("not_found", "请求的接口不存在")
     found = resolve(path)
@@ -69,6 +75,3 @@ def pwa(path: str = "/") -> File:
         raise NotFound("not_found", "文件不存在")
     return _file(PWA_DIR / "index.html")
 
-
-def shell_response() -> Response:
-    return _file(PWA_DIR / "index.html")  # type: ignore[return-value]

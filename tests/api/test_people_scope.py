@@ -1,0 +1,156 @@
+"""Every admin sees exactly the people of its scope; anything else is 404."""
+
+import pytest
+
+from tests.api.conftest import login
+from server.tables import Department, Person, Unit
+
+
+def _db(client, coro_fn):
+    return client.blocking_portal.call(coro_fn)
+
+
+def _expected_ids(client, where_fn):
+    async def ids():
+        rows = await Person.select(Person.id).where(await where_fn())
+        return {r["id"] for r in rows}
+
+    return _db(client, ids)
+
+
+async def _department(unit_name, name):
+    row = await Department.select(Department.id).where(
+        (Department.unit.name == unit_name) & (Department.name == name)
+    ).first()
+    return row["id"]
+
+
+def _all_visible(client, headers):
+    response = client.get("/api/people", params={"page_size": 100}, headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["total"] == len(body["items"])
+    return {p["id"] for p in body["items"]}
+
+
+SCOPES = {
+    "dept1": lambda: _in_department("示例第一医院", "内科"),
+    "dept2": lambda: _in_department("示例第一医院", "外科"),
+    "dept3": lambda: _in_department("示例第二医院", "内科"),
+    "unit1": lambda: _in_unit("示例第一医院"),
+    "unit2": lambda: _in_unit("示例第二医院"),
+    "region1": lambda: _everyone(),
+}
+
+
+async def _in_department(unit, name):
+    return Person.department == await _department(unit, name)
+
+
+async def _in_unit(name):
+    unit = await Unit.select(Unit.id).where(Unit.name == name).first()
+    return Person.unit == unit["id"]
+
+
+async def _everyone():
+    return Person.id > 0
+
+
+@pytest.mark.parametrize("username", sorted(SCOPES))
+def test_admin_sees_exactly_its_own_people(client, username):
+    expected = _expected_ids(client, SCOPES[username])
+    assert expected, "demo data must give every admin someone to see"
+    assert _all_visible(client, login(client, username)) == expected
+
+
+def test_department_admin_gets_404_for_another_departments_person(client):
+    surgery = _expected_ids(client, SCOPES["dept2"])
+    headers = login(client, "dept1")
+    response = client.get(f"/api/people/{min(surgery)}", headers=headers)
+    assert response.status_code == 404
+    assert response.json()["code"] == "person_not_found"
+
+
+def test_unit_admin_gets_404_for_another_units_person(client):
+    other = _expected_ids(client, SCOPES["unit2"])
+    response = client.get(f"/api/people/{min(other)}", headers=login(client, "unit1"))
+    assert response.status_code == 404
+
+
+def test_search_cannot_reach_outside_the_scope(client):
+    headers = login(client, "dept1")
+    response = client.get("/api/people", params={"q": "王强"}, headers=headers)  # trainee3, 外科
+    assert response.json() == {"items": [], "total": 0}
+
+
+def test_department_filter_outside_scope_finds_nothing(client):
+    async def surgery():
+        return await _department("示例第一医院", "外科")
+
+    headers = login(client, "dept1")
+    response = client.get("/api/people", params={"department_id": _db(client, surgery)}, headers=headers)
+    assert response.json()["total"] == 0
+
+
+def test_unit_admin_can_filter_by_department(client):
+    async def surgery():
+        return await _department("示例第一医院", "外科")
+
+    department_id = _db(client, surgery)
+    body = client.get("/api/people", params={"department_id": department_id, "page_size": 100},
+                      headers=login(client, "unit1")).json()
+    assert body["total"] > 0
+    assert {p["department_id"] for p in body["items"]} == {department_id}
+
+
+def test_search_by_name_substring(client):
+    body = client.get("/api/people", params={"q": "张"}, headers=login(client, "dept1")).json()
+    assert body["total"] >= 1
+    assert all("张" in p["name"] for p in body["items"])
+
+
+def test_list_masks_id_numbers_and_phones(client):
+    body = client.get("/api/people", headers=login(client, "unit1")).json()
+    for person in body["items"]:
+        assert "*****" in person["id_number"] and len(person["id_number"]) == 10
+        assert "****" in person["phone"]
+
+
+def test_paging(client):
+    headers = login(client, "unit1")
+    first = client.get("/api/people", params={"page_size": 5, "page": 1}, headers=headers).json()
+    second = client.get("/api/people", params={"page_size": 5, "page": 2}, headers=headers).json()
+    assert len(first["items"]) == 5 and len(second["items"]) == 5
+    assert not {p["id"] for p in first["items"]} & {p["id"] for p in second["items"]}
+    assert first["total"] == second["total"]
+
+
+def test_page_size_over_limit_is_422(client):
+    response = client.get("/api/people", params={"page_size": 1000}, headers=login(client, "unit1"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "page_size"
+
+
+def test_trainee_cannot_list_people(client):
+    response = client.get("/api/people", headers=login(client, "trainee1"))
+    assert response.status_code == 403
+
+
+def test_trainee_reads_own_record_unmasked(client):
+    headers = login(client, "trainee1")
+    me = client.get("/api/me", headers=headers).json()
+    person = client.get(f"/api/people/{me['person_id']}", headers=headers).json()
+    assert person["name"] == "张伟"
+    assert "*" not in person["id_number"] and len(person["id_number"]) == 18
+
+
+def test_trainee_gets_404_for_a_colleague(client):
+    me = client.get("/api/me", headers=login(client, "trainee2")).json()
+    response = client.get(f"/api/people/{me['person_id']}", headers=login(client, "trainee1"))
+    assert response.status_code == 404
+
+
+def test_admin_sees_masked_id_in_detail(client):
+    me = client.get("/api/me", headers=login(client, "trainee1")).json()
+    person = client.get(f"/api/people/{me['person_id']}", headers=login(client, "dept1")).json()
+    assert person["id_number"].count("*") == 5
