@@ -9,9 +9,6 @@ from dataclasses import dataclass
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
-# First digit of the province code of the 34 provincial divisions, 1-8
-# (9 is used by some test and special codes, which we accept as we accept
-# the demo region 990000).
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +36,8 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber | Non
     except ValueError:
         return None
     today = today or dt.date.today()
-    if birth.year < 1900 or birth > today:
+    # The standard sets no lower bound; 1800 only rules out typing slips.
+    if birth.year < 1800 or birth > today:
         return None
     sex = "男" if int(value[16]) % 2 == 1 else "女"
     return IdNumber(value=value, birth_date=birth, sex=sex, region_code=value[:6])
