@@ -2,8 +2,10 @@
 
 from server.tables.account import Account, LoginAttempt, LoginSession, RoleGrant
 from server.tables.audit import AuditLog
+from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
+from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
     Region,
@@ -16,6 +18,14 @@ ALL_TABLES = (
     LoginSession,
     LoginAttempt,
     AuditLog,
+    Training,
+    TrainingSession,
+    TrainingCourse,
+    Checkin,
+    CheckinClaim,
+    Credit,
+    CreditEvent,
+    Certificate,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

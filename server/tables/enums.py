@@ -59,3 +59,43 @@ class AccountStatus(str, Enum):
     pending = "pending"
     rejected = "rejected"
     disabled = "disabled"
+
+
+class CreditClass(str, Enum):
+    class_i = "I"
+    class_ii = "II"
+
+
+class TrainingStatus(str, Enum):
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"
+    closed = "closed"
+
+
+class CreditStatus(str, Enum):
+    draft = "draft"
+    pending_dept = "pending_dept"
+    pending_unit = "pending_unit"
+    effective = "effective"
+    returned = "returned"
+    rejected = "rejected"
+    revoked = "revoked"
+
+
+class CreditSource(str, Enum):
+    attendance = "attendance"
+    speaker = "speaker"
+    personal = "personal"
+    project = "project"
+    training_class = "class"
+    course = "course"
+    imported = "import"
+
+
+class CheckinMethod(str, Enum):
+    scan = "scan"
+    claim = "claim"
+    manual = "manual"
+    reverse = "reverse"
