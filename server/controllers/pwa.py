@@ -53,6 +53,9 @@ def _file(path: Path) -> File:
 def resolve(request_path: str) -> Path | None:
     """The file under pwa/ for a URL path, never escaping the directory."""
     candidate = (PWA_DIR / request_path.lstrip("/")).resolve()
+    # Build scripts (pwa/icons/make_icons.py) live beside the assets; not for the web.
+    if candidate.suffix == ".py":
+        return None
     if candidate.is_file() and PWA_DIR in candidate.parents:
         return candidate
     return None

@@ -1,0 +1,120 @@
+// fetch wrapper for the JSON API under /api.
+// - cookies only (credentials: 'same-origin'); the bearer token is never stored
+// - writes carry X-CSRF-Token from the readable jijiao_csrf cookie
+// - failures throw ApiError {status, code, detail}; 401 sends the user to /login?next=...,
+//   403 password_change_required sends them to /password (those errors come back with handled = true)
+
+import { navigate, queryString } from './router.js';
+
+const CSRF_COOKIE = 'jijiao_csrf';
+const unauthorizedHandlers = [];
+
+export class ApiError extends Error {
+  constructor(status, code, detail) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+    this.handled = false; // true when api() already reacted (redirected)
+  }
+}
+
+const FALLBACK_DETAIL = {
+  0: '网络连接失败，请检查网络后重试。',
+  400: '请求有误，请检查后重试。',
+  401: '登录已过期，请重新登录。',
+  403: '没有权限执行此操作。',
+  404: '内容不存在或无权查看。',
+  409: '操作冲突，请刷新后重试。',
+  413: '文件过大。',
+  415: '文件类型不支持。',
+  422: '填写的内容有误，请检查后重试。',
+  429: '操作过于频繁，请稍后再试。',
+};
+
+function fallbackDetail(status) {
+  if (FALLBACK_DETAIL[status]) return FALLBACK_DETAIL[status];
+  if (status >= 500) return '服务器暂时无法处理请求，请稍后再试。';
+  return '请求失败（' + status + '）。';
+}
+
+/** Called (no arguments) whenever an API call answers 401, e.g. to forget the cached user. */
+export function onUnauthorized(fn) {
+  unauthorizedHandlers.push(fn);
+}
+
+function readCookie(name) {
+  const prefix = name + '=';
+  const parts = document.cookie ? document.cookie.split('; ') : [];
+  for (let i = 0; i < parts.length; i += 1) {
+    if (parts[i].indexOf(prefix) === 0) return decodeURIComponent(parts[i].slice(prefix.length));
+  }
+  return null;
+}
+
+async function readError(res) {
+  let body = null;
+  try {
+    body = await res.json();
+  } catch (e) {
+    body = null;
+  }
+  const code = body && typeof body.code === 'string' ? body.code : 'http_' + res.status;
+  const detail = body && typeof body.detail === 'string' && body.detail ? body.detail : fallbackDetail(res.status);
+  return new ApiError(res.status, code, detail);
+}
+
+/**
+ * Call the API. Options: method ('GET'), body (sent as JSON), query (object),
+ * signal (AbortSignal), redirect (false: do not react to 401 / password_change_required).
+ * Resolves to the parsed JSON body, or null for 204 / empty bodies.
+ */
+export async function api(path, options = {}) {
+  const method = (options.method || 'GET').toUpperCase();
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal: options.signal };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+
+  let res;
+  try {
+    res = await fetch(path + queryString(options.query), init);
+  } catch (e) {
+    if (e && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', fallbackDetail(0));
+  }
+
+  if (!res.ok) {
+    const error = await readError(res);
+    if (options.redirect !== false) react(error);
+    throw error;
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+function react(error) {
+  const here = location.pathname + location.search;
+  if (error.status === 401) {
+    unauthorizedHandlers.forEach((fn) => fn());
+    if (location.pathname !== '/login') {
+      navigate('/login?next=' + encodeURIComponent(here), { replace: true });
+    }
+    error.handled = true;
+  } else if (error.status === 403 && error.code === 'password_change_required') {
+    if (location.pathname !== '/password') navigate('/password', { replace: true });
+    error.handled = true;
+  }
+}
+
+export function isAbort(error) {
+  return Boolean(error) && error.name === 'AbortError';
+}

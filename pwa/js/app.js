@@ -1,0 +1,248 @@
+// Entry point: the route table, the page shell (app bar + tabs / side nav) and bootstrapping.
+//
+// A route: path (':name' segments become ctx.params), load() -> the page module,
+// access: 'public' (no login), 'user' (logged in) or 'admin' (an admin role is active),
+// tab: the nav tab to highlight, soon: the text of a placeholder page (pages/soon.js).
+// A page module exports render(ctx); ctx = {main, params, query, user, role, route, setTitle, rerender}.
+// Pages fill ctx.main; a page still loading when the user moves on writes into a detached node.
+
+import { compile, navigate, onRouteChange, start } from './router.js';
+import { activeRole, isAdminRole, loadUser, logout, roleLabel } from './session.js';
+import { h, icon, mount, notice } from './ui.js';
+
+const soonPage = () => import('./pages/soon.js');
+
+const ROUTES = [
+  { path: '/login', load: () => import('./pages/login.js'), access: 'public' },
+  {
+    path: '/forgot',
+    load: soonPage,
+    access: 'public',
+    soon: { title: '忘记密码', text: '找回用户名和重置密码的页面即将上线。如需帮助，请联系本单位继续教育管理员。', href: '/login', linkText: '返回登录' },
+  },
+  {
+    path: '/register',
+    load: soonPage,
+    access: 'public',
+    soon: { title: '注册账号', text: '个人注册页面即将上线。如需开通账号，请联系本单位继续教育管理员。', href: '/login', linkText: '返回登录' },
+  },
+  { path: '/password', load: () => import('./pages/password.js'), access: 'user' },
+  { path: '/', load: () => import('./pages/home.js'), access: 'user', tab: 'home' },
+  {
+    path: '/scan',
+    load: soonPage,
+    access: 'user',
+    tab: 'scan',
+    soon: { title: '扫码签到', text: '用手机扫描培训现场的二维码即可签到，签到后自动登记学分。' },
+  },
+  {
+    path: '/credits',
+    load: soonPage,
+    access: 'user',
+    tab: 'credits',
+    soon: { title: '我的学分', text: '查看学分记录、审核进度和年度达标情况。' },
+  },
+  {
+    path: '/certificates',
+    load: soonPage,
+    access: 'user',
+    tab: 'certificates',
+    soon: { title: '证书', text: '下载年度学分证明，他人可扫码在线验证真伪。' },
+  },
+  { path: '/people', load: () => import('./pages/people.js'), access: 'admin', tab: 'people' },
+  { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
+  {
+    path: '/c/:sessionId',
+    load: soonPage,
+    access: 'public',
+    soon: { title: '扫码签到', text: '签到页面即将上线。', href: '/', linkText: '返回首页' },
+  },
+  {
+    path: '/v/:code',
+    load: soonPage,
+    access: 'public',
+    soon: { title: '证书验证', text: '证书在线验证页面即将上线。', href: '/', linkText: '返回首页' },
+  },
+];
+
+const NOT_FOUND = { path: '*', access: 'public' };
+
+const TABS = {
+  home: { href: '/', label: '首页', icon: 'home' },
+  scan: { href: '/scan', label: '签到', icon: 'scan' },
+  credits: { href: '/credits', label: '学分', icon: 'credits' },
+  certificates: { href: '/certificates', label: '证书', icon: 'certificate' },
+  people: { href: '/people', label: '人员', icon: 'people' },
+};
+
+ROUTES.forEach((route) => {
+  route.match = compile(route.path);
+});
+
+const root = document.getElementById('app');
+let renderSeq = 0;
+let firstRender = true;
+
+function findRoute(pathname) {
+  for (let i = 0; i < ROUTES.length; i += 1) {
+    const params = ROUTES[i].match(pathname);
+    if (params) return { route: ROUTES[i], params };
+  }
+  return { route: NOT_FOUND, params: {} };
+}
+
+function setTitle(text) {
+  document.title = text ? text + ' · 继教' : '继教 · 继续医学教育学分';
+}
+
+function tabsFor(user, role) {
+  if (user.must_change_password || !role) return [];
+  if (role.role === 'trainee') return ['home', 'scan', 'credits', 'certificates'];
+  if (isAdminRole(role)) return ['home', 'people'];
+  return [];
+}
+
+async function onLogout(event) {
+  const button = event.currentTarget;
+  button.disabled = true;
+  await logout();
+  navigate('/login', { replace: true });
+}
+
+/** The logged-in layout: app bar, bottom tabs (side nav from 900px), and `main`. */
+function shell(user, role, route, main) {
+  const tabs = tabsFor(user, role);
+  const nav =
+    tabs.length > 1
+      ? h(
+          'nav',
+          { class: 'tabs', 'aria-label': '主导航', 'data-testid': 'nav' },
+          tabs.map((name) => {
+            const tab = TABS[name];
+            return h(
+              'a',
+              { class: 'tab', href: tab.href, 'aria-current': route.tab === name ? 'page' : null, 'data-testid': 'nav-' + name },
+              icon(tab.icon),
+              h('span', null, tab.label),
+            );
+          }),
+        )
+      : null;
+  return h(
+    'div',
+    { class: nav ? 'shell has-tabs' : 'shell' },
+    h(
+      'header',
+      { class: 'appbar' },
+      h('a', { class: 'brand', href: '/' }, h('img', { src: '/icons/icon-32.png', alt: '', width: 28, height: 28 }), h('span', null, '继教')),
+      h(
+        'span',
+        { class: 'appbar-user' },
+        h('span', { class: 'appbar-name' }, user.name || user.username),
+        role ? h('span', { class: 'appbar-role' }, roleLabel(role)) : null,
+      ),
+      h('button', { type: 'button', class: 'appbar-btn', 'data-testid': 'logout', onclick: onLogout }, icon('logout'), h('span', null, '退出')),
+    ),
+    nav,
+    main,
+  );
+}
+
+/** The layout for pages used without logging in. */
+function bare(main) {
+  return h(
+    'div',
+    { class: 'bare' },
+    h('a', { class: 'bare-brand', href: '/' }, h('img', { src: '/icons/icon-192.png', alt: '', width: 56, height: 56 }), h('span', null, '继教'), h('small', null, '继续医学教育学分')),
+    main,
+  );
+}
+
+function showFailure(text, retry) {
+  setTitle('出错了');
+  const main = h('main', { class: 'main', id: 'main' });
+  const action = h('button', { type: 'button', class: 'btn btn-primary', onclick: retry }, '重试');
+  mount(main, notice({ title: '暂时无法打开', text, action, testid: 'load-error' }));
+  mount(root, bare(main));
+}
+
+async function render() {
+  const seq = (renderSeq += 1);
+  const isCurrent = () => seq === renderSeq;
+  const url = new URL(location.href);
+  const { route, params } = findRoute(url.pathname);
+
+  let user = null;
+  if (route.access !== 'public') {
+    try {
+      user = await loadUser();
+    } catch (error) {
+      if (isCurrent()) showFailure(error.detail || '网络连接失败，请检查网络后重试。', render);
+      return;
+    }
+    if (!isCurrent()) return;
+    if (!user) {
+      navigate('/login?next=' + encodeURIComponent(url.pathname + url.search), { replace: true });
+      return;
+    }
+    if (user.must_change_password && route.path !== '/password') {
+      navigate('/password', { replace: true });
+      return;
+    }
+  }
+
+  let page = null;
+  if (route.load) {
+    try {
+      page = await route.load();
+    } catch (error) {
+      if (isCurrent()) showFailure('页面加载失败，请检查网络后重试。', render);
+      return;
+    }
+    if (!isCurrent()) return;
+  }
+
+  const role = user ? activeRole(user) : null;
+  const main = h('main', { class: 'main', id: 'main' });
+  mount(root, user ? shell(user, role, route, main) : bare(main));
+  window.scrollTo(0, 0);
+
+  if (!page) {
+    setTitle('页面不存在');
+    mount(main, notice({ title: '页面不存在', text: '您访问的页面不存在或已被移除。', href: '/', linkText: '返回首页', testid: 'not-found' }));
+  } else if (route.access === 'admin' && !isAdminRole(role)) {
+    setTitle('无权访问');
+    mount(main, notice({ iconName: 'lock', title: '无权访问', text: '当前身份不能查看此页面。', href: '/', linkText: '返回首页', testid: 'forbidden' }));
+  } else {
+    setTitle('');
+    try {
+      await page.render({ main, params, query: url.searchParams, user, role, route, setTitle, rerender: render });
+    } catch (error) {
+      if (error && error.handled) return;
+      if (isCurrent()) mount(main, notice({ title: '出错了', text: (error && error.detail) || '页面出错，请刷新后重试。', href: '/', linkText: '返回首页', testid: 'page-error' }));
+      return;
+    }
+  }
+
+  // After an in-app navigation, move focus to the new page's heading for screen readers.
+  if (!firstRender && isCurrent()) {
+    const heading = main.querySelector('h1');
+    if (heading) {
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+    }
+  }
+  firstRender = false;
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  const register = () => navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register);
+}
+
+start();
+onRouteChange(render);
+render();
+registerServiceWorker();

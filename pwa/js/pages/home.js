@@ -1,0 +1,95 @@
+// /: who I am (name, role, scope), a role switcher for multi-role accounts, and the role's quick actions.
+
+import { api } from '../api.js';
+import { isAdminRole, roleKey, roleLabel, setActiveRole } from '../session.js';
+import { h, icon, mount, show } from '../ui.js';
+
+const TRAINEE_ACTIONS = [
+  { href: '/scan', icon: 'scan', title: '扫码签到', text: '扫描培训现场二维码签到', name: 'scan' },
+  { href: '/credits', icon: 'credits', title: '我的学分', text: '学分记录、审核进度与达标情况', name: 'credits' },
+  { href: '/certificates', icon: 'certificate', title: '证书', text: '下载学分证明，支持在线验证', name: 'certificates' },
+];
+
+const PEOPLE_SCOPE = { dept_admin: '本科室', unit_admin: '本单位', region_admin: '辖区内' };
+
+function actionCard(action) {
+  return h(
+    'a',
+    { class: 'action', href: action.href, 'data-testid': 'home-action', 'data-action': action.name },
+    h('span', { class: 'action-icon' }, icon(action.icon)),
+    h('span', { class: 'action-body' }, h('span', { class: 'action-title' }, action.title), h('span', { class: 'action-text' }, action.text)),
+    icon('chevron', 'action-chevron'),
+  );
+}
+
+function actionsFor(role) {
+  if (role.role === 'trainee') return TRAINEE_ACTIONS;
+  if (isAdminRole(role)) {
+    return [{ href: '/people', icon: 'people', title: '人员', text: '查看' + PEOPLE_SCOPE[role.role] + '人员信息', name: 'people' }];
+  }
+  return [];
+}
+
+function roleSwitcher(ctx) {
+  const current = roleKey(ctx.role);
+  const select = h(
+    'select',
+    {
+      id: 'role-switcher',
+      'data-testid': 'role-switcher',
+      onchange: (event) => {
+        setActiveRole(event.target.value, ctx.user);
+        ctx.rerender();
+      },
+    },
+    ctx.user.roles.map((role) => {
+      const key = roleKey(role);
+      return h('option', { value: key, selected: key === current }, roleLabel(role) + (role.scope_name ? ' · ' + role.scope_name : ''));
+    }),
+  );
+  return h('div', { class: 'role-switch' }, h('label', { for: 'role-switcher' }, '切换身份'), select);
+}
+
+export function render(ctx) {
+  ctx.setTitle('首页');
+  const { user, role } = ctx;
+  const scope = h('span', { class: 'hero-scope', 'data-testid': 'home-scope' }, role ? show(role.scope_name) : '');
+
+  const hero = h(
+    'section',
+    { class: 'hero', 'aria-labelledby': 'home-title' },
+    h('p', { class: 'hero-greeting' }, '您好'),
+    h('h1', { class: 'hero-name', id: 'home-title', 'data-testid': 'home-title', tabindex: '-1' }, user.name || user.username),
+    role
+      ? h('p', { class: 'hero-meta' }, h('span', { class: 'badge', 'data-testid': 'home-role' }, roleLabel(role)), scope)
+      : h('p', { class: 'hero-meta', 'data-testid': 'home-role' }, '尚未分配身份，请联系本单位管理员。'),
+    user.roles && user.roles.length > 1 ? roleSwitcher(ctx) : null,
+  );
+
+  const actions = role ? actionsFor(role) : [];
+  const sections = [hero];
+  if (actions.length) {
+    sections.push(h('section', { class: 'section' }, h('h2', { class: 'section-title' }, '常用功能'), h('div', { class: 'actions' }, actions.map(actionCard))));
+  } else if (role) {
+    sections.push(h('p', { class: 'card muted', 'data-testid': 'coming-soon' }, roleLabel(role) + '的功能即将上线。'));
+  }
+  sections.push(
+    h(
+      'section',
+      { class: 'section' },
+      h('h2', { class: 'section-title' }, '账号'),
+      h('div', { class: 'actions' }, actionCard({ href: '/password', icon: 'lock', title: '修改密码', text: '定期修改密码，保护账号安全', name: 'password' })),
+    ),
+  );
+  mount(ctx.main, sections);
+
+  // A trainee's header shows their unit and department, from their own person record.
+  if (role && role.role === 'trainee' && user.person_id !== null && user.person_id !== undefined) {
+    api('/api/people/' + encodeURIComponent(user.person_id))
+      .then((person) => {
+        const where = [person.unit_name, person.department_name].filter(Boolean).join(' · ');
+        if (where) scope.textContent = where;
+      })
+      .catch(() => {}); // keep the scope name from /api/me
+  }
+}
