@@ -1,0 +1,163 @@
+"""Session QR codes, claims, check-ins and attendance lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+import qr
+from server.controllers.schemas import Page
+from server.controllers.trainings import ReasonUpdate
+from server.security import Caller
+from server.services import attendance
+from server.services.errors import Invalid
+
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
+
+
+def base_url(request: Request, state: State) -> str:
+    return state.settings.base_url or str(request.base_url).rstrip("/")
+
+
+class QrRead(msgspec.Struct):
+    url: str
+    code: str
+    interval: int
+    expires_in: int
+
+
+class ClaimCreate(msgspec.Struct):
+    session_id: int
+    code: Code
+
+
+class TrainingBrief(msgspec.Struct):
+    id: int
+    title: str
+    credit_class: str
+    credits: float
+    hours: float
+
+
+class SessionBrief(msgspec.Struct):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+
+
+class ClaimRead(msgspec.Struct):
+    claim: str
+    expires_at: dt.datetime
+    training: TrainingBrief
+    session: SessionBrief
+
+
+class CheckinCreate(msgspec.Struct):
+    session_id: int | None = None
+    code: Code | None = None
+    claim: Annotated[str, msgspec.Meta(min_length=8, max_length=100)] | None = None
+
+
+class CreditBrief(msgspec.Struct):
+    id: int
+    status: str
+    credits: float
+
+
+class CheckinRead(msgspec.Struct):
+    id: int
+    session_id: int
+    checked_in_at: dt.datetime
+    credit: CreditBrief | None
+    training: TrainingBrief
+    session: SessionBrief
+
+
+class ManualCheckinCreate(msgspec.Struct):
+    person_id: int
+    reason: Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class AttendanceRead(msgspec.Struct):
+    id: int
+    person_id: int
+    name: str
+    person_no: str
+    department_name: str | None
+    checked_in_at: dt.datetime
+    checked_out_at: dt.datetime | None
+    method: str
+    reason: str
+    credit_status: str | None
+
+
+def _qr_image_headers() -> dict[str, str]:
+    # The code rotates: no cache may ever hand out an old one.
+    return {"Cache-Control": "no-store"}
+
+
+class SessionController(Controller):
+    path = "/api/sessions"
+    tags = ["attendance"]
+
+    @get("/{session_id:int}/qr")
+    async def qr_state(self, principal: Caller, session_id: FromPath[int], request: Request,
+                       state: State) -> Response[QrRead]:
+        current = await attendance.current_qr(principal, session_id, base_url(request, state))
+        return Response(QrRead(current.url, current.code, current.interval, current.expires_in),
+                        headers=_qr_image_headers())
+
+    @get("/{session_id:int}/qr.svg", media_type="image/svg+xml")
+    async def qr_svg(self, principal: Caller, session_id: FromPath[int], request: Request,
+                     state: State) -> Response[str]:
+        current = await attendance.current_qr(principal, session_id, base_url(request, state))
+        return Response(qr.qr_svg(current.url), media_type="image/svg+xml", headers=_qr_image_headers())
+
+    @get("/{session_id:int}/qr.png", media_type="image/png")
+    async def qr_png(self, principal: Caller, session_id: FromPath[int], request: Request,
+                     state: State) -> Response[bytes]:
+        current = await attendance.current_qr(principal, session_id, base_url(request, state))
+        return Response(qr.qr_png(current.url), media_type="image/png", headers=_qr_image_headers())
+
+    @get("/{session_id:int}/attendance")
+    async def attendance_list(self, principal: Caller, session_id: FromPath[int]) -> Page[AttendanceRead]:
+        rows = await attendance.attendance(principal, session_id)
+        return Page(items=[msgspec.convert(r, AttendanceRead) for r in rows], total=len(rows))
+
+    @post("/{session_id:int}/checkins", status_code=HTTP_201_CREATED)
+    async def manual_checkin(self, principal: Caller, session_id: FromPath[int],
+                             data: JSONBody[ManualCheckinCreate]) -> Response[CheckinRead]:
+        result = await attendance.manual_add(principal, session_id, data.person_id, data.reason)
+        return Response(msgspec.convert(result.body, CheckinRead),
+                        status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
+
+
+class CheckinController(Controller):
+    path = "/api"
+    tags = ["attendance"]
+
+    @post("/claims", exclude_from_auth=True, status_code=HTTP_201_CREATED)
+    async def create_claim(self, data: JSONBody[ClaimCreate]) -> ClaimRead:
+        return msgspec.convert(await attendance.create_claim(data.session_id, data.code), ClaimRead)
+
+    @post("/checkins", status_code=HTTP_201_CREATED)
+    async def check_in(self, principal: Caller, data: JSONBody[CheckinCreate]) -> Response[CheckinRead]:
+        if data.claim:
+            result = await attendance.check_in_with_claim(principal, data.claim)
+        elif data.session_id is not None and data.code:
+            result = await attendance.check_in_with_code(principal, data.session_id, data.code)
+        else:
+            raise Invalid("code", "请提供 session_id 和 code，或 claim")
+        return Response(msgspec.convert(result.body, CheckinRead),
+                        status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
+
+    @post("/checkins/{checkin_id:int}/undo", status_code=HTTP_204_NO_CONTENT)
+    async def undo(self, principal: Caller, checkin_id: FromPath[int], data: JSONBody[ReasonUpdate]) -> None:
+        await attendance.undo(principal, checkin_id, data.reason)

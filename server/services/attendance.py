@@ -1,0 +1,280 @@
+"""Check-in by rotating QR code: codes, claims, check-ins and the attendance list.
+
+The check-in is the hot path of the product (a lecture hall scanning at once),
+so it costs one read (session + training) and one short write transaction, and
+is idempotent by construction: the unique (session, person) index and the
+credit's unique dedupe key make a repeated scan find what the first one made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+import qr
+from server.services import audit
+from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
+from server.services.principal import Principal
+from server.services.trainings import load_session
+from server.tables import Checkin, CheckinClaim, Credit, Person, Training
+from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingStatus
+
+CLAIM_TTL_SECONDS = 600
+# Activity dates are local dates where the training happened (China, no DST).
+CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+_SESSION_SQL = """
+SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
+       t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.credits, t.hours
+FROM training_session s JOIN training t ON t.id = s.training
+WHERE s.id = {}
+"""
+
+
+def invalid_code(detail: str = "签到码无效或已过期，请重新扫描现场二维码") -> BadRequest:
+    return BadRequest("invalid_code", detail)
+
+
+@dataclass(frozen=True, slots=True)
+class QrState:
+    url: str
+    code: str
+    interval: int
+    expires_in: int
+
+
+def checkin_url(base_url: str, session_id: int, code: str) -> str:
+    return qr.checkin_url(base_url, session_id, code)
+
+
+async def current_qr(principal: Principal, session_id: int, base_url: str, now: float | None = None) -> QrState:
+    session, _, _ = await load_session(principal, session_id)
+    now = time.time() if now is None else now
+    code = qr.code_at(session["secret"], now, session["step"])
+    return QrState(url=checkin_url(base_url, session_id, code), code=code, interval=session["step"],
+                   expires_in=qr.expires_in(now, session["step"]))
+
+
+async def _session_row(session_id: int) -> dict | None:
+    rows = await Training.raw(_SESSION_SQL, session_id)
+    return rows[0] if rows else None
+
+
+def _summary(row: dict) -> dict:
+    return {
+        "training": {"id": row["training"], "title": row["title"], "credit_class": row["credit_class"],
+                     "credits": float(row["credits"]), "hours": float(row["hours"])},
+        "session": {"id": row["id"], "starts_at": row["starts_at"], "ends_at": row["ends_at"],
+                    "location": row["location"]},
+    }
+
+
+async def _open_session_for_code(session_id: int, code: str, now: float) -> dict:
+    row = await _session_row(session_id)
+    # An unknown session answers like a wrong code: ids are not to be probed.
+    if row is None or not qr.verify(row["secret"], code, now, row["step"]):
+        raise invalid_code()
+    if row["status"] != TrainingStatus.approved.value:
+        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+    return row
+
+
+# -- claims ----------------------------------------------------------------------
+
+
+async def create_claim(session_id: int, code: str, now: float | None = None) -> dict:
+    """Exchange a scanned code for a claim that survives logging in (no login needed)."""
+    now = time.time() if now is None else now
+    row = await _open_session_for_code(session_id, code, now)
+    token = qr.new_claim_token()
+    expires_at = dt.datetime.fromtimestamp(qr.claim_expiry(now, CLAIM_TTL_SECONDS), dt.timezone.utc)
+    await CheckinClaim.insert(CheckinClaim(token_hash=qr.hash_token(token), session=session_id,
+                                           expires_at=expires_at))
+    return {"claim": token, "expires_at": expires_at, **_summary(row)}
+
+
+# -- check-in ----------------------------------------------------------------------
+
+
+def _eligible_person(principal: Principal, training_unit: int) -> int:
+    """The caller's person id if they may attend a training of ``training_unit``."""
+    trainee = [g for g in principal.grants if g.role == Role.trainee]
+    if principal.person_id is None or not trainee:
+        raise Forbidden("not_eligible", "只有学员账号可以签到")
+    if not any(g.unit_id == training_unit for g in trainee):
+        raise Forbidden("not_eligible", "您不是本单位人员，不能参加该培训签到")
+    return principal.person_id
+
+
+def _credit_key(training_id: int, person_id: int) -> str:
+    return f"attendance:{training_id}:{person_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinResult:
+    created: bool
+    body: dict
+
+
+async def _existing(row: dict, person_id: int) -> CheckinResult | None:
+    found = await Checkin.raw(
+        "SELECT c.id, c.checked_in_at, r.id AS credit_id, r.status, r.credits FROM checkin c "
+        "LEFT JOIN credit r ON r.dedupe_key = {} WHERE c.session = {} AND c.person = {}",
+        _credit_key(row["training"], person_id), row["id"], person_id,
+    )
+    if not found:
+        return None
+    return CheckinResult(False, _body(row, found[0]))
+
+
+def _body(row: dict, found: dict) -> dict:
+    credit = None
+    if found.get("credit_id") is not None:
+        credit = {"id": found["credit_id"], "status": found["status"], "credits": float(found["credits"])}
+    return {"id": found["id"], "session_id": row["id"], "checked_in_at": found["checked_in_at"],
+            "credit": credit, **_summary(row)}
+
+
+async def _record(row: dict, person_id: int, *, method: CheckinMethod, principal: Principal,
+                  reason: str = "", claim_hash: str | None = None) -> CheckinResult:
+    """Insert the check-in and its pending credit in one transaction, idempotently."""
+    moment = dt.datetime.now(dt.timezone.utc)
+    person = await Person.raw("SELECT unit, department FROM person WHERE id = {}", person_id)
+    unit, department = person[0]["unit"], person[0]["department"]
+    db = Checkin._meta.db
+    async with db.transaction():
+        if claim_hash is not None:
+            used = await CheckinClaim.raw(
+                "UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
+                "AND expires_at > {} RETURNING id", moment, claim_hash, moment)
+            if not used:
+                raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
+        inserted = await Checkin.raw(
+            "INSERT INTO checkin (session, training, person, checked_in_at, checked_out_at, method, "
+            "recorded_by, reason, undone_at) VALUES ({}, {}, {}, {}, NULL, {}, {}, {}, NULL) "
+            "ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at",
+            row["id"], row["training"], person_id, moment, method.value, principal.account_id, reason,
+        )
+        if not inserted:
+            existing = await _existing(row, person_id)
+            assert existing is not None
+            return existing
+        activity_date = row["starts_at"].astimezone(CHINA).date()
+        credit = await Credit.raw(
+            "INSERT INTO credit (person, unit, department, year, activity_date, credit_class, rule_code, "
+            "title, credits, hours, source, training, status, dedupe_key, reason, created_by, created_at, "
+            "updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, '', {}, {}, {}, {}, {}, {}, {}, '', {}, "
+            "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
+            person_id, unit, department, row["year"], activity_date, row["credit_class"], row["title"],
+            Decimal(row["credits"]), Decimal(row["hours"]), CreditSource.attendance.value, row["training"],
+            CreditStatus.pending_dept.value, _credit_key(row["training"], person_id), principal.account_id,
+            moment, moment,
+        )
+        if credit:
+            await Credit.raw(
+                "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
+                "VALUES ({}, {}, {}, '', {}, {}, {})",
+                credit[0]["id"], moment, principal.account_id, CreditStatus.pending_dept.value,
+                reason or "签到", principal.ip[:64],
+            )
+            found = {"id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"],
+                     "credit_id": credit[0]["id"], "status": credit[0]["status"], "credits": credit[0]["credits"]}
+        else:
+            # Another session of the same training already earned the credit.
+            same_key = await Credit.select(Credit.id, Credit.status, Credit.credits).where(
+                Credit.dedupe_key == _credit_key(row["training"], person_id)).first() or {}
+            found = {"id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"],
+                     "credit_id": same_key.get("id"), "status": same_key.get("status"),
+                     "credits": same_key.get("credits")}
+    return CheckinResult(True, _body(row, found))
+
+
+async def check_in_with_code(principal: Principal, session_id: int, code: str,
+                             now: float | None = None) -> CheckinResult:
+    now = time.time() if now is None else now
+    row = await _open_session_for_code(session_id, code, now)
+    person_id = _eligible_person(principal, row["unit"])
+    return await _record(row, person_id, method=CheckinMethod.scan, principal=principal)
+
+
+async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult:
+    claim_hash = qr.hash_token(claim)
+    rows = await CheckinClaim.raw("SELECT session, used_at, expires_at FROM checkin_claim WHERE token_hash = {}",
+                                  claim_hash)
+    if not rows:
+        raise invalid_code("签到凭证无效，请重新扫描现场二维码")
+    row = await _session_row(rows[0]["session"])
+    assert row is not None
+    if row["status"] != TrainingStatus.approved.value:
+        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+    person_id = _eligible_person(principal, row["unit"])
+    if rows[0]["used_at"] is not None:
+        # The same trainee resubmitting their claim (say, after a timeout) gets
+        # their check-in back; anyone else gets nothing from a spent claim.
+        existing = await _existing(row, person_id)
+        if existing is not None:
+            return existing
+        raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
+    return await _record(row, person_id, method=CheckinMethod.claim, principal=principal,
+                         claim_hash=claim_hash)
+
+
+# -- organiser actions -------------------------------------------------------------
+
+
+async def manual_add(principal: Principal, session_id: int, person_id: int, reason: str) -> CheckinResult:
+    """补签: the organiser adds someone who could not scan, with a reason."""
+    if not reason.strip():
+        raise Invalid("reason", "请填写补签原因")
+    session, training, _ = await load_session(principal, session_id)
+    if training["status"] != TrainingStatus.approved.value:
+        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+    person = await Person.select(Person.id).where(
+        (Person.id == person_id) & (Person.unit == training["unit"])).first()
+    if person is None:
+        raise NotFound("person_not_found", "人员不存在或不是本单位人员")
+    row = await _session_row(session_id)
+    assert row is not None
+    result = await _record(row, person_id, method=CheckinMethod.manual, principal=principal, reason=reason.strip())
+    if result.created:
+        await audit.record("checkin_manual", principal=principal, target_type="checkin",
+                           target_id=result.body["id"], detail=f"补签：{reason.strip()}")
+    return result
+
+
+async def undo(principal: Principal, checkin_id: int, reason: str) -> None:
+    """Withdraw a check-in made by mistake; its credit goes too while still pending."""
+    if not reason.strip():
+        raise Invalid("reason", "请填写撤销原因")
+    found = await Checkin.select(Checkin.session, Checkin.person, Checkin.training).where(
+        Checkin.id == checkin_id).first()
+    if found is None:
+        raise NotFound("checkin_not_found", "签到记录不存在")
+    await load_session(principal, found["session"])
+    key = _credit_key(found["training"], found["person"])
+    async with Checkin._meta.db.transaction():
+        others = await Checkin.count().where(
+            (Checkin.training == found["training"]) & (Checkin.person == found["person"])
+            & (Checkin.id != checkin_id))
+        credit = await Credit.select(Credit.id, Credit.status).where(Credit.dedupe_key == key).first()
+        if credit and not others:
+            if credit["status"] not in (CreditStatus.pending_dept.value, CreditStatus.returned.value):
+                raise Conflict("invalid_state", "该签到的学分已进入审核，不能撤销")
+            await Credit.delete().where(Credit.id == credit["id"])
+        await Checkin.delete().where(Checkin.id == checkin_id)
+        await audit.record("checkin_undo", principal=principal, target_type="checkin", target_id=checkin_id,
+                           detail=f"撤销签到：{reason.strip()}")
+
+
+async def attendance(principal: Principal, session_id: int) -> list[dict]:
+    session, training, _ = await load_session(principal, session_id)
+    return await Checkin.raw(
+        "SELECT c.id, c.person AS person_id, p.name, p.person_no, d.name AS department_name, c.checked_in_at, "
+        "c.checked_out_at, c.method, c.reason, r.status AS credit_status "
+        "FROM checkin c JOIN person p ON p.id = c.person LEFT JOIN department d ON d.id = p.department "
+        "LEFT JOIN credit r ON r.training = c.training AND r.person = c.person AND r.source = 'attendance' "
+        "WHERE c.session = {} ORDER BY c.checked_in_at DESC, c.id DESC",
+        session_id,
+    )

@@ -1,0 +1,185 @@
+"""The credit ledger: scoped queries and the two-level review.
+
+States: pending_dept → pending_unit → effective, or returned / rejected from
+either pending state, and revoked from effective. Every transition is an
+UPDATE conditional on the expected state plus one credit_event row, in one
+transaction: of two admins approving at once, one wins and the other gets 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from server.services import audit
+from server.services.errors import Conflict, Forbidden, Invalid, NotFound
+from server.services.principal import Principal
+from server.tables import Credit, CreditEvent
+from server.tables.enums import CreditStatus
+
+S = CreditStatus
+
+
+def scope_where(principal: Principal):
+    """WHERE on Credit for what the caller may see, or None for nothing."""
+    clauses = []
+    if principal.person_id is not None:
+        clauses.append(Credit.person == principal.person_id)
+    if departments := principal.department_ids():
+        clauses.append(Credit.department.is_in(sorted(departments)))
+    if units := principal.unit_ids():
+        clauses.append(Credit.unit.is_in(sorted(units)))
+    for prefix in sorted(principal.region_prefixes()):
+        clauses.append(Credit.unit.region_code.like(f"{prefix}%"))
+    return reduce(or_, clauses) if clauses else None
+
+
+_COLUMNS = (
+    Credit.id,
+    Credit.person.as_alias("person_id"),
+    Credit.person.name.as_alias("person_name"),
+    Credit.person.person_no.as_alias("person_no"),
+    Credit.unit.as_alias("unit_id"),
+    Credit.department.as_alias("department_id"),
+    Credit.department.name.as_alias("department_name"),
+    Credit.year,
+    Credit.activity_date,
+    Credit.credit_class,
+    Credit.rule_code,
+    Credit.title,
+    Credit.credits,
+    Credit.hours,
+    Credit.source,
+    Credit.training.as_alias("training_id"),
+    Credit.status,
+    Credit.reason,
+    Credit.created_at,
+    Credit.effective_at,
+)
+
+
+def present(row: dict) -> dict:
+    row = dict(row)
+    row["credits"] = float(row["credits"])
+    row["hours"] = float(row["hours"])
+    if isinstance(row.get("activity_date"), dt.date):
+        row["activity_date"] = row["activity_date"].isoformat()
+    return row
+
+
+async def list_credits(principal: Principal, *, status: str | None, year: int | None, person_id: int | None,
+                       training_id: int | None, source: str | None, page: int,
+                       page_size: int) -> tuple[list[dict], int]:
+    where = scope_where(principal)
+    if where is None:
+        return [], 0
+    clauses = [where]
+    if status:
+        clauses.append(Credit.status.is_in(status.split(",")))
+    if year is not None:
+        clauses.append(Credit.year == year)
+    if person_id is not None:
+        clauses.append(Credit.person == person_id)
+    if training_id is not None:
+        clauses.append(Credit.training == training_id)
+    if source:
+        clauses.append(Credit.source == source)
+    query, count = Credit.select(*_COLUMNS), Credit.count()
+    for clause in clauses:
+        query, count = query.where(clause), count.where(clause)
+    rows = await query.order_by(Credit.activity_date, ascending=False).order_by(Credit.id, ascending=False).limit(
+        page_size).offset((page - 1) * page_size)
+    return [present(r) for r in rows], await count
+
+
+async def get_credit(principal: Principal, credit_id: int) -> dict:
+    where = scope_where(principal)
+    row = None
+    if where is not None:
+        row = await Credit.select(*_COLUMNS).where(where).where(Credit.id == credit_id).first()
+    if row is None:
+        raise NotFound("credit_not_found", "学分记录不存在或无权查看")
+    events = await CreditEvent.select(
+        CreditEvent.at, CreditEvent.from_status, CreditEvent.to_status, CreditEvent.reason,
+        CreditEvent.account.name.as_alias("account_name"),
+    ).where(CreditEvent.credit == credit_id).order_by(CreditEvent.at).order_by(CreditEvent.id)
+    return {**present(row), "events": events}
+
+
+# -- transitions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    to: CreditStatus
+    level: str  # "department" or "unit": whose admin may make it
+
+
+_ACTIONS: dict[str, dict[str, Move]] = {
+    "approve": {S.pending_dept.value: Move(S.pending_unit, "department"),
+                S.pending_unit.value: Move(S.effective, "unit")},
+    "return": {S.pending_dept.value: Move(S.returned, "department"),
+               S.pending_unit.value: Move(S.returned, "unit")},
+    "reject": {S.pending_dept.value: Move(S.rejected, "department"),
+               S.pending_unit.value: Move(S.rejected, "unit")},
+    "revoke": {S.effective.value: Move(S.revoked, "unit")},
+}
+_NEEDS_REASON = {"return", "reject", "revoke"}
+_WORDS = {"approve": "审核通过", "return": "退回", "reject": "审核不通过", "revoke": "撤销"}
+_STATE_WORDS = {
+    S.draft.value: "草稿", S.pending_dept.value: "待科室审核", S.pending_unit.value: "待单位审核",
+    S.effective.value: "已生效", S.returned.value: "已退回", S.rejected.value: "审核不通过", S.revoked.value: "已撤销",
+}
+
+
+async def transition(principal: Principal, credit_id: int, action: str, reason: str = "") -> dict:
+    reason = reason.strip()
+    if action in _NEEDS_REASON and not reason:
+        raise Invalid("reason", "请填写原因")
+    where = scope_where(principal)
+    row = None
+    if where is not None:
+        row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title).where(
+            where).where(Credit.id == credit_id).first()
+    if row is None:
+        raise NotFound("credit_not_found", "学分记录不存在或无权查看")
+    is_dept = row["department"] in principal.department_ids()
+    is_unit = row["unit"] in principal.unit_ids()
+    if not (is_dept or is_unit):
+        raise Forbidden("forbidden", "只有科室或单位管理员可以审核学分")
+    move = _ACTIONS[action].get(row["status"])
+    if move is None:
+        raise Conflict("invalid_state", f"学分记录当前为“{_STATE_WORDS.get(row['status'], row['status'])}”，不能{_WORDS[action]}")
+    if (move.level == "department" and not is_dept) or (move.level == "unit" and not is_unit):
+        waiting = "科室" if move.level == "department" else "单位"
+        raise Conflict("invalid_state", f"该记录正等待{waiting}审核，您不能{_WORDS[action]}")
+    moment = dt.datetime.now(dt.timezone.utc)
+    values = {Credit.status: move.to, Credit.updated_at: moment}
+    if reason:
+        values[Credit.reason] = reason
+    if move.to == S.effective:
+        values[Credit.effective_at] = moment
+    async with Credit._meta.db.transaction():
+        changed = await Credit.update(values).where(
+            (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
+        if not changed:
+            raise Conflict("invalid_state", "该记录刚刚已被他人处理，请刷新")
+        await CreditEvent.insert(CreditEvent(credit=credit_id, at=moment, account=principal.account_id,
+                                             from_status=row["status"], to_status=move.to, reason=reason,
+                                             ip=principal.ip[:64]))
+        await audit.record(f"credit_{action}", principal=principal, target_type="credit", target_id=credit_id,
+                           detail=f"{_WORDS[action]}学分《{row['title']}》" + (f"：{reason}" if reason else ""))
+    return {"id": credit_id, "status": move.to.value}
+
+
+async def transition_many(principal: Principal, ids: list[int], action: str, reason: str = "") -> list[dict]:
+    """Batch review: each record on its own, so one conflict doesn't undo the others."""
+    results = []
+    for credit_id in dict.fromkeys(ids):
+        try:
+            results.append({**await transition(principal, credit_id, action, reason), "ok": True})
+        except (Conflict, NotFound, Forbidden) as error:
+            results.append({"id": credit_id, "ok": False, "code": error.code, "detail": error.detail})
+    return results

@@ -1,0 +1,317 @@
+"""In-house trainings (院内培训): planning, unit approval, sessions, and who may run them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import qr
+from server.services import audit
+from server.services.errors import Conflict, Forbidden, Invalid, NotFound
+from server.services.principal import Principal
+from server.tables import Department, Training, TrainingCourse, TrainingSession
+from server.tables.enums import CreditClass, TrainingStatus
+
+TAB_ALL, TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE = "all", "held", "not_held", "to_score"
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What the caller may do with one training."""
+
+    department: bool  # its department: edit, submit, run attendance
+    unit: bool  # its unit: approve, reject, run attendance
+    region: bool  # a region above it: read only
+
+    @property
+    def organiser(self) -> bool:
+        return self.department or self.unit
+
+    @property
+    def visible(self) -> bool:
+        return self.department or self.unit or self.region
+
+
+def access(principal: Principal, department_id: int, unit_id: int, region_code: str) -> Access:
+    return Access(
+        department=department_id in principal.department_ids(),
+        unit=unit_id in principal.unit_ids(),
+        region=any(region_code.startswith(p) for p in principal.region_prefixes()),
+    )
+
+
+_TRAINING_COLUMNS = (
+    *Training.all_columns(),
+    Training.department.name.as_alias("department_name"),
+    Training.unit.name.as_alias("unit_name"),
+    Training.unit.region_code.as_alias("region_code"),
+)
+
+
+async def load(principal: Principal, training_id: int) -> tuple[dict, Access]:
+    """The training and the caller's access to it; 404 when they may not see it."""
+    row = await Training.select(*_TRAINING_COLUMNS).where(Training.id == training_id).first()
+    if row is None:
+        raise NotFound("training_not_found", "培训不存在或无权查看")
+    acc = access(principal, row["department"], row["unit"], row["region_code"])
+    if not acc.visible:
+        raise NotFound("training_not_found", "培训不存在或无权查看")
+    return row, acc
+
+
+def _money(value: float, field: str, *, maximum: float) -> Decimal:
+    if value <= 0 or value > maximum:
+        raise Invalid(field, f"字段 {field}：须大于 0 且不超过 {maximum:g}")
+    if round(value, 2) != value:
+        raise Invalid(field, f"字段 {field}：最多两位小数")
+    return Decimal(str(round(value, 2)))
+
+
+def _year(value: int) -> int:
+    if not 2000 <= value <= 2100:
+        raise Invalid("year", "字段 year：年度须在 2000 至 2100 之间")
+    return value
+
+
+async def _department_for(principal: Principal, department_id: int | None) -> dict:
+    own = principal.department_ids()
+    if not own:
+        raise Forbidden("forbidden", "只有科室管理员可以新增院内培训")
+    if department_id is None:
+        if len(own) > 1:
+            raise Invalid("department_id", "您管理多个科室，请选择举办科室")
+        department_id = next(iter(own))
+    elif department_id not in own:
+        raise NotFound("department_not_found", "科室不存在或不在您的管理范围内")
+    row = await Department.select(Department.id, Department.unit).where(Department.id == department_id).first()
+    if row is None:
+        raise NotFound("department_not_found", "科室不存在或不在您的管理范围内")
+    return row
+
+
+async def create(principal: Principal, fields: dict) -> dict:
+    department = await _department_for(principal, fields.pop("department_id", None))
+    values = dict(fields)
+    values["year"] = _year(values["year"])
+    values["credits"] = _money(values["credits"], "credits", maximum=100)
+    values["hours"] = _money(values["hours"], "hours", maximum=1000)
+    values["credit_class"] = CreditClass(values["credit_class"])
+    async with Training._meta.db.transaction():
+        training = Training(
+            department=department["id"], unit=department["unit"], status=TrainingStatus.draft,
+            created_by=principal.account_id, **values,
+        )
+        await training.save()
+        await audit.record("training_create", principal=principal, target_type="training",
+                           target_id=training.id, detail=f"新增院内培训《{training.title}》")
+    row, _ = await load(principal, training.id)
+    return row
+
+
+_EDITABLE = {TrainingStatus.draft.value, TrainingStatus.rejected.value}
+
+
+async def update(principal: Principal, training_id: int, fields: dict) -> dict:
+    row, acc = await load(principal, training_id)
+    if not acc.department:
+        raise Forbidden("forbidden", "只有举办科室可以修改培训")
+    if row["status"] not in _EDITABLE:
+        raise Conflict("invalid_state", "培训已提交或已审核，不能修改")
+    values = {k: v for k, v in fields.items() if v is not None}
+    if "year" in values:
+        values["year"] = _year(values["year"])
+    for key, maximum in (("credits", 100), ("hours", 1000)):
+        if key in values:
+            values[key] = _money(values[key], key, maximum=maximum)
+    if not values:
+        return row
+    values["updated_at"] = dt.datetime.now(dt.timezone.utc)
+    async with Training._meta.db.transaction():
+        changed = await Training.update({getattr(Training, k): v for k, v in values.items()}).where(
+            (Training.id == training_id) & Training.status.is_in(sorted(_EDITABLE))
+        ).returning(Training.id)
+        if not changed:
+            raise Conflict("invalid_state", "培训已提交或已审核，不能修改")
+        await audit.record("training_update", principal=principal, target_type="training",
+                           target_id=training_id, detail="修改院内培训：" + "、".join(sorted(values)))
+    row, _ = await load(principal, training_id)
+    return row
+
+
+async def _transition(principal: Principal, training_id: int, *, need: str, from_states: set[str],
+                      to_state: TrainingStatus, action: str, detail: str, reason: str = "") -> dict:
+    row, acc = await load(principal, training_id)
+    if not getattr(acc, need):
+        raise Forbidden("forbidden", "您无权执行此操作")
+    async with Training._meta.db.transaction():
+        # Conditional on the expected state: of two admins acting at once,
+        # one changes the row and the other gets 409.
+        changed = await Training.update(
+            {Training.status: to_state, Training.review_reason: reason,
+             Training.updated_at: dt.datetime.now(dt.timezone.utc)}
+        ).where((Training.id == training_id) & Training.status.is_in(sorted(from_states))).returning(Training.id)
+        if not changed:
+            raise Conflict("invalid_state", f"培训当前状态（{row['status']}）不允许此操作")
+        await audit.record(action, principal=principal, target_type="training", target_id=training_id,
+                           detail=f"{detail}《{row['title']}》" + (f"：{reason}" if reason else ""))
+    return {"id": training_id, "status": to_state.value}
+
+
+async def submit(principal: Principal, training_id: int) -> dict:
+    if not await TrainingSession.exists().where(TrainingSession.training == training_id):
+        row, acc = await load(principal, training_id)
+        if acc.department:
+            raise Conflict("no_sessions", "请先完善举办周期（至少一个场次）再提交")
+    return await _transition(principal, training_id, need="department", from_states=_EDITABLE,
+                             to_state=TrainingStatus.submitted, action="training_submit", detail="提交院内培训")
+
+
+async def approve(principal: Principal, training_id: int) -> dict:
+    return await _transition(principal, training_id, need="unit", from_states={TrainingStatus.submitted.value},
+                             to_state=TrainingStatus.approved, action="training_approve", detail="审核通过院内培训")
+
+
+async def reject(principal: Principal, training_id: int, reason: str) -> dict:
+    if not reason.strip():
+        raise Invalid("reason", "请填写不通过的原因")
+    return await _transition(principal, training_id, need="unit", from_states={TrainingStatus.submitted.value},
+                             to_state=TrainingStatus.rejected, action="training_reject", detail="审核不通过院内培训",
+                             reason=reason.strip())
+
+
+async def close(principal: Principal, training_id: int) -> dict:
+    return await _transition(principal, training_id, need="organiser", from_states={TrainingStatus.approved.value},
+                             to_state=TrainingStatus.closed, action="training_close", detail="结束院内培训")
+
+
+# -- sessions ------------------------------------------------------------------
+
+
+async def add_session(principal: Principal, training_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
+                      location: str) -> dict:
+    row, acc = await load(principal, training_id)
+    if not acc.department:
+        raise Forbidden("forbidden", "只有举办科室可以安排场次")
+    if row["status"] == TrainingStatus.closed.value:
+        raise Conflict("invalid_state", "培训已结束，不能再安排场次")
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise Invalid("starts_at", "时间须带时区，例如 2026-03-01T09:00:00+08:00")
+    if ends_at <= starts_at:
+        raise Invalid("ends_at", "结束时间须晚于开始时间")
+    if ends_at - starts_at > dt.timedelta(days=7):
+        raise Invalid("ends_at", "一个场次不能超过 7 天")
+    async with TrainingSession._meta.db.transaction():
+        session = TrainingSession(training=training_id, starts_at=starts_at, ends_at=ends_at,
+                                  location=location.strip(), secret=qr.new_secret(), step=qr.DEFAULT_STEP)
+        await session.save()
+        await audit.record("session_create", principal=principal, target_type="training", target_id=training_id,
+                           detail=f"新增场次 {starts_at.isoformat()} {location}")
+    return {"id": session.id, "training_id": training_id, "starts_at": starts_at, "ends_at": ends_at,
+            "location": session.location}
+
+
+async def sessions_of(training_id: int) -> list[dict]:
+    return await TrainingSession.select(
+        TrainingSession.id, TrainingSession.starts_at, TrainingSession.ends_at, TrainingSession.location
+    ).where(TrainingSession.training == training_id).order_by(TrainingSession.starts_at)
+
+
+async def load_session(principal: Principal, session_id: int, *, organiser: bool = True) -> tuple[dict, dict, Access]:
+    """A session with its training, for a caller who runs it (or may see it)."""
+    session = await TrainingSession.select(*TrainingSession.all_columns()).where(
+        TrainingSession.id == session_id).first()
+    if session is None:
+        raise NotFound("session_not_found", "场次不存在或无权查看")
+    try:
+        training, acc = await load(principal, session["training"])
+    except NotFound:
+        raise NotFound("session_not_found", "场次不存在或无权查看") from None
+    if organiser and not acc.organiser:
+        raise Forbidden("forbidden", "只有举办科室或本单位管理员可以组织签到")
+    return session, training, acc
+
+
+# -- courses -------------------------------------------------------------------
+
+
+async def add_course(principal: Principal, training_id: int, title: str, hours: float,
+                     speaker_id: int | None, speaker_name: str) -> dict:
+    row, acc = await load(principal, training_id)
+    if not acc.department:
+        raise Forbidden("forbidden", "只有举办科室可以添加课程")
+    if row["status"] not in _EDITABLE:
+        raise Conflict("invalid_state", "培训已提交或已审核，不能修改课程")
+    if speaker_id is not None:
+        from server.tables import Person
+
+        speaker = await Person.select(Person.name).where(
+            (Person.id == speaker_id) & (Person.unit == row["unit"])).first()
+        if speaker is None:
+            raise Invalid("speaker_id", "主讲人须为本单位人员")
+        speaker_name = speaker_name or speaker["name"]
+    if not speaker_name.strip():
+        raise Invalid("speaker_name", "请填写主讲人")
+    course = TrainingCourse(training=training_id, title=title.strip(), hours=_money(hours, "hours", maximum=100),
+                            speaker=speaker_id, speaker_name=speaker_name.strip())
+    await course.save()
+    return {"id": course.id, "title": course.title, "hours": float(course.hours), "speaker_id": speaker_id,
+            "speaker_name": course.speaker_name}
+
+
+async def courses_of(training_id: int) -> list[dict]:
+    return await TrainingCourse.select(
+        TrainingCourse.id, TrainingCourse.title, TrainingCourse.hours,
+        TrainingCourse.speaker.as_alias("speaker_id"), TrainingCourse.speaker_name,
+    ).where(TrainingCourse.training == training_id).order_by(TrainingCourse.sort_order, TrainingCourse.id)
+
+
+# -- lists ---------------------------------------------------------------------
+
+
+async def list_trainings(principal: Principal, *, tab: str, year: int | None, credit_class: str | None,
+                         q: str, page: int, page_size: int) -> tuple[list[dict], int]:
+    clauses = []
+    departments, units, prefixes = principal.department_ids(), principal.unit_ids(), principal.region_prefixes()
+    scope = []
+    if departments:
+        scope.append(Training.department.is_in(sorted(departments)))
+    if units:
+        scope.append(Training.unit.is_in(sorted(units)))
+    for prefix in sorted(prefixes):
+        scope.append(Training.unit.region_code.like(f"{prefix}%"))
+    if not scope:
+        raise Forbidden("forbidden", "只有管理员可以查看院内培训")
+    combined = scope[0]
+    for clause in scope[1:]:
+        combined = combined | clause
+    clauses.append(combined)
+    if year is not None:
+        clauses.append(Training.year == year)
+    if credit_class:
+        clauses.append(Training.credit_class == credit_class)
+    q = q.replace("%", "").replace("_", "").strip()
+    if q:
+        clauses.append(Training.title.like(f"%{q}%"))
+    now = dt.datetime.now(dt.timezone.utc)
+    if tab in (TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE):
+        held_ids = [r["training"] for r in await TrainingSession.select(TrainingSession.training).where(
+            TrainingSession.starts_at <= now).distinct()]
+        if tab == TAB_NOT_HELD:
+            clauses.append(Training.id.not_in(held_ids) if held_ids else Training.id > 0)
+        else:
+            clauses.append(Training.id.is_in(held_ids) if held_ids else Training.id < 0)
+        if tab == TAB_TO_SCORE:
+            # 待评分: held and approved, with attendance credits still waiting for the department.
+            from server.tables import Credit
+
+            waiting = [r["training"] for r in await Credit.select(Credit.training).where(
+                (Credit.status == "pending_dept") & Credit.training.is_not_null()).distinct()]
+            clauses.append(Training.id.is_in(waiting) if waiting else Training.id < 0)
+    query = Training.select(*_TRAINING_COLUMNS)
+    count = Training.count()
+    for clause in clauses:
+        query, count = query.where(clause), count.where(clause)
+    rows = await query.order_by(Training.created_at, ascending=False).limit(page_size).offset((page - 1) * page_size)
+    return rows, await count
+

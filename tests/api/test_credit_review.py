@@ -1,0 +1,127 @@
+"""Two-level review of credits: department, then unit; one winner under contention."""
+
+import asyncio
+
+from tests.api.attendance_helpers import current_code, open_session
+
+
+def _pending_credit(client, as_user, trainee="trainee1"):
+    dept, unit = as_user("dept1"), as_user("unit1")
+    _, session = open_session(client, dept, unit)
+    body = client.post("/api/checkins", headers=as_user(trainee), json={
+        "session_id": session["id"], "code": current_code(client, dept, session["id"])}).json()
+    return body["credit"]["id"], dept, unit
+
+
+def test_department_then_unit_makes_it_effective(client, as_user):
+    credit_id, dept, unit = _pending_credit(client, as_user)
+    assert client.post(f"/api/credits/{credit_id}/approve", headers=dept).json() == {
+        "id": credit_id, "status": "pending_unit"}
+    assert client.post(f"/api/credits/{credit_id}/approve", headers=unit).json() == {
+        "id": credit_id, "status": "effective"}
+
+
+def test_approving_twice_is_409_invalid_state(client, as_user):
+    credit_id, dept, _ = _pending_credit(client, as_user)
+    assert client.post(f"/api/credits/{credit_id}/approve", headers=dept).status_code == 200
+    again = client.post(f"/api/credits/{credit_id}/approve", headers=dept)
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+
+
+def test_unit_cannot_skip_the_department(client, as_user):
+    credit_id, _, unit = _pending_credit(client, as_user)
+    response = client.post(f"/api/credits/{credit_id}/approve", headers=unit)
+    assert response.status_code == 409 and response.json()["code"] == "invalid_state"
+
+
+def test_effective_credit_cannot_be_approved_again(client, as_user):
+    credit_id, dept, unit = _pending_credit(client, as_user)
+    client.post(f"/api/credits/{credit_id}/approve", headers=dept)
+    client.post(f"/api/credits/{credit_id}/approve", headers=unit)
+    assert client.post(f"/api/credits/{credit_id}/approve", headers=unit).status_code == 409
+
+
+def test_other_department_cannot_see_or_approve(client, as_user):
+    credit_id, _, _ = _pending_credit(client, as_user)
+    dept2 = as_user("dept2")
+    assert client.post(f"/api/credits/{credit_id}/approve", headers=dept2).status_code == 404
+    assert credit_id not in {c["id"] for c in client.get("/api/credits", headers=dept2).json()["items"]}
+    assert client.get(f"/api/credits/{credit_id}", headers=dept2).status_code == 404
+
+
+def test_trainee_cannot_approve_own_credit(client, as_user):
+    credit_id, _, _ = _pending_credit(client, as_user)
+    assert client.post(f"/api/credits/{credit_id}/approve", headers=as_user("trainee1")).status_code == 403
+
+
+def test_other_trainee_gets_404(client, as_user):
+    credit_id, _, _ = _pending_credit(client, as_user)
+    assert client.post(f"/api/credits/{credit_id}/approve", headers=as_user("trainee2")).status_code == 404
+
+
+def test_trainee_lists_own_credits_only(client, as_user):
+    credit_id, _, _ = _pending_credit(client, as_user)
+    mine = client.get("/api/credits", headers=as_user("trainee1")).json()
+    assert [c["id"] for c in mine["items"]] == [credit_id]
+    assert client.get("/api/credits", headers=as_user("trainee2")).json()["total"] == 0
+
+
+def test_filters_by_status_and_year(client, as_user):
+    credit_id, dept, _ = _pending_credit(client, as_user)
+    assert client.get("/api/credits", params={"status": "pending_dept"}, headers=dept).json()["total"] == 1
+    assert client.get("/api/credits", params={"status": "effective"}, headers=dept).json()["total"] == 0
+    assert client.get("/api/credits", params={"year": 2025}, headers=dept).json()["total"] == 0
+    assert client.get("/api/credits", params={"status": "bogus"}, headers=dept).status_code == 422
+
+
+def test_return_needs_a_reason(client, as_user):
+    credit_id, dept, _ = _pending_credit(client, as_user)
+    response = client.post(f"/api/credits/{credit_id}/return", headers=dept, json={"reason": ""})
+    assert response.status_code == 422 and response.json()["field"] == "reason"
+
+
+def test_return_and_reject(client, as_user):
+    credit_id, dept, _ = _pending_credit(client, as_user)
+    assert client.post(f"/api/credits/{credit_id}/return", headers=dept,
+                       json={"reason": "证明材料不清晰"}).json()["status"] == "returned"
+    other, _, _ = _pending_credit(client, as_user, trainee="trainee2")
+    assert client.post(f"/api/credits/{other}/reject", headers=dept,
+                       json={"reason": "未实际参加"}).json()["status"] == "rejected"
+    assert client.post(f"/api/credits/{other}/approve", headers=dept).status_code == 409
+
+
+def test_every_transition_is_an_event(client, as_user):
+    credit_id, dept, unit = _pending_credit(client, as_user)
+    client.post(f"/api/credits/{credit_id}/approve", headers=dept)
+    client.post(f"/api/credits/{credit_id}/approve", headers=unit)
+    events = client.get(f"/api/credits/{credit_id}", headers=unit).json()["events"]
+    assert [(e["from_status"], e["to_status"]) for e in events] == [
+        ("", "pending_dept"), ("pending_dept", "pending_unit"), ("pending_unit", "effective")]
+
+
+def test_batch_approve_reports_each_record(client, as_user):
+    first, dept, _ = _pending_credit(client, as_user)
+    second, _, _ = _pending_credit(client, as_user, trainee="trainee2")
+    client.post(f"/api/credits/{second}/approve", headers=dept)
+    body = client.post("/api/credits/batch", headers=dept,
+                       json={"ids": [first, second], "action": "approve"}).json()
+    by_id = {r["id"]: r for r in body["results"]}
+    assert by_id[first]["ok"] and by_id[first]["status"] == "pending_unit"
+    assert not by_id[second]["ok"] and by_id[second]["code"] == "invalid_state"
+
+
+def test_concurrent_approvals_give_one_success_and_one_conflict(client, as_user):
+    credit_id, dept, _ = _pending_credit(client, as_user)
+    from server.services import auth, credits
+    from server.services.errors import Conflict
+    from server.tables import Account
+
+    async def race():
+        account = await Account.select(Account.id).where(Account.username == "dept1").first()
+        principal = await auth.load_principal(account["id"])
+        return await asyncio.gather(*(credits.transition(principal, credit_id, "approve") for _ in range(2)),
+                                    return_exceptions=True)
+
+    results = client.blocking_portal.call(race)
+    assert sum(isinstance(r, dict) for r in results) == 1
+    assert sum(isinstance(r, Conflict) for r in results) == 1
