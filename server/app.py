@@ -9,11 +9,15 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 
+from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
+from server.controllers.credits import CreditController
+from server.controllers.certificates import CertificateController
 from server.controllers.health import health_check
 from server.controllers.organisation import OrganisationController
 from server.controllers.people import PeopleController
 from server.controllers.pwa import pwa, pwa_root
+from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
 from server.errors import exception_handler
 from server.security import SessionAuthMiddleware, password_change_guard, provide_principal
@@ -40,6 +44,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MeController,
             PeopleController,
             OrganisationController,
+            TrainingController,
+            SessionController,
+            CheckinController,
+            CreditController,
+            CertificateController,
             pwa_root,
             pwa,
         ],

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-_RUN_DIR = Path(tempfile.mkdtemp(prefix="jijiao-tests-"))
+# Named now (the engine's URL needs it), created only when a test needs a database.
+_RUN_DIR = Path(tempfile.gettempdir()) / f"jijiao-tests-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 _PG_ADMIN_URL = os.environ.get("JIJIAO_TEST_DATABASE_URL", "")
 _TEMPLATE_PG = f"jijiao_tpl_{os.getpid()}"
 
@@ -69,6 +70,7 @@ async def _build_template(settings: Settings) -> None:
 
 @pytest.fixture(scope="session")
 def template_settings() -> Settings:
+    _RUN_DIR.mkdir(parents=True, exist_ok=True)
     settings = load_settings()
     if USING_POSTGRES:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{_TEMPLATE_PG}"'))

@@ -1,0 +1,539 @@
+"""Credit certificates (学分证明): issue, print as PDF, verify.
+
+A certificate lists a person's effective credits for one year. Each download
+issues a Certificate row whose ``code`` the printed QR verifies, unless the
+latest certificate for that person and year printed exactly the same thing,
+in which case its code is reused. The row keeps a JSON snapshot of what was
+printed, so verification shows what the paper says even after the ledger
+changes.
+
+``build_pdf`` and ``render_verify_page`` are pure: plain data in, bytes or
+text out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import re
+import secrets
+import threading
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from server.services.errors import Invalid, NotFound
+from server.services.masking import mask_id_number
+from server.services.principal import Principal
+from server.tables import Person
+from server.tables.credit import Certificate, Credit
+from server.tables.enums import CreditClass, CreditStatus
+
+# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+SOURCE_LABELS = {
+    "attendance": "院内培训签到",
+    "speaker": "授课",
+    "personal": "个人录入",
+    "project": "继教项目",
+    "class": "培训班",
+    "course": "课程学习",
+    "import": "历史导入",
+}
+CLASS_LABELS = {CreditClass.class_i.value: "I类", CreditClass.class_ii.value: "II类"}
+
+# China has had no daylight saving since 1991: a fixed offset needs no tz database.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
+FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "wqy-microhei.ttc"
+FONT_NAME = "WenQuanYiMicroHei"
+
+_SNAPSHOT_VERSION = 1
+_NOT_FOUND = ("certificate_not_found", "证书不存在或验证码错误")
+
+
+# -- plain data -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateLine:
+    date: str  # YYYY-MM-DD
+    title: str
+    credit_class: str  # "I" | "II"
+    credits: float
+    hours: float
+    source: str
+    source_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateData:
+    """Everything printed on a certificate (and kept as its snapshot)."""
+
+    code: str
+    name: str
+    id_number: str  # masked
+    unit: str
+    department: str | None
+    year: int
+    lines: list[CertificateLine]
+    class_i_total: float
+    class_ii_total: float
+    credits_total: float
+    hours_total: float
+    issued_at: str  # ISO 8601 with offset, China time
+
+    @property
+    def issued_on(self) -> dt.date:
+        return dt.datetime.fromisoformat(self.issued_at).astimezone(CHINA_TZ).date()
+
+    def snapshot(self, fingerprint: str) -> str:
+        body = asdict(self)
+        body.pop("code")
+        body["version"] = _SNAPSHOT_VERSION
+        body["fingerprint"] = fingerprint
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_snapshot(cls, code: str, snapshot: str) -> "CertificateData":
+        body = json.loads(snapshot)
+        return cls(
+            code=code,
+            name=body["name"],
+            id_number=body["id_number"],
+            unit=body["unit"],
+            department=body.get("department"),
+            year=int(body["year"]),
+            lines=[CertificateLine(**line) for line in body["lines"]],
+            class_i_total=body["class_i_total"],
+            class_ii_total=body["class_ii_total"],
+            credits_total=body["credits_total"],
+            hours_total=body.get("hours_total", 0.0),
+            issued_at=body["issued_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCertificate:
+    data: CertificateData
+    verify_url: str
+    reused: bool
+    pdf: bytes = field(repr=False, default=b"")
+
+
+# -- codes ------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str | None:
+    """The canonical code for what a person typed or scanned, or None if it can't be one."""
+    code = re.sub(r"[\s\-]+", "", raw or "").upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def grouped(code: str) -> str:
+    """ABCDEFGHJKMN → ABCD EFGH JKMN, for reading off paper."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def verify_url(base_url: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/v/{code}"
+
+
+def _number(value: Decimal | float | int | str | None) -> Decimal:
+    return Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01"))
+
+
+def fmt(value: float) -> str:
+    """2.50 → 2.5, 3.00 → 3."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def check_year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Invalid("year", f"字段 year：年度应在 {MIN_YEAR} 至 {MAX_YEAR} 之间")
+    return year
+
+
+# -- issuing ----------------------------------------------------------------
+
+
+async def issue(principal: Principal, year: int, *, base_url: str,
+                now: dt.datetime | None = None) -> IssuedCertificate:
+    """The caller's certificate for ``year``: reused when unchanged, else newly issued."""
+    check_year(year)
+    if principal.person_id is None:
+        raise NotFound("no_person", "当前账号未关联人员档案，无法出具学分证明")
+    person = await Person.select(
+        Person.name,
+        Person.id_number,
+        Person.unit.name.as_alias("unit_name"),
+        Person.department.name.as_alias("department_name"),
+    ).where(Person.id == principal.person_id).first()
+    if person is None:
+        raise NotFound("no_person", "当前账号未关联人员档案，无法出具学分证明")
+    rows = await Credit.select(
+        Credit.id, Credit.activity_date, Credit.title, Credit.credit_class, Credit.credits,
+        Credit.hours, Credit.source,
+    ).where(
+        (Credit.person == principal.person_id)
+        & (Credit.year == year)
+        & (Credit.status == CreditStatus.effective.value)
+    ).order_by(Credit.activity_date, Credit.id)
+
+    lines: list[CertificateLine] = []
+    totals = {"I": Decimal("0"), "II": Decimal("0")}
+    hours = Decimal("0")
+    for row in rows:
+        credits, line_hours = _number(row["credits"]), _number(row["hours"])
+        klass = str(row["credit_class"])
+        totals[klass] = totals.get(klass, Decimal("0")) + credits
+        hours += line_hours
+        day = row["activity_date"]
+        source = str(row["source"])
+        lines.append(CertificateLine(
+            date=day.isoformat() if isinstance(day, dt.date) else str(day)[:10],
+            title=row["title"],
+            credit_class=klass,
+            credits=float(credits),
+            hours=float(line_hours),
+            source=source,
+            source_label=SOURCE_LABELS.get(source, source),
+        ))
+    content = {
+        "name": person["name"],
+        "id_number": mask_id_number(person["id_number"]),
+        "unit": person["unit_name"] or "",
+        "department": person["department_name"],
+        "year": year,
+    }
+    # The credit ids make "the same set of credits" exact, not just the same text.
+    fingerprint = hashlib.sha256(json.dumps(
+        {**content, "lines": [[r["id"], asdict(line)] for r, line in zip(rows, lines)]},
+        ensure_ascii=False, sort_keys=True, default=str,
+    ).encode()).hexdigest()
+
+    latest = await Certificate.select(Certificate.code, Certificate.snapshot).where(
+        (Certificate.person == principal.person_id) & (Certificate.year == year)
+    ).order_by(Certificate.id, ascending=False).first()
+    if latest is not None:
+        try:
+            previous = json.loads(latest["snapshot"])
+        except ValueError:
+            previous = {}
+        if previous.get("fingerprint") == fingerprint:
+            data = CertificateData.from_snapshot(latest["code"], latest["snapshot"])
+            return IssuedCertificate(data=data, verify_url=verify_url(base_url, data.code), reused=True)
+
+    issued = (now or dt.datetime.now(dt.timezone.utc)).astimezone(CHINA_TZ).replace(microsecond=0)
+    total = sum(totals.values(), Decimal("0"))
+    data = CertificateData(
+        code=new_code(),
+        lines=lines,
+        class_i_total=float(totals["I"]),
+        class_ii_total=float(totals["II"]),
+        credits_total=float(total),
+        hours_total=float(hours),
+        issued_at=issued.isoformat(),
+        **content,
+    )
+    await Certificate.insert(Certificate(
+        code=data.code,
+        person=principal.person_id,
+        year=year,
+        issued_at=issued,
+        credits_total=total,
+        snapshot=data.snapshot(fingerprint),
+    ))
+    return IssuedCertificate(data=data, verify_url=verify_url(base_url, data.code), reused=False)
+
+
+async def certificate_pdf(principal: Principal, year: int, *, base_url: str) -> IssuedCertificate:
+    issued = await issue(principal, year, base_url=base_url)
+    # 20-250 ms of CPU (the first call parses the font): keep it off the event loop.
+    pdf = await asyncio.to_thread(build_pdf, issued.data, issued.verify_url)
+    return IssuedCertificate(data=issued.data, verify_url=issued.verify_url, reused=issued.reused, pdf=pdf)
+
+
+# -- verifying --------------------------------------------------------------
+
+
+async def find(raw_code: str) -> CertificateData:
+    """The certificate a code names, from its snapshot; ``certificate_not_found`` otherwise."""
+    code = normalise_code(raw_code)
+    if code is None:
+        raise NotFound(*_NOT_FOUND)
+    row = await Certificate.select(Certificate.code, Certificate.snapshot).where(
+        Certificate.code == code
+    ).first()
+    if row is None or not row["snapshot"]:
+        raise NotFound(*_NOT_FOUND)
+    return CertificateData.from_snapshot(row["code"], row["snapshot"])
+
+
+async def find_or_none(raw_code: str) -> CertificateData | None:
+    try:
+        return await find(raw_code)
+    except NotFound:
+        return None
+
+
+# -- the PDF ----------------------------------------------------------------
+
+_font_lock = threading.Lock()
+_font_ready = False
+# reportlab keeps per-font subsetting state in shared objects: one document at a time.
+_build_lock = threading.Lock()
+
+
+def _register_font() -> str:
+    global _font_ready
+    with _font_lock:
+        if not _font_ready:
+            from reportlab.lib.fonts import addMapping
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            # Face 0 of the collection is the proportional "Micro Hei". It has
+            # no bold or italic: map them to the one face so markup can't fail.
+            pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
+            for bold in (0, 1):
+                for italic in (0, 1):
+                    addMapping(FONT_NAME, bold, italic, FONT_NAME)
+            _font_ready = True
+    return FONT_NAME
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def build_pdf(data: CertificateData, url: str) -> bytes:
+    """An A4 certificate of ``data`` whose QR encodes ``url``; returns the PDF bytes."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        Image,
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    from qr import qr_png
+
+    font = _register_font()
+    esc = html.escape
+
+    def style(name: str, size: float, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.45,
+                              wordWrap="CJK", **kw)
+
+    title_style = style("title", 20, alignment=TA_CENTER, spaceAfter=2 * mm)
+    subtitle_style = style("subtitle", 11, alignment=TA_CENTER, textColor=colors.HexColor("#555555"))
+    body = style("body", 10.5)
+    cell = style("cell", 9)
+    cell_right = style("cell_right", 9, alignment=TA_RIGHT)
+    head = style("head", 9, textColor=colors.white)
+    small = style("small", 8.5, textColor=colors.HexColor("#444444"))
+    total_style = style("total", 11)
+    code_style = style("code", 12)
+
+    story: list = [
+        Paragraph("继续医学教育学分证明", title_style),
+        Paragraph(f"{data.year} 年度", subtitle_style),
+        Spacer(1, 6 * mm),
+    ]
+
+    info = [
+        [Paragraph(f"姓名：{esc(data.name)}", body), Paragraph(f"身份证号：{esc(data.id_number)}", body)],
+        [Paragraph(f"单位：{esc(data.unit)}", body), Paragraph(f"科室：{esc(data.department or '—')}", body)],
+    ]
+    info_table = Table(info, colWidths=[90 * mm, 80 * mm])
+    info_table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    story += [info_table, Spacer(1, 4 * mm)]
+
+    if data.lines:
+        rows = [[Paragraph(h, head) for h in ("序号", "日期", "项目名称", "类别", "学分", "学时", "来源")]]
+        for i, line in enumerate(data.lines, 1):
+            rows.append([
+                Paragraph(str(i), cell),
+                Paragraph(esc(line.date), cell),
+                Paragraph(esc(line.title), cell),
+                Paragraph(esc(CLASS_LABELS.get(line.credit_class, line.credit_class)), cell),
+                Paragraph(fmt(line.credits), cell_right),
+                Paragraph(fmt(line.hours), cell_right),
+                Paragraph(esc(line.source_label), cell),
+            ])
+        lines_table = Table(
+            rows, repeatRows=1,
+            colWidths=[11 * mm, 21 * mm, 71 * mm, 12 * mm, 14 * mm, 14 * mm, 27 * mm],
+        )
+        lines_table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#2f5d8a")),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f5f9")]),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa8b8")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        story.append(lines_table)
+    else:
+        story.append(Paragraph("本年度暂无有效学分。", body))
+    story.append(Spacer(1, 4 * mm))
+    totals = Table(
+        [[Paragraph(f"{label}：{value}", total_style) for label, value in (
+            ("I类学分合计", f"{fmt(data.class_i_total)} 分"),
+            ("II类学分合计", f"{fmt(data.class_ii_total)} 分"),
+            ("总学分", f"{fmt(data.credits_total)} 分"),
+            ("学时合计", f"{fmt(data.hours_total)} 学时"),
+        )]],
+        colWidths=[44 * mm, 44 * mm, 40 * mm, 42 * mm],
+    )
+    totals.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story.append(totals)
+    story.append(Spacer(1, 8 * mm))
+
+    qr_image = Image(io.BytesIO(qr_png(url, box_size=8, border=2)), width=32 * mm, height=32 * mm)
+    verify_text = [
+        Paragraph(f"验证码：{esc(grouped(data.code))}", code_style),
+        Paragraph(f"出具日期：{_cn_date(data.issued_on)}", body),
+        Spacer(1, 2 * mm),
+        Paragraph(f"本证明列出 {data.year} 年度已生效的继续医学教育学分。", small),
+        Paragraph(f"核验方式：用手机扫描左侧二维码，或在浏览器中打开 {esc(url)}", small),
+    ]
+    verify_table = Table([[qr_image, verify_text]], colWidths=[36 * mm, 134 * mm])
+    verify_table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (0, 0), 0),
+        ("BOX", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa8b8")),
+    ]))
+    story.append(KeepTogether([verify_table]))
+
+    def footer(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(20 * mm, 10 * mm, f"{data.name} · {data.year} 年度学分证明 · 验证码 {grouped(data.code)}")
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+        bottomMargin=18 * mm, title=f"{data.year}年度继续医学教育学分证明 - {data.name}",
+        author="继教", subject=f"验证码 {data.code}", creator="jijiao",
+        # Else the canvas starts in (unembedded) Helvetica, listed though unused.
+        initialFontName=font,
+    )
+    with _build_lock:
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+# -- the verification page --------------------------------------------------
+
+_PAGE_STYLE = """
+*{box-sizing:border-box}
+body{margin:0;font-family:-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
+background:#f3f5f8;color:#1f2933;line-height:1.6;font-size:16px}
+main{max-width:640px;margin:0 auto;padding:16px}
+.card{background:#fff;border-radius:12px;padding:16px;margin-bottom:12px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.status{text-align:center;padding:24px 16px}
+.status h1{margin:0 0 4px;font-size:24px}
+.ok h1{color:#1a7f37}.bad h1{color:#c62828}
+.muted{color:#66727f;font-size:14px}
+dl{display:grid;grid-template-columns:6em 1fr;gap:6px 8px;margin:0}
+dt{color:#66727f}dd{margin:0;word-break:break-all}
+h2{font-size:17px;margin:0 0 8px}
+.totals{display:flex;gap:8px;text-align:center}
+.totals div{flex:1;background:#f3f5f8;border-radius:8px;padding:8px 4px}
+.totals b{display:block;font-size:20px}
+ul{list-style:none;margin:0;padding:0}
+li{border-top:1px solid #e6e9ee;padding:8px 0}
+li:first-child{border-top:0}
+.code{font-family:Menlo,Consolas,monospace;letter-spacing:1px;white-space:nowrap}
+"""
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                               "form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+def page_headers() -> dict[str, str]:
+    return dict(_PAGE_HEADERS)
+
+
+def _page(title: str, inner: str) -> str:
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<meta name="robots" content="noindex">'
+        f"<title>{html.escape(title)} - 继教学分证明验证</title><style>{_PAGE_STYLE}</style></head>"
+        f"<body><main>{inner}</main></body></html>"
+    )
+
+
+def render_verify_page(data: CertificateData | None, raw_code: str) -> str:
+    """The public page for ``/v/{code}``: 证书有效 with the details, or 证书无效."""
+    e = html.escape
+    if data is None:
+        shown = re.sub(r"\s+", " ", raw_code or "").strip()[:40]
+        return _page("证书无效", (
+            '<section class="card status bad"><h1>✗ 证书无效</h1>'
+            f'<p>未找到验证码为 <span class="code">{e(shown)}</span> 的学分证明。</p>'
+            '<p class="muted">请核对验证码（12 位，不含数字 0、1 和字母 O、I、L），'
+            "或直接扫描证明上的二维码。</p></section>"
+        ))
+    items = "".join(
+        f"<li><div>{e(line.title)}</div><div class=\"muted\">{e(line.date)} · "
+        f"{e(CLASS_LABELS.get(line.credit_class, line.credit_class))} · {e(fmt(line.credits))} 学分 · "
+        f"{e(fmt(line.hours))} 学时 · {e(line.source_label)}</div></li>"
+        for line in data.lines
+    ) or '<li class="muted">本年度暂无有效学分</li>'
+    return _page("证书有效", (
+        '<section class="card status ok"><h1>✓ 证书有效</h1>'
+        f'<p class="muted">{e(str(data.year))} 年度继续医学教育学分证明 · 验证码 '
+        f'<span class="code">{e(grouped(data.code))}</span></p></section>'
+        '<section class="card"><dl>'
+        f"<dt>姓名</dt><dd>{e(data.name)}</dd>"
+        f"<dt>身份证号</dt><dd>{e(data.id_number)}</dd>"
+        f"<dt>单位</dt><dd>{e(data.unit)}</dd>"
+        f"<dt>科室</dt><dd>{e(data.department or '—')}</dd>"
+        f"<dt>年度</dt><dd>{e(str(data.year))}</dd>"
+        f"<dt>出具日期</dt><dd>{e(_cn_date(data.issued_on))}</dd>"
+        "</dl></section>"
+        '<section class="card"><h2>学分合计</h2><div class="totals">'
+        f"<div><b>{e(fmt(data.class_i_total))}</b><span class=\"muted\">I类</span></div>"
+        f"<div><b>{e(fmt(data.class_ii_total))}</b><span class=\"muted\">II类</span></div>"
+        f"<div><b>{e(fmt(data.credits_total))}</b><span class=\"muted\">总学分</span></div>"
+        "</div></section>"
+        f'<section class="card"><h2>学分明细（{len(data.lines)} 项）</h2><ul>{items}</ul></section>'
+        '<p class="muted" style="text-align:center">以上内容为证明出具时的记录。</p>'
+    ))
