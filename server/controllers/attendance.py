@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 import qr
@@ -75,6 +75,8 @@ class CheckinRead(msgspec.Struct):
     id: int
     session_id: int
     checked_in_at: dt.datetime
+    checked_out_at: dt.datetime | None
+    requires_checkout: bool
     credit: CreditBrief | None
     training: TrainingBrief
     session: SessionBrief
@@ -98,6 +100,47 @@ class AttendanceRead(msgspec.Struct):
     credit_status: str | None
 
 
+class CheckoutCreate(msgspec.Struct):
+    session_id: int
+    code: Code
+
+
+class ScanItem(msgspec.Struct):
+    payload: Annotated[str, msgspec.Meta(max_length=100)]
+    scanned_at: dt.datetime
+    client_id: Annotated[str, msgspec.Meta(max_length=64)] = ""
+
+
+class ScanBatchCreate(msgspec.Struct):
+    items: Annotated[list[ScanItem], msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class ScanResult(msgspec.Struct, omit_defaults=True):
+    client_id: str
+    ok: bool
+    created: bool | None = None
+    checkin_id: int | None = None
+    person_id: int | None = None
+    name: str | None = None
+    code: str | None = None
+    detail: str | None = None
+
+
+class ScanBatchRead(msgspec.Struct):
+    results: list[ScanResult]
+
+
+class PersonalCodeRead(msgspec.Struct):
+    payload: str
+    person_id: int
+    secret: str
+    step: int
+    expires_in: int
+
+
+Phase = Annotated[Literal["checkin", "checkout"], QueryParameter()]
+
+
 def _qr_image_headers() -> dict[str, str]:
     # The code rotates: no cache may ever hand out an old one.
     return {"Cache-Control": "no-store"}
@@ -109,27 +152,39 @@ class SessionController(Controller):
 
     @get("/{session_id:int}/qr")
     async def qr_state(self, principal: Caller, session_id: FromPath[int], request: Request,
-                       state: State) -> Response[QrRead]:
-        current = await attendance.current_qr(principal, session_id, base_url(request, state))
+                       state: State, phase: Phase = "checkin") -> Response[QrRead]:
+        current = await attendance.current_qr(principal, session_id, base_url(request, state), phase=phase)
         return Response(QrRead(current.url, current.code, current.interval, current.expires_in),
                         headers=_qr_image_headers())
 
     @get("/{session_id:int}/qr.svg", media_type="image/svg+xml")
     async def qr_svg(self, principal: Caller, session_id: FromPath[int], request: Request,
-                     state: State) -> Response[str]:
-        current = await attendance.current_qr(principal, session_id, base_url(request, state))
+                     state: State, phase: Phase = "checkin") -> Response[str]:
+        current = await attendance.current_qr(principal, session_id, base_url(request, state), phase=phase)
         return Response(qr.qr_svg(current.url), media_type="image/svg+xml", headers=_qr_image_headers())
 
     @get("/{session_id:int}/qr.png", media_type="image/png")
     async def qr_png(self, principal: Caller, session_id: FromPath[int], request: Request,
-                     state: State) -> Response[bytes]:
-        current = await attendance.current_qr(principal, session_id, base_url(request, state))
+                     state: State, phase: Phase = "checkin") -> Response[bytes]:
+        current = await attendance.current_qr(principal, session_id, base_url(request, state), phase=phase)
         return Response(qr.qr_png(current.url), media_type="image/png", headers=_qr_image_headers())
 
     @get("/{session_id:int}/attendance")
     async def attendance_list(self, principal: Caller, session_id: FromPath[int]) -> Page[AttendanceRead]:
         rows = await attendance.attendance(principal, session_id)
         return Page(items=[msgspec.convert(r, AttendanceRead) for r in rows], total=len(rows))
+
+    @get("/{session_id:int}/attendance.csv", media_type="text/csv")
+    async def attendance_csv(self, principal: Caller, session_id: FromPath[int]) -> Response[bytes]:
+        content, filename = await attendance.attendance_csv(principal, session_id)
+        return Response(content, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f"attachment; filename=\"attendance-{session_id}.csv\"; filename*=UTF-8''{filename}"})
+
+    @post("/{session_id:int}/scans", status_code=200)
+    async def sync_scans(self, principal: Caller, session_id: FromPath[int],
+                         data: JSONBody[ScanBatchCreate]) -> ScanBatchRead:
+        results = await attendance.sync_scans(principal, session_id, [msgspec.structs.asdict(i) for i in data.items])
+        return ScanBatchRead(results=[msgspec.convert(r, ScanResult) for r in results])
 
     @post("/{session_id:int}/checkins", status_code=HTTP_201_CREATED)
     async def manual_checkin(self, principal: Caller, session_id: FromPath[int],
@@ -157,6 +212,16 @@ class CheckinController(Controller):
             raise Invalid("code", "请提供 session_id 和 code，或 claim")
         return Response(msgspec.convert(result.body, CheckinRead),
                         status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
+
+    @post("/checkouts", status_code=HTTP_200_OK)
+    async def check_out(self, principal: Caller, data: JSONBody[CheckoutCreate]) -> CheckinRead:
+        result = await attendance.check_out(principal, data.session_id, data.code)
+        return msgspec.convert(result.body, CheckinRead)
+
+    @get("/me/personal-code")
+    async def personal_code(self, principal: Caller) -> Response[PersonalCodeRead]:
+        body = msgspec.convert(await attendance.personal_code(principal), PersonalCodeRead)
+        return Response(body, headers={"Cache-Control": "no-store"})
 
     @post("/checkins/{checkin_id:int}/undo", status_code=HTTP_204_NO_CONTENT)
     async def undo(self, principal: Caller, checkin_id: FromPath[int], data: JSONBody[ReasonUpdate]) -> None:

@@ -27,7 +27,8 @@ CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
-       t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.credits, t.hours
+       t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.credits, t.hours,
+       t.requires_checkout, t.min_minutes
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
 """
@@ -49,12 +50,16 @@ def checkin_url(base_url: str, session_id: int, code: str) -> str:
     return qr.checkin_url(base_url, session_id, code)
 
 
-async def current_qr(principal: Principal, session_id: int, base_url: str, now: float | None = None) -> QrState:
+async def current_qr(principal: Principal, session_id: int, base_url: str, now: float | None = None,
+                     phase: str = "checkin") -> QrState:
     session, _, _ = await load_session(principal, session_id)
     now = time.time() if now is None else now
     code = qr.code_at(session["secret"], now, session["step"])
-    return QrState(url=checkin_url(base_url, session_id, code), code=code, interval=session["step"],
-                   expires_in=qr.expires_in(now, session["step"]))
+    url = checkin_url(base_url, session_id, code)
+    if phase == "checkout":
+        # Same code, but the page it opens signs the trainee out.
+        url += "&p=out"
+    return QrState(url=url, code=code, interval=session["step"], expires_in=qr.expires_in(now, session["step"]))
 
 
 async def _session_row(session_id: int) -> dict | None:
@@ -120,7 +125,7 @@ class CheckinResult:
 
 async def _existing(row: dict, person_id: int) -> CheckinResult | None:
     found = await Checkin.raw(
-        "SELECT c.id, c.checked_in_at, r.id AS credit_id, r.status, r.credits FROM checkin c "
+        "SELECT c.id, c.checked_in_at, c.checked_out_at, r.id AS credit_id, r.status, r.credits FROM checkin c "
         "LEFT JOIN credit r ON r.dedupe_key = {} WHERE c.session = {} AND c.person = {}",
         _credit_key(row["training"], person_id), row["id"], person_id,
     )
@@ -134,17 +139,43 @@ def _body(row: dict, found: dict) -> dict:
     if found.get("credit_id") is not None:
         credit = {"id": found["credit_id"], "status": found["status"], "credits": float(found["credits"])}
     return {"id": found["id"], "session_id": row["id"], "checked_in_at": found["checked_in_at"],
+            "checked_out_at": found.get("checked_out_at"), "requires_checkout": bool(row["requires_checkout"]),
             "credit": credit, **_summary(row)}
 
 
-async def _record(row: dict, person_id: int, *, method: CheckinMethod, principal: Principal,
-                  reason: str = "", claim_hash: str | None = None) -> CheckinResult:
-    """Insert the check-in and its pending credit in one transaction, idempotently."""
-    moment = dt.datetime.now(dt.timezone.utc)
+async def _insert_credit(row: dict, person_id: int, *, principal: Principal, moment: dt.datetime,
+                         reason: str) -> dict | None:
+    """The training's pending attendance credit for the person, made once (call inside a transaction)."""
     person = await Person.raw("SELECT unit, department FROM person WHERE id = {}", person_id)
-    unit, department = person[0]["unit"], person[0]["department"]
-    db = Checkin._meta.db
-    async with db.transaction():
+    activity_date = row["starts_at"].astimezone(CHINA).date()
+    credit = await Credit.raw(
+        "INSERT INTO credit (person, unit, department, year, activity_date, credit_class, rule_code, "
+        "title, credits, hours, source, training, status, dedupe_key, reason, created_by, created_at, "
+        "updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, '', {}, {}, {}, {}, {}, {}, {}, '', {}, "
+        "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
+        person_id, person[0]["unit"], person[0]["department"], row["year"], activity_date, row["credit_class"],
+        row["title"], Decimal(row["credits"]), Decimal(row["hours"]), CreditSource.attendance.value,
+        row["training"], CreditStatus.pending_dept.value, _credit_key(row["training"], person_id),
+        principal.account_id, moment, moment,
+    )
+    if credit:
+        await Credit.raw(
+            "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
+            "VALUES ({}, {}, {}, '', {}, {}, {})",
+            credit[0]["id"], moment, principal.account_id, CreditStatus.pending_dept.value, reason,
+            principal.ip[:64],
+        )
+        return credit[0]
+    # Another session of the same training already earned it.
+    return await Credit.select(Credit.id, Credit.status, Credit.credits).where(
+        Credit.dedupe_key == _credit_key(row["training"], person_id)).first()
+
+
+async def _record(row: dict, person_id: int, *, method: CheckinMethod, principal: Principal,
+                  reason: str = "", claim_hash: str | None = None, at: dt.datetime | None = None) -> CheckinResult:
+    """Insert the check-in (and, unless the training wants a check-out, its pending credit), idempotently."""
+    moment = dt.datetime.now(dt.timezone.utc)
+    async with Checkin._meta.db.transaction():
         if claim_hash is not None:
             used = await CheckinClaim.raw(
                 "UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
@@ -155,39 +186,19 @@ async def _record(row: dict, person_id: int, *, method: CheckinMethod, principal
             "INSERT INTO checkin (session, training, person, checked_in_at, checked_out_at, method, "
             "recorded_by, reason, undone_at) VALUES ({}, {}, {}, {}, NULL, {}, {}, {}, NULL) "
             "ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at",
-            row["id"], row["training"], person_id, moment, method.value, principal.account_id, reason,
+            row["id"], row["training"], person_id, at or moment, method.value, principal.account_id, reason,
         )
         if not inserted:
             existing = await _existing(row, person_id)
             assert existing is not None
             return existing
-        activity_date = row["starts_at"].astimezone(CHINA).date()
-        credit = await Credit.raw(
-            "INSERT INTO credit (person, unit, department, year, activity_date, credit_class, rule_code, "
-            "title, credits, hours, source, training, status, dedupe_key, reason, created_by, created_at, "
-            "updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, '', {}, {}, {}, {}, {}, {}, {}, '', {}, "
-            "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
-            person_id, unit, department, row["year"], activity_date, row["credit_class"], row["title"],
-            Decimal(row["credits"]), Decimal(row["hours"]), CreditSource.attendance.value, row["training"],
-            CreditStatus.pending_dept.value, _credit_key(row["training"], person_id), principal.account_id,
-            moment, moment,
-        )
-        if credit:
-            await Credit.raw(
-                "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
-                "VALUES ({}, {}, {}, '', {}, {}, {})",
-                credit[0]["id"], moment, principal.account_id, CreditStatus.pending_dept.value,
-                reason or "签到", principal.ip[:64],
-            )
-            found = {"id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"],
-                     "credit_id": credit[0]["id"], "status": credit[0]["status"], "credits": credit[0]["credits"]}
-        else:
-            # Another session of the same training already earned the credit.
-            same_key = await Credit.select(Credit.id, Credit.status, Credit.credits).where(
-                Credit.dedupe_key == _credit_key(row["training"], person_id)).first() or {}
-            found = {"id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"],
-                     "credit_id": same_key.get("id"), "status": same_key.get("status"),
-                     "credits": same_key.get("credits")}
+        credit = None
+        if not row["requires_checkout"]:
+            credit = await _insert_credit(row, person_id, principal=principal, moment=moment,
+                                          reason=reason or "签到")
+    found = {"id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"], "checked_out_at": None,
+             "credit_id": credit["id"] if credit else None, "status": credit["status"] if credit else None,
+             "credits": credit["credits"] if credit else None}
     return CheckinResult(True, _body(row, found))
 
 
@@ -219,6 +230,90 @@ async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult
         raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
     return await _record(row, person_id, method=CheckinMethod.claim, principal=principal,
                          claim_hash=claim_hash)
+
+
+async def check_out(principal: Principal, session_id: int, code: str, now: float | None = None) -> CheckinResult:
+    """签退: the second scan of a training that asks for a minimum time present earns the credit."""
+    now = time.time() if now is None else now
+    row = await _open_session_for_code(session_id, code, now)
+    person_id = _eligible_person(principal, row["unit"])
+    existing = await _existing(row, person_id)
+    if existing is None:
+        raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
+    if existing.body["checked_out_at"] is not None or not row["requires_checkout"]:
+        return existing
+    moment = dt.datetime.now(dt.timezone.utc)
+    present = moment - existing.body["checked_in_at"]
+    needed = dt.timedelta(minutes=row["min_minutes"])
+    if present < needed:
+        left = int((needed - present).total_seconds() // 60) + 1
+        raise Conflict("too_early", f"签到后须满 {row['min_minutes']} 分钟方可签退，还需约 {left} 分钟")
+    async with Checkin._meta.db.transaction():
+        updated = await Checkin.raw(
+            "UPDATE checkin SET checked_out_at = {} WHERE id = {} AND checked_out_at IS NULL RETURNING id",
+            moment, existing.body["id"])
+        if updated:
+            await _insert_credit(row, person_id, principal=principal, moment=moment, reason="签退")
+    result = await _existing(row, person_id)
+    assert result is not None
+    return CheckinResult(bool(updated), result.body)
+
+
+# -- reverse mode: the tablet scans the trainee's personal code -------------------------
+
+PERSONAL_STEP = qr.DEFAULT_PERSONAL_STEP
+# An offline tablet may sync hours later, but a scan can't predate the session
+# by more than this, nor come from the future beyond clock drift.
+_SCAN_EARLY = dt.timedelta(hours=2)
+_SCAN_DRIFT = dt.timedelta(minutes=2)
+
+
+async def personal_code(principal: Principal, now: float | None = None) -> dict:
+    """The trainee's rotating personal code, and its secret so the phone can show it offline."""
+    if principal.person_id is None:
+        raise Forbidden("not_eligible", "只有学员账号有个人签到码")
+    now = time.time() if now is None else now
+    await Person.update({Person.checkin_secret: qr.new_secret()}).where(
+        (Person.id == principal.person_id) & Person.checkin_secret.is_null())
+    row = await Person.select(Person.checkin_secret).where(Person.id == principal.person_id).first()
+    secret = row["checkin_secret"]
+    return {"payload": qr.personal_payload(principal.person_id, secret, now, PERSONAL_STEP),
+            "person_id": principal.person_id, "secret": secret, "step": PERSONAL_STEP,
+            "expires_in": qr.expires_in(now, PERSONAL_STEP)}
+
+
+async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -> list[dict]:
+    """Record what the tablet scanned (possibly offline, synced later): each item on its own."""
+    session, training, _ = await load_session(principal, session_id)
+    if training["status"] != TrainingStatus.approved.value:
+        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+    row = await _session_row(session_id)
+    assert row is not None
+    now = dt.datetime.now(dt.timezone.utc)
+    parsed_items = [(item, qr.parse_personal_payload(item["payload"])) for item in items]
+    person_ids = sorted({p.person_id for _, p in parsed_items if p is not None})
+    people = {r["id"]: r for r in await Person.select(Person.id, Person.name, Person.unit, Person.checkin_secret)
+              .where(Person.id.is_in(person_ids or [0]))}
+    results = []
+    for item, parsed in parsed_items:
+        outcome = {"client_id": item.get("client_id", "")}
+        scanned_at = item["scanned_at"]
+        person = people.get(parsed.person_id) if parsed else None
+        if parsed is None or person is None or not person["checkin_secret"] or not qr.verify_personal(
+                parsed, person["checkin_secret"], scanned_at.timestamp(), PERSONAL_STEP):
+            results.append({**outcome, "ok": False, "code": "invalid_code", "detail": "个人签到码无效或已过期"})
+            continue
+        if not (row["starts_at"] - _SCAN_EARLY <= scanned_at <= now + _SCAN_DRIFT):
+            results.append({**outcome, "ok": False, "code": "invalid_time", "detail": "扫码时间不在本场次时间内"})
+            continue
+        if person["unit"] != row["unit"]:
+            results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
+            continue
+        recorded = await _record(row, parsed.person_id, method=CheckinMethod.reverse, principal=principal,
+                                 at=scanned_at)
+        results.append({**outcome, "ok": True, "created": recorded.created, "checkin_id": recorded.body["id"],
+                        "person_id": parsed.person_id, "name": person["name"]})
+    return results
 
 
 # -- organiser actions -------------------------------------------------------------
@@ -278,3 +373,30 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
         "WHERE c.session = {} ORDER BY c.checked_in_at DESC, c.id DESC",
         session_id,
     )
+
+
+_METHOD_WORDS = {"scan": "扫码", "claim": "扫码", "manual": "补签", "reverse": "扫个人码"}
+_STATUS_WORDS = {"pending_dept": "待科室审核", "pending_unit": "待单位审核", "effective": "已生效",
+                 "returned": "已退回", "rejected": "不通过", "revoked": "已撤销"}
+
+
+async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, str]:
+    """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM)."""
+    import csv
+    import io
+    from urllib.parse import quote
+
+    session, training, _ = await load_session(principal, session_id)
+    rows = await attendance(principal, session_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["序号", "姓名", "人员编号", "科室", "签到时间", "签退时间", "方式", "备注", "学分状态"])
+    for index, r in enumerate(reversed(rows), start=1):
+        writer.writerow([
+            index, r["name"], r["person_no"], r["department_name"] or "",
+            r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+            r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
+            _METHOD_WORDS.get(r["method"], r["method"]), r["reason"], _STATUS_WORDS.get(r["credit_status"] or "", ""),
+        ])
+    day = session["starts_at"].astimezone(CHINA).strftime("%Y%m%d")
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), quote(f"{training['title']}-{day}-签到表.csv")

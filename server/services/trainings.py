@@ -140,7 +140,8 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
 
 
 async def _transition(principal: Principal, training_id: int, *, need: str, from_states: set[str],
-                      to_state: TrainingStatus, action: str, detail: str, reason: str = "") -> dict:
+                      to_state: TrainingStatus, action: str, detail: str, reason: str = "",
+                      then=None) -> dict:  # type: ignore[no-untyped-def]
     row, acc = await load(principal, training_id)
     if not getattr(acc, need):
         raise Forbidden("forbidden", "您无权执行此操作")
@@ -155,6 +156,8 @@ async def _transition(principal: Principal, training_id: int, *, need: str, from
             raise Conflict("invalid_state", f"培训当前状态（{row['status']}）不允许此操作")
         await audit.record(action, principal=principal, target_type="training", target_id=training_id,
                            detail=f"{detail}《{row['title']}》" + (f"：{reason}" if reason else ""))
+        if then is not None:
+            await then(row)
     return {"id": training_id, "status": to_state.value}
 
 
@@ -180,9 +183,50 @@ async def reject(principal: Principal, training_id: int, reason: str) -> dict:
                              reason=reason.strip())
 
 
+# Speaker credits per teaching hour, after the national and provincial project
+# rules (national: 2 per hour, provincial: 1 per hour), capped per training.
+SPEAKER_RATE = {"I": Decimal("2"), "II": Decimal("1")}
+SPEAKER_CAP = Decimal("10")
+
+
+async def _award_speakers(principal: Principal, training: dict) -> None:
+    """Pending speaker credits for each course taught by a person of the unit (inside the close)."""
+    from server.tables import Credit, CreditEvent, Person
+
+    moment = dt.datetime.now(dt.timezone.utc)
+    courses = await TrainingCourse.select(TrainingCourse.id, TrainingCourse.title, TrainingCourse.hours,
+                                          TrainingCourse.speaker).where(
+        (TrainingCourse.training == training["id"]) & TrainingCourse.speaker.is_not_null())
+    first_session = await TrainingSession.select(TrainingSession.starts_at).where(
+        TrainingSession.training == training["id"]).order_by(TrainingSession.starts_at).first()
+    day = (first_session["starts_at"] if first_session else moment).astimezone(
+        dt.timezone(dt.timedelta(hours=8))).date()
+    per_speaker: dict[int, Decimal] = {}
+    for course in courses:
+        per_speaker[course["speaker"]] = per_speaker.get(course["speaker"], Decimal(0)) + Decimal(course["hours"])
+    for speaker_id, hours in per_speaker.items():
+        person = await Person.select(Person.unit, Person.department).where(Person.id == speaker_id).first()
+        credits = min(hours * SPEAKER_RATE[training["credit_class"]], SPEAKER_CAP)
+        credit = Credit(person=speaker_id, unit=person["unit"], department=person["department"],
+                        year=training["year"], activity_date=day, credit_class=training["credit_class"],
+                        title=f"{training['title']}（授课）", credits=credits, hours=hours, source="speaker",
+                        training=training["id"], status="pending_dept",
+                        dedupe_key=f"speaker:{training['id']}:{speaker_id}", created_by=principal.account_id,
+                        created_at=moment, updated_at=moment)
+        if await Credit.exists().where(Credit.dedupe_key == credit.dedupe_key):
+            continue
+        await credit.save()
+        await CreditEvent.insert(CreditEvent(credit=credit.id, at=moment, account=principal.account_id,
+                                             to_status="pending_dept", reason="授课学分", ip=principal.ip[:64]))
+
+
 async def close(principal: Principal, training_id: int) -> dict:
+    async def award(training: dict) -> None:
+        await _award_speakers(principal, training)
+
     return await _transition(principal, training_id, need="organiser", from_states={TrainingStatus.approved.value},
-                             to_state=TrainingStatus.closed, action="training_close", detail="结束院内培训")
+                             to_state=TrainingStatus.closed, action="training_close", detail="结束院内培训",
+                             then=award)
 
 
 # -- sessions ------------------------------------------------------------------

@@ -30,6 +30,9 @@ class Person(Table):
     position = Varchar(length=50, default="")
     photo = Varchar(length=255, null=True, default=None)
     joins_cme = Boolean(default=True)
+    # Seeds the trainee's personal rotating code (reverse-mode check-in);
+    # created on first use.
+    checkin_secret = Varchar(length=64, null=True, default=None, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
