@@ -86,12 +86,15 @@ class CreditController(Controller):
         person_id: Annotated[int | None, QueryParameter(ge=1)] = None,
         training_id: Annotated[int | None, QueryParameter(ge=1)] = None,
         source: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        q: Annotated[str, QueryParameter(max_length=50)] = "",
+        date_from: Annotated[dt.date | None, QueryParameter()] = None,
+        date_to: Annotated[dt.date | None, QueryParameter()] = None,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 20,
     ) -> Page[CreditRead]:
         rows, total = await credits.list_credits(principal, status=status, year=year, person_id=person_id,
                                                  training_id=training_id, source=source, page=page,
-                                                 page_size=page_size)
+                                                 page_size=page_size, q=q, date_from=date_from, date_to=date_to)
         return Page(items=[msgspec.convert(r, CreditRead) for r in rows], total=total)
 
     @get("/{credit_id:int}")

@@ -70,8 +70,9 @@ def present(row: dict) -> dict:
 
 
 async def list_credits(principal: Principal, *, status: str | None, year: int | None, person_id: int | None,
-                       training_id: int | None, source: str | None, page: int,
-                       page_size: int) -> tuple[list[dict], int]:
+                       training_id: int | None, source: str | None, page: int, page_size: int,
+                       q: str = "", date_from: dt.date | None = None,
+                       date_to: dt.date | None = None) -> tuple[list[dict], int]:
     where = scope_where(principal)
     if where is None:
         return [], 0
@@ -86,6 +87,16 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
         clauses.append(Credit.training == training_id)
     if source:
         clauses.append(Credit.source == source)
+    q = q.replace("%", "").replace("_", "").strip()
+    if q:
+        # The review queue's search box (seed 001 §5.2): name by substring;
+        # person number, ID number and phone only whole.
+        clauses.append(Credit.person.name.like(f"%{q}%") | (Credit.person.person_no == q)
+                       | (Credit.person.id_number == q.upper()) | (Credit.person.phone == q))
+    if date_from is not None:
+        clauses.append(Credit.activity_date >= date_from)
+    if date_to is not None:
+        clauses.append(Credit.activity_date <= date_to)
     query, count = Credit.select(*_COLUMNS), Credit.count()
     for clause in clauses:
         query, count = query.where(clause), count.where(clause)

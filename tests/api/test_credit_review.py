@@ -125,3 +125,21 @@ def test_concurrent_approvals_give_one_success_and_one_conflict(client, as_user)
     results = client.blocking_portal.call(race)
     assert sum(isinstance(r, dict) for r in results) == 1
     assert sum(isinstance(r, Conflict) for r in results) == 1
+
+
+def test_queue_search_by_name_and_person_number(client, as_user):
+    _pending_credit(client, as_user, trainee="trainee1")
+    _pending_credit(client, as_user, trainee="trainee2")
+    dept = as_user("dept1")
+    by_name = client.get("/api/credits", params={"q": "李"}, headers=dept).json()["items"]
+    assert [c["person_name"] for c in by_name] == ["李娜"]
+    by_number = client.get("/api/credits", params={"q": by_name[0]["person_no"]}, headers=dept).json()["items"]
+    assert [c["person_name"] for c in by_number] == ["李娜"]
+
+
+def test_queue_date_range(client, as_user):
+    _pending_credit(client, as_user)
+    dept = as_user("dept1")
+    assert client.get("/api/credits", params={"date_from": "2000-01-01"}, headers=dept).json()["total"] == 1
+    assert client.get("/api/credits", params={"date_to": "2000-01-01"}, headers=dept).json()["total"] == 0
+    assert client.get("/api/credits", params={"date_to": "not-a-date"}, headers=dept).status_code == 422
