@@ -4,7 +4,7 @@
 // - shell assets (/css, /js, /icons, the manifest): cache first
 // - never touches /api/ or /c/ (check-in) requests: they always go to the network, uncached
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';

@@ -87,7 +87,7 @@ export function render(ctx) {
   if (role && role.role === 'trainee' && user.person_id !== null && user.person_id !== undefined) {
     api('/api/people/' + encodeURIComponent(user.person_id))
       .then((person) => {
-        const where = [person.unit_name, person.department_name].filter(Boolean).join(' · ');
+        const where = [person.unit_name, person.department_name].filter(Boolean).join(' / '); // as the server's scope names
         if (where) scope.textContent = where;
       })
       .catch(() => {}); // keep the scope name from /api/me

@@ -1,0 +1,305 @@
+"""Real-Chromium fixtures: the real server in a subprocess, and a headless phone.
+
+One server per session, on its own copy of the demo database (SQLite only: in
+PostgreSQL runs the browser suite is skipped). Tests stay independent anyway:
+every test gets a fresh browser context (no shared cookies, storage, service
+worker or caches), and each test that changes server state uses a demo account
+no other browser test touches:
+
+    trainee1  trainee home (WeChat user agent)     dept1     people list
+    trainee2  wrong password (one failed login)    dept2     deep link kept across login
+    trainee4  logout                               unit1     the service worker never caches /api/
+
+Screenshots go to $JIJIAO_SCREENSHOT_DIR, else to a pytest temp directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import USING_POSTGRES
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+DEMO_PASSWORD = "Demo@2026"
+SERVER_START_TIMEOUT_S = 20.0
+# Playwright waits (auto-waiting actions and expect()) give up after this long.
+TIMEOUT_MS = 10_000
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
+ANDROID_CHROME_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
+# WeChat's in-app browser (XWEB) on Android: what a trainee gets after scanning a QR in WeChat.
+WECHAT_UA = (
+    "Mozilla/5.0 (Linux; Android 13; V2218A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 "
+    "MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 "
+    "Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_prerequisites() -> None:
+    """Skip every browser test, before any server or browser starts, when they cannot run."""
+    if USING_POSTGRES:
+        pytest.skip("browser tests run on SQLite only (JIJIAO_TEST_DATABASE_URL is set)")
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium, or `make test`)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+# ---------------------------------------------------------------------------- the server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(base_url + "/api/health", timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _start_server(db_url: str, data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    env = {
+        **os.environ,
+        "JIJIAO_DATABASE_URL": db_url,
+        "JIJIAO_DATA_DIR": str(data_dir),
+        "PYTHONUNBUFFERED": "1",
+    }
+    # Another process may take the free port between our probe and the server's bind:
+    # then the server exits at once, and we try another port.
+    for _ in range(3):
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            if _healthy(base_url):
+                return process, base_url
+            time.sleep(0.1)
+        output = log_path.read_text(errors="replace")
+        if process.poll() is None:
+            _stop(process)
+            pytest.fail(f"server not healthy after {SERVER_START_TIMEOUT_S:.0f}s; its output:\n{output}")
+        if "address already in use" not in output.lower():
+            pytest.fail(f"server exited with code {process.returncode}; its output:\n{output}")
+    pytest.fail(f"could not find a free port for the server; its last output:\n{output}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(template_settings, tmp_path_factory) -> Iterator[str]:
+    """The real server (`python -m server.cli serve`) on a fresh copy of the demo database."""
+    root = tmp_path_factory.mktemp("live-server")
+    db = (root / "jijiao.db").resolve()
+    shutil.copyfile(template_settings.sqlite_path, db)
+    data_dir = root / "data"
+    data_dir.mkdir()
+    process, base_url = _start_server(f"sqlite:///{db}", data_dir, root / "server.log")
+    yield base_url
+    _stop(process)
+
+
+# ---------------------------------------------------------------------------- the browser
+
+
+# Module-scoped, and after the server: Playwright's sync API keeps an asyncio loop marked
+# running in the main thread while it is started, so any asyncio.run() meanwhile fails (the
+# test template database build, the next test directories' fixtures). It is stopped after
+# each module, and it starts only once the session-scoped server (and template) are up.
+@pytest.fixture(scope="module")
+def playwright_instance(live_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    playwright = sync_playwright().start()
+    yield playwright
+    playwright.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+class PageErrors:
+    """Uncaught exceptions and console errors of the pages it watches (failed loads excluded)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def watch(self, page) -> None:
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        # A 401 from /api/me when logged out, or a refused request offline, is logged by
+        # Chromium itself as "Failed to load resource"; that is the app working, not a bug.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(f"console: {message.text}")
+
+
+@pytest.fixture
+def page_errors() -> PageErrors:
+    return PageErrors()
+
+
+@pytest.fixture
+def new_phone(browser, page_errors) -> Iterator[Callable[..., object]]:
+    """new_phone(user_agent=...) -> a page in a fresh phone-sized context (its own cookies)."""
+    contexts = []
+
+    def make(user_agent: str = ANDROID_CHROME_UA):
+        context = browser.new_context(user_agent=user_agent, **PHONE)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page_errors.watch(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert page_errors.errors == [], "the page reported errors"
+
+
+@pytest.fixture
+def phone(new_phone):
+    """A page in a fresh phone-sized context with an Android Chrome user agent."""
+    return new_phone()
+
+
+@pytest.fixture
+def installed_app(playwright_instance, live_server, tmp_path, page_errors):
+    """A page on a persistent profile, on the base URL, once the service worker controls it.
+
+    Persistent because Chromium reports an incognito-like context as not installable.
+    """
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        user_agent=ANDROID_CHROME_UA,
+        **PHONE,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        page_errors.watch(page)
+        page.goto(live_server + "/")
+        page.wait_for_url("**/login**")
+        wait_for_service_worker(page)
+        yield page
+    finally:
+        context.close()
+    assert page_errors.errors == [], "the page reported errors"
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def wait_for_service_worker(page) -> None:
+    """Until the service worker is activated and controls the page (it calls clients.claim())."""
+    # `ready` resolves as soon as there is an active worker, possibly still "activating" (its
+    # old caches not yet deleted, clients not yet claimed): wait for both explicitly. The page
+    # evaluate has no timeout of its own, so a worker that never installs fails here, in time.
+    state = page.evaluate(
+        """async (timeoutMs) => {
+            const activated = (async () => {
+                const registration = await navigator.serviceWorker.ready;
+                const worker = registration.active;
+                if (worker.state !== 'activated') {
+                    await new Promise((resolve) => worker.addEventListener('statechange', () => {
+                        if (worker.state === 'activated') resolve();
+                    }));
+                }
+                if (!navigator.serviceWorker.controller) {
+                    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+                }
+                return worker.state;
+            })();
+            const late = new Promise((resolve) => setTimeout(resolve, timeoutMs, 'not active and controlling within ' + timeoutMs + ' ms'));
+            return Promise.race([activated, late]);
+        }""",
+        TIMEOUT_MS,
+    )
+    assert state == "activated", f"service worker: {state}"
+
+
+def log_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the form at /login and wait for the home page."""
+    page.goto(base_url + "/login")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("home-title").wait_for()
+
+
+def page_width_overflow(page) -> int:
+    """How many CSS pixels the document is wider than the viewport (0 when nothing sticks out)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    configured = os.environ.get("JIJIAO_SCREENSHOT_DIR")
+    if configured:
+        path = Path(configured)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return tmp_path_factory.mktemp("screenshots")
