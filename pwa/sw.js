@@ -4,7 +4,7 @@
 // - shell assets (/css, /js, /icons, the manifest): cache first
 // - never touches /api/ or /c/ (check-in) requests: they always go to the network, uncached
 
-const VERSION = 'v2';
+const VERSION = 'v3';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -14,6 +14,8 @@ const SHELL = [
   SHELL_URL,
   '/manifest.webmanifest',
   '/css/app.css',
+  '/css/trainee.css',
+  '/css/admin.css',
   '/js/app.js',
   '/js/api.js',
   '/js/labels.js',
