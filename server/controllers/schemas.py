@@ -6,6 +6,8 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from server.services.principal import Principal
+
 
 T = TypeVar("T")
 
@@ -30,7 +32,7 @@ class UserRead(msgspec.Struct):
     must_change_password: bool
 
     @classmethod
-    def of(cls, principal: Caller) -> "UserRead":
+    def of(cls, principal: Principal) -> "UserRead":
         return cls(
             id=principal.account_id,
             username=principal.username,
