@@ -1,19 +1,24 @@
-"""Database engines: the SQLite engine we run on, and helpers shared with PostgreSQL.
+"""Database engines: the SQLite engine we run on, and what is shared with PostgreSQL.
 
 Piccolo's stock SQLite engine opens a fresh connection for every query outside a
-transaction and runs ``PRAGMA foreign_keys`` before every statement; on a busy
-server that is most of the cost of a request, and concurrent writers on separate
-connections answer "database is locked". This engine instead keeps
+transaction and runs ``PRAGMA foreign_keys`` before every statement, and
+aiosqlite costs three thread round trips per statement (execute, fetch, close).
+On a busy server that is most of the cost of a request, and concurrent writers
+on separate connections answer "database is locked". This engine instead keeps
 
-* one long-lived writer connection, used by one writer at a time (an asyncio
-  lock), where every transaction is ``BEGIN IMMEDIATE`` so two writers never
-  deadlock on a lock upgrade, and
-* a few long-lived reader connections for plain SELECTs, which WAL lets run
-  beside the writer.
+* one writer connection on a thread of its own, used by one writer at a time
+  (an asyncio lock); every transaction is ``BEGIN IMMEDIATE``, so two writers
+  never deadlock on a lock upgrade;
+* a few reader connections, each on its own thread, for plain SELECTs, which
+  WAL lets run beside the writer;
+* one thread round trip per statement, and for hot writes a *group commit*:
+  :meth:`JijiaoSQLiteEngine.run_write` queues a write program, and one
+  transaction on the writer thread runs every program queued meanwhile, each
+  inside its own savepoint, so a burst of check-ins shares one commit.
 
-Connections are opened lazily and closed by :func:`close_engine`, which the app
-calls on shutdown; the asyncio lock is recreated on each open so a new event
-loop (tests, the CLI) never inherits a lock bound to a dead one.
+Connections open lazily and close in :func:`close_engine`; the asyncio objects
+are recreated on each open, so a new event loop (tests, the CLI) never inherits
+a lock bound to a dead one.
 """
 
 from __future__ import annotations
@@ -21,33 +26,87 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
-from typing import Any, Optional
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Optional, TypeVar
 
-import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
+from server.sqlprog import Program, compile_sql, run_program_async, run_program_sync
+
+T = TypeVar("T")
+
 _READERS = 2
 _BUSY_TIMEOUT_MS = 5000
+# The most programs one group commit takes; the rest wait for the next one.
+_MAX_BATCH = 256
 
 
-async def _configure(connection: aiosqlite.Connection, *, writer: bool) -> None:
-    connection.row_factory = dict_factory  # type: ignore[assignment]
-    await connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-    await connection.execute("PRAGMA foreign_keys = ON")
+def connect(path: str, *, writer: bool) -> sqlite3.Connection:
+    """A configured sqlite3 connection; the writer sets WAL, readers are query-only."""
+    connection = sqlite3.connect(
+        path,
+        detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
+        isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+        check_same_thread=False,  # each connection is used from one thread at a time
+    )
+    connection.row_factory = dict_factory
+    connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
     if writer:
         # WAL lets readers run beside the one writer; NORMAL sync is durable
         # across application crashes and only risks the last commits on power loss.
-        await connection.execute("PRAGMA journal_mode = WAL")
-        await connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
     else:
-        await connection.execute("PRAGMA query_only = ON")
+        connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+class ThreadConnection:
+    """A sqlite3 connection owned by one thread; every call is one hop to that thread."""
+
+    def __init__(self, path: str, *, writer: bool) -> None:
+        self._path = path
+        self._writer = writer
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-w" if writer else "sqlite-r")
+        self.raw: sqlite3.Connection | None = None
+
+    def _open(self) -> None:
+        self.raw = connect(self._path, writer=self._writer)
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def open(self) -> None:
+        await self.call(self._open)
+
+    def _fetchall(self, sql: str, args: Any) -> list[dict]:
+        assert self.raw is not None
+        cursor = self.raw.execute(sql, args)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    async def execute(self, sql: str, args: Any = ()) -> list[dict]:
+        """Run one statement and fetch its rows (Piccolo's transactions call this too)."""
+        return await self.call(self._fetchall, sql, args)
+
+    async def close(self) -> None:
+        if self.raw is not None:
+            try:
+                await self.call(self.raw.close)
+            except sqlite3.Error:
+                pass
+            self.raw = None
+        self._executor.shutdown(wait=False)
 
 
 class WriterTransaction(SQLiteTransaction):
-    """A transaction on the shared writer connection, holding the writer lock."""
+    """A Piccolo transaction on the shared writer connection, holding the writer lock."""
 
     engine: "JijiaoSQLiteEngine"
 
@@ -84,16 +143,42 @@ class WriterTransaction(SQLiteTransaction):
         return exception is None
 
 
+def _run_batch(connection: sqlite3.Connection, programs: list[Program]) -> list[Any]:
+    """One transaction for many write programs, each in a savepoint (runs on the writer thread)."""
+    results: list[Any] = []
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for program in programs:
+            connection.execute("SAVEPOINT program")
+            try:
+                results.append(run_program_sync(program, connection))
+            except Exception as error:  # noqa: BLE001 - handed back to that program's caller
+                # Undo only this program; the others in the batch still commit.
+                connection.execute("ROLLBACK TO SAVEPOINT program")
+                results.append(error)
+            connection.execute("RELEASE SAVEPOINT program")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return results
+
+
 class JijiaoSQLiteEngine(SQLiteEngine):
-    """SQLite with one writer connection, a few readers, and immediate transactions."""
+    """SQLite with one writer thread, a few reader threads, and group commit."""
 
     def __init__(self, path: str, **kwargs: Any) -> None:
         super().__init__(path=path, **kwargs)
-        self._writer: Optional[aiosqlite.Connection] = None
-        self._readers: list[aiosqlite.Connection] = []
+        self._writer: Optional[ThreadConnection] = None
+        self._readers: list[ThreadConnection] = []
         self._reader_cycle: Optional[itertools.cycle] = None
         self._lock: Optional[asyncio.Lock] = None
         self._open_lock: Optional[asyncio.Lock] = None
+        self._inline: Optional[sqlite3.Connection] = None
+        self._pending: list[tuple[Program, asyncio.Future]] = []
+        self._committer: Optional[asyncio.Task] = None
+        self._wake: Optional[asyncio.Event] = None
 
     # -- connections -------------------------------------------------------
 
@@ -102,45 +187,53 @@ class JijiaoSQLiteEngine(SQLiteEngine):
             self._lock = asyncio.Lock()
         return self._lock
 
-    async def _connect(self, *, writer: bool) -> aiosqlite.Connection:
-        connection = await aiosqlite.connect(**self.connection_kwargs)
-        await _configure(connection, writer=writer)
-        return connection
+    def _opening(self) -> asyncio.Lock:
+        if self._open_lock is None:
+            self._open_lock = asyncio.Lock()
+        return self._open_lock
 
-    async def writer(self) -> aiosqlite.Connection:
+    async def writer(self) -> ThreadConnection:
         if self._writer is None:
-            self._writer = await self._connect(writer=True)
+            async with self._opening():
+                if self._writer is None:
+                    connection = ThreadConnection(self.path, writer=True)
+                    await connection.open()
+                    self._writer = connection
         return self._writer
 
-    async def reader(self) -> aiosqlite.Connection:
-        if not self._readers:
-            # The writer must exist first so the file is in WAL mode before
-            # any query-only connection opens it.
+    async def reader(self) -> ThreadConnection:
+        if self._reader_cycle is None:
+            # The writer opens first so the file is in WAL mode before any
+            # query-only connection opens it.
             await self.writer()
-            if not self._readers:
-                readers = [await self._connect(writer=False) for _ in range(_READERS)]
-                if not self._readers:
+            async with self._opening():
+                if self._reader_cycle is None:
+                    readers = [ThreadConnection(self.path, writer=False) for _ in range(_READERS)]
+                    for connection in readers:
+                        await connection.open()
                     self._readers = readers
                     self._reader_cycle = itertools.cycle(readers)
-                else:  # another task won the race
-                    for connection in readers:
-                        await connection.close()
-        assert self._reader_cycle is not None
         return next(self._reader_cycle)
 
     async def close(self) -> None:
+        if self._committer is not None:
+            self._committer.cancel()
+            try:
+                await self._committer
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        for _, future in self._pending:
+            if not future.done():
+                future.set_exception(RuntimeError("database closed"))
+        if self._inline is not None:
+            self._inline.close()
+            self._inline = None
         connections = [c for c in [self._writer, *self._readers] if c is not None]
         self._writer, self._readers, self._reader_cycle = None, [], None
-        self._lock = None
+        self._lock = self._open_lock = None
+        self._pending, self._committer, self._wake = [], None, None
         for connection in connections:
-            try:
-                await connection.close()
-            except (sqlite3.Error, ValueError):
-                pass
-
-    async def get_connection(self) -> aiosqlite.Connection:
-        # Used by Piccolo for batch(): a private connection, closed by the caller.
-        return await self._connect(writer=False)
+            await connection.close()
 
     # -- transactions ------------------------------------------------------
 
@@ -155,31 +248,80 @@ class JijiaoSQLiteEngine(SQLiteEngine):
             engine=self, transaction_type=TransactionType.immediate, allow_nested=allow_nested
         )
 
+    # -- group commit --------------------------------------------------------
+
+    async def run_write(self, program: Program[T]) -> T:
+        """Run a write program in the next group commit; its own error is raised here."""
+        if self.current_transaction.get() is not None:
+            # Already inside a Piccolo transaction: run it there, step by step.
+            transaction = self.current_transaction.get()
+            return await run_program_async(program, _sqlite_fetch(transaction.connection))
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._pending.append((program, future))
+        if self._committer is None or self._committer.done():
+            self._wake = asyncio.Event()
+            self._committer = asyncio.create_task(self._commit_loop())
+        assert self._wake is not None
+        self._wake.set()
+        result = await future
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def _commit_loop(self) -> None:
+        assert self._wake is not None
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, self._pending = self._pending[:_MAX_BATCH], self._pending[_MAX_BATCH:]
+                writer = await self.writer()
+                try:
+                    async with self.write_lock():
+                        results = await writer.call(_run_batch, writer.raw, [p for p, _ in batch])
+                except Exception as error:  # noqa: BLE001 - the whole commit failed
+                    results = [error] * len(batch)
+                for (_, future), result in zip(batch, results):
+                    if not future.done():
+                        future.set_result(result)
+
     # -- query execution -----------------------------------------------------
 
-    async def _run_in_existing_connection(
-        self,
-        connection,
-        query: str,
-        args: Optional[list[Any]] = None,
-        query_type: str = "generic",
-        table=None,
-    ):
-        # Unlike the stock engine, no PRAGMA before every statement: it is set
-        # once per connection in _configure.
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
-
-    async def _execute(self, query: str, args: list[Any]) -> list[dict]:
+    async def _execute(self, query: str, args: Any) -> list[dict]:
         current = self.current_transaction.get()
         if current is not None:
-            return await self._run_in_existing_connection(current.connection, query, args)
+            return await current.connection.execute(query, args)
         if _is_read(query):
-            return await self._run_in_existing_connection(await self.reader(), query, args)
+            return await (await self.reader()).execute(query, args)
         # A single write outside a transaction: autocommit on the writer, under
         # the lock so it cannot land inside someone else's transaction.
         async with self.write_lock():
-            return await self._run_in_existing_connection(await self.writer(), query, args)
+            return await (await self.writer()).execute(query, args)
+
+    async def fetch(self, template: str, *args: Any) -> list[dict]:
+        """Rows of a small indexed lookup (``{}`` placeholders), run inline on the event loop.
+
+        For the hot path only: a primary-key or unique-index read takes a few
+        microseconds, less than the hop to a reader thread and back, and WAL
+        readers never wait for the writer. Anything that scans goes through
+        Piccolo and the reader threads instead.
+        """
+        sql = compile_sql(template, "sqlite")
+        current = self.current_transaction.get()
+        if current is not None:
+            return await current.connection.execute(sql, args)
+        if self._inline is None:
+            await self.writer()  # WAL mode first
+            self._inline = connect(self.path, writer=False)
+        cursor = self._inline.execute(sql, args)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    async def _run_in_existing_connection(self, connection, query: str, args=None, query_type="generic",
+                                          table=None):
+        return await connection.execute(query, args or [])
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False):
         query, args = querystring.compile_string(engine_type=self.engine_type)
@@ -193,9 +335,47 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         return await self._execute(ddl, [])
 
 
+def _sqlite_fetch(connection: ThreadConnection):  # type: ignore[no-untyped-def]
+    async def fetch(sql_template: str, args: tuple) -> list[dict]:
+        return await connection.execute(compile_sql(sql_template, "sqlite"), args)
+
+    return fetch
+
+
 def _is_read(query: str) -> bool:
-    head = query.lstrip()[:6].upper()
-    return head == "SELECT"
+    return query.lstrip()[:6].upper() == "SELECT"
+
+
+# -- engine-neutral helpers ------------------------------------------------------
+
+
+async def fetch(engine: Engine, template: str, *args: Any) -> list[dict]:
+    """Rows of a ``{}``-placeholder query on either engine, without Piccolo's query building."""
+    if isinstance(engine, JijiaoSQLiteEngine):
+        return await engine.fetch(template, *args)
+    assert isinstance(engine, PostgresEngine)
+    sql = compile_sql(template, "postgres")
+    current = engine.current_transaction.get()
+    if current is not None:
+        return [dict(r) for r in await current.connection.fetch(sql, *args)]
+    if engine.pool is not None:
+        async with engine.pool.acquire() as connection:
+            return [dict(r) for r in await connection.fetch(sql, *args)]
+    return await engine._run_in_new_connection(sql, list(args))
+
+
+async def run_write(engine: Engine, program: Program[T]) -> T:
+    """Run a write program atomically: group commit on SQLite, a transaction on PostgreSQL."""
+    if isinstance(engine, JijiaoSQLiteEngine):
+        return await engine.run_write(program)
+    assert isinstance(engine, PostgresEngine)
+    async with engine.transaction() as transaction:
+        connection = transaction.connection
+
+        async def pg_fetch(sql_template: str, args: tuple) -> list[dict]:
+            return [dict(r) for r in await connection.fetch(compile_sql(sql_template, "postgres"), *args)]
+
+        return await run_program_async(program, pg_fetch)
 
 
 def make_engine(database_url: str) -> Engine:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Awaitable, Callable
 
 from litestar.connection import ASGIConnection, Request
 from litestar.di import NamedDependency
@@ -49,17 +49,18 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=token)
 
 
-def password_change_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+# Guards are async on purpose: Litestar runs a sync guard in a worker thread.
+async def password_change_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Until a forced password change is done, only a few calls are allowed."""
     user = connection.scope.get("user")
     if isinstance(user, Principal) and user.must_change_password and not handler.opt.get("allow_pending_password"):
         raise Forbidden("password_change_required", "请先修改初始密码后再继续使用")
 
 
-def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
     """Guard: the caller holds at least one of ``roles`` (scope is checked by services)."""
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         user = connection.scope.get("user")
         if not isinstance(user, Principal):
             raise NotAuthenticated()

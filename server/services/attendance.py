@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import qr
+from server import db
 from server.services import audit
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
-from server.tables import Checkin, CheckinClaim, Credit, Person, Training
+from server.sqlprog import Program
+from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingStatus
 
 CLAIM_TTL_SECONDS = 600
@@ -62,8 +64,12 @@ async def current_qr(principal: Principal, session_id: int, base_url: str, now: 
     return QrState(url=url, code=code, interval=session["step"], expires_in=qr.expires_in(now, session["step"]))
 
 
+def _engine():  # type: ignore[no-untyped-def]
+    return Checkin._meta.db
+
+
 async def _session_row(session_id: int) -> dict | None:
-    rows = await Training.raw(_SESSION_SQL, session_id)
+    rows = await db.fetch(_engine(), _SESSION_SQL, session_id)
     return rows[0] if rows else None
 
 
@@ -103,16 +109,6 @@ async def create_claim(session_id: int, code: str, now: float | None = None) -> 
 # -- check-in ----------------------------------------------------------------------
 
 
-def _eligible_person(principal: Principal, training_unit: int) -> int:
-    """The caller's person id if they may attend a training of ``training_unit``."""
-    trainee = [g for g in principal.grants if g.role == Role.trainee]
-    if principal.person_id is None or not trainee:
-        raise Forbidden("not_eligible", "只有学员账号可以签到")
-    if not any(g.unit_id == training_unit for g in trainee):
-        raise Forbidden("not_eligible", "您不是本单位人员，不能参加该培训签到")
-    return principal.person_id
-
-
 def _credit_key(training_id: int, person_id: int) -> str:
     return f"attendance:{training_id}:{person_id}"
 
@@ -123,15 +119,19 @@ class CheckinResult:
     body: dict
 
 
+_EXISTING_SQL = (
+    "SELECT c.id, c.checked_in_at, c.checked_out_at, r.id AS credit_id, r.status, r.credits FROM checkin c "
+    "LEFT JOIN credit r ON r.dedupe_key = {} WHERE c.session = {} AND c.person = {}"
+)
+
+
+def _existing_args(row: dict, person_id: int) -> tuple:
+    return (_credit_key(row["training"], person_id), row["id"], person_id)
+
+
 async def _existing(row: dict, person_id: int) -> CheckinResult | None:
-    found = await Checkin.raw(
-        "SELECT c.id, c.checked_in_at, c.checked_out_at, r.id AS credit_id, r.status, r.credits FROM checkin c "
-        "LEFT JOIN credit r ON r.dedupe_key = {} WHERE c.session = {} AND c.person = {}",
-        _credit_key(row["training"], person_id), row["id"], person_id,
-    )
-    if not found:
-        return None
-    return CheckinResult(False, _body(row, found[0]))
+    found = await db.fetch(_engine(), _EXISTING_SQL, *_existing_args(row, person_id))
+    return CheckinResult(False, _body(row, found[0])) if found else None
 
 
 def _body(row: dict, found: dict) -> dict:
@@ -143,101 +143,126 @@ def _body(row: dict, found: dict) -> dict:
             "credit": credit, **_summary(row)}
 
 
-async def _insert_credit(row: dict, person_id: int, *, principal: Principal, moment: dt.datetime,
-                         reason: str) -> dict | None:
-    """The training's pending attendance credit for the person, made once (call inside a transaction)."""
-    person = await Person.raw("SELECT unit, department FROM person WHERE id = {}", person_id)
-    activity_date = row["starts_at"].astimezone(CHINA).date()
-    credit = await Credit.raw(
+@dataclass(frozen=True, slots=True)
+class Who:
+    """The person checking in, where they work, and who records it from where."""
+
+    person_id: int
+    unit_id: int
+    department_id: int | None
+    account_id: int
+    ip: str
+
+
+def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Program[dict | None]:
+    """The training's pending attendance credit for the person, made once."""
+    credit = yield (
         "INSERT INTO credit (person, unit, department, year, activity_date, credit_class, rule_code, "
         "title, credits, hours, source, training, status, dedupe_key, reason, created_by, created_at, "
         "updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, '', {}, {}, {}, {}, {}, {}, {}, '', {}, "
         "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
-        person_id, person[0]["unit"], person[0]["department"], row["year"], activity_date, row["credit_class"],
-        row["title"], Decimal(row["credits"]), Decimal(row["hours"]), CreditSource.attendance.value,
-        row["training"], CreditStatus.pending_dept.value, _credit_key(row["training"], person_id),
-        principal.account_id, moment, moment,
+        (who.person_id, who.unit_id, who.department_id, row["year"], row["starts_at"].astimezone(CHINA).date(),
+         row["credit_class"], row["title"], Decimal(row["credits"]), Decimal(row["hours"]),
+         CreditSource.attendance.value, row["training"], CreditStatus.pending_dept.value,
+         _credit_key(row["training"], who.person_id), who.account_id, moment, moment),
     )
     if credit:
-        await Credit.raw(
+        yield (
             "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
             "VALUES ({}, {}, {}, '', {}, {}, {})",
-            credit[0]["id"], moment, principal.account_id, CreditStatus.pending_dept.value, reason,
-            principal.ip[:64],
+            (credit[0]["id"], moment, who.account_id, CreditStatus.pending_dept.value, reason, who.ip[:64]),
         )
         return credit[0]
     # Another session of the same training already earned it.
-    return await Credit.select(Credit.id, Credit.status, Credit.credits).where(
-        Credit.dedupe_key == _credit_key(row["training"], person_id)).first()
+    same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}",
+                  (_credit_key(row["training"], who.person_id),))
+    return same[0] if same else None
 
 
-async def _record(row: dict, person_id: int, *, method: CheckinMethod, principal: Principal,
-                  reason: str = "", claim_hash: str | None = None, at: dt.datetime | None = None) -> CheckinResult:
+def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
+                    at: dt.datetime | None) -> Program[CheckinResult]:
     """Insert the check-in (and, unless the training wants a check-out, its pending credit), idempotently."""
     moment = dt.datetime.now(dt.timezone.utc)
-    async with Checkin._meta.db.transaction():
-        if claim_hash is not None:
-            used = await CheckinClaim.raw(
-                "UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
-                "AND expires_at > {} RETURNING id", moment, claim_hash, moment)
-            if not used:
-                raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
-        inserted = await Checkin.raw(
-            "INSERT INTO checkin (session, training, person, checked_in_at, checked_out_at, method, "
-            "recorded_by, reason, undone_at) VALUES ({}, {}, {}, {}, NULL, {}, {}, {}, NULL) "
-            "ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at",
-            row["id"], row["training"], person_id, at or moment, method.value, principal.account_id, reason,
-        )
-        if not inserted:
-            existing = await _existing(row, person_id)
-            assert existing is not None
-            return existing
-        credit = None
-        if not row["requires_checkout"]:
-            credit = await _insert_credit(row, person_id, principal=principal, moment=moment,
-                                          reason=reason or "签到")
-    found = {"id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"], "checked_out_at": None,
-             "credit_id": credit["id"] if credit else None, "status": credit["status"] if credit else None,
-             "credits": credit["credits"] if credit else None}
-    return CheckinResult(True, _body(row, found))
+    if claim_hash is not None:
+        used = yield ("UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
+                      "AND expires_at > {} RETURNING id", (moment, claim_hash, moment))
+        if not used:
+            raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
+    inserted = yield (
+        "INSERT INTO checkin (session, training, person, checked_in_at, checked_out_at, method, "
+        "recorded_by, reason, undone_at) VALUES ({}, {}, {}, {}, NULL, {}, {}, {}, NULL) "
+        "ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at",
+        (row["id"], row["training"], who.person_id, at or moment, method.value, who.account_id, reason),
+    )
+    if not inserted:
+        found = yield (_EXISTING_SQL, _existing_args(row, who.person_id))
+        return CheckinResult(False, _body(row, found[0]))
+    credit = None
+    if not row["requires_checkout"]:
+        credit = yield from _credit_program(row, who, moment, reason or "签到")
+    return CheckinResult(True, _body(row, {
+        "id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"], "checked_out_at": None,
+        "credit_id": credit["id"] if credit else None, "status": credit["status"] if credit else None,
+        "credits": credit["credits"] if credit else None}))
+
+
+async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "",
+                  claim_hash: str | None = None, at: dt.datetime | None = None) -> CheckinResult:
+    return await db.run_write(_engine(), _record_program(row, who, method=method, reason=reason,
+                                                         claim_hash=claim_hash, at=at))
+
+
+def _self(principal: Principal, training_unit: int) -> Who:
+    """The calling trainee as a Who, if they may attend a training of ``training_unit``."""
+    trainee = [g for g in principal.grants if g.role == Role.trainee]
+    if principal.person_id is None or not trainee:
+        raise Forbidden("not_eligible", "只有学员账号可以签到")
+    grant = next((g for g in trainee if g.unit_id == training_unit), None)
+    if grant is None:
+        raise Forbidden("not_eligible", "您不是本单位人员，不能参加该培训签到")
+    return Who(principal.person_id, grant.unit_id, grant.department_id, principal.account_id, principal.ip)
+
+
+async def _someone(principal: Principal, person_id: int) -> Who:
+    """A person recorded by an organiser, with where they work now."""
+    person = await db.fetch(_engine(), "SELECT unit, department FROM person WHERE id = {}", person_id)
+    return Who(person_id, person[0]["unit"], person[0]["department"], principal.account_id, principal.ip)
 
 
 async def check_in_with_code(principal: Principal, session_id: int, code: str,
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now)
-    person_id = _eligible_person(principal, row["unit"])
-    return await _record(row, person_id, method=CheckinMethod.scan, principal=principal)
+    return await _record(row, _self(principal, row["unit"]), method=CheckinMethod.scan)
 
 
 async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult:
     claim_hash = qr.hash_token(claim)
-    rows = await CheckinClaim.raw("SELECT session, used_at, expires_at FROM checkin_claim WHERE token_hash = {}",
-                                  claim_hash)
+    rows = await db.fetch(_engine(), "SELECT session, used_at, expires_at FROM checkin_claim WHERE token_hash = {}",
+                          claim_hash)
     if not rows:
         raise invalid_code("签到凭证无效，请重新扫描现场二维码")
     row = await _session_row(rows[0]["session"])
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
         raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
-    person_id = _eligible_person(principal, row["unit"])
+    who = _self(principal, row["unit"])
     if rows[0]["used_at"] is not None:
         # The same trainee resubmitting their claim (say, after a timeout) gets
         # their check-in back; anyone else gets nothing from a spent claim.
-        existing = await _existing(row, person_id)
+        existing = await _existing(row, who.person_id)
         if existing is not None:
             return existing
         raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
-    return await _record(row, person_id, method=CheckinMethod.claim, principal=principal,
-                         claim_hash=claim_hash)
+    return await _record(row, who, method=CheckinMethod.claim, claim_hash=claim_hash)
 
 
 async def check_out(principal: Principal, session_id: int, code: str, now: float | None = None) -> CheckinResult:
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now)
-    person_id = _eligible_person(principal, row["unit"])
-    existing = await _existing(row, person_id)
+    who = _self(principal, row["unit"])
+    existing = await _existing(row, who.person_id)
     if existing is None:
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
     if existing.body["checked_out_at"] is not None or not row["requires_checkout"]:
@@ -248,15 +273,18 @@ async def check_out(principal: Principal, session_id: int, code: str, now: float
     if present < needed:
         left = int((needed - present).total_seconds() // 60) + 1
         raise Conflict("too_early", f"签到后须满 {row['min_minutes']} 分钟方可签退，还需约 {left} 分钟")
-    async with Checkin._meta.db.transaction():
-        updated = await Checkin.raw(
-            "UPDATE checkin SET checked_out_at = {} WHERE id = {} AND checked_out_at IS NULL RETURNING id",
-            moment, existing.body["id"])
+
+    def checkout_program() -> Program[bool]:
+        updated = yield ("UPDATE checkin SET checked_out_at = {} WHERE id = {} AND checked_out_at IS NULL "
+                         "RETURNING id", (moment, existing.body["id"]))
         if updated:
-            await _insert_credit(row, person_id, principal=principal, moment=moment, reason="签退")
-    result = await _existing(row, person_id)
+            yield from _credit_program(row, who, moment, "签退")
+        return bool(updated)
+
+    updated = await db.run_write(_engine(), checkout_program())
+    result = await _existing(row, who.person_id)
     assert result is not None
-    return CheckinResult(bool(updated), result.body)
+    return CheckinResult(updated, result.body)
 
 
 # -- reverse mode: the tablet scans the trainee's personal code -------------------------
@@ -309,7 +337,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         if person["unit"] != row["unit"]:
             results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
             continue
-        recorded = await _record(row, parsed.person_id, method=CheckinMethod.reverse, principal=principal,
+        recorded = await _record(row, await _someone(principal, parsed.person_id), method=CheckinMethod.reverse,
                                  at=scanned_at)
         results.append({**outcome, "ok": True, "created": recorded.created, "checkin_id": recorded.body["id"],
                         "person_id": parsed.person_id, "name": person["name"]})
@@ -332,7 +360,8 @@ async def manual_add(principal: Principal, session_id: int, person_id: int, reas
         raise NotFound("person_not_found", "人员不存在或不是本单位人员")
     row = await _session_row(session_id)
     assert row is not None
-    result = await _record(row, person_id, method=CheckinMethod.manual, principal=principal, reason=reason.strip())
+    result = await _record(row, await _someone(principal, person_id), method=CheckinMethod.manual,
+                           reason=reason.strip())
     if result.created:
         await audit.record("checkin_manual", principal=principal, target_type="checkin",
                            target_id=result.body["id"], detail=f"补签：{reason.strip()}")

@@ -9,6 +9,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from server import db
 from server.services import audit
 from server.services.errors import Forbidden, Invalid, NotAuthenticated, TooManyAttempts
 from server.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
@@ -137,20 +138,7 @@ async def end_all_sessions(account_id: int, *, except_session: int | None = None
 
 # -- resolving a request -----------------------------------------------------
 
-_SESSION_SQL = """
-SELECT s.id AS session_id, s.csrf_token, s.expires_at, s.revoked_at, s.last_seen_at, s.created_at,
-       a.id AS account_id, a.status
-FROM login_session s JOIN account a ON a.id = s.account
-WHERE s.token_hash = {}
-"""
-
-_PRINCIPAL_SQL = """
-SELECT a.id AS account_id, a.username, a.name, a.person AS person_id, a.must_change_password,
-       g.role, g.department AS g_department, d.name AS d_name, du.id AS du_id, du.name AS du_name,
-       g.unit AS g_unit, u.name AS u_name,
-       g.region AS g_region, r.name AS r_name, r.prefix AS r_prefix,
-       pd.id AS pd_id, pd.name AS pd_name, pu.id AS pu_id, pu.name AS pu_name
-FROM account a
+_GRANTS_FROM = """
 LEFT JOIN role_grant g ON g.account = a.id
 LEFT JOIN department d ON d.id = g.department
 LEFT JOIN unit du ON du.id = d.unit
@@ -159,8 +147,21 @@ LEFT JOIN region r ON r.id = g.region
 LEFT JOIN person p ON p.id = a.person
 LEFT JOIN department pd ON pd.id = p.department
 LEFT JOIN unit pu ON pu.id = p.unit
-WHERE a.id = {}
-ORDER BY g.id
+"""
+_ACCOUNT_COLUMNS = """
+a.id AS account_id, a.username, a.name, a.person AS person_id, a.must_change_password, a.status,
+g.role, g.department AS g_department, d.name AS d_name, du.id AS du_id, du.name AS du_name,
+g.unit AS g_unit, u.name AS u_name, g.region AS g_region, r.name AS r_name, r.prefix AS r_prefix,
+pd.id AS pd_id, pd.name AS pd_name, pu.id AS pu_id, pu.name AS pu_name
+"""
+_PRINCIPAL_SQL = f"SELECT {_ACCOUNT_COLUMNS} FROM account a {_GRANTS_FROM} WHERE a.id = {{}} ORDER BY g.id"
+# Every authenticated request: the session, its account and the account's
+# grants in one round trip (a row per grant).
+_SESSION_SQL = f"""
+SELECT s.id AS session_id, s.csrf_token, s.expires_at, s.revoked_at, s.last_seen_at, s.created_at,
+{_ACCOUNT_COLUMNS}
+FROM login_session s JOIN account a ON a.id = s.account {_GRANTS_FROM}
+WHERE s.token_hash = {{}} ORDER BY g.id
 """
 
 
@@ -187,9 +188,14 @@ def _grant_from_row(row: dict) -> Grant | None:
 
 async def load_principal(account_id: int, *, session_id: int | None = None, csrf_token: str = "",
                          via_cookie: bool = False, ip: str = "") -> Principal:
-    rows = await Account.raw(_PRINCIPAL_SQL, account_id)
+    rows = await db.fetch(Account._meta.db, _PRINCIPAL_SQL, account_id)
     if not rows:
         raise NotAuthenticated()
+    return _principal(rows, session_id=session_id, csrf_token=csrf_token, via_cookie=via_cookie, ip=ip)
+
+
+def _principal(rows: list[dict], *, session_id: int | None, csrf_token: str, via_cookie: bool,
+               ip: str) -> Principal:
     first = rows[0]
     grants = tuple(g for g in (_grant_from_row(r) for r in rows) if g is not None)
     return Principal(
@@ -208,7 +214,7 @@ async def load_principal(account_id: int, *, session_id: int | None = None, csrf
 
 async def resolve_token(token: str, *, via_cookie: bool, ip: str, settings: Settings) -> Principal:
     """The principal behind a bearer token or session cookie; 401 if it is not live."""
-    rows = await LoginSession.raw(_SESSION_SQL, token_hash(token))
+    rows = await db.fetch(LoginSession._meta.db, _SESSION_SQL, token_hash(token))
     if not rows:
         raise NotAuthenticated("session_invalid", "登录已失效，请重新登录")
     row = rows[0]
@@ -227,8 +233,8 @@ async def resolve_token(token: str, *, via_cookie: bool, ip: str, settings: Sett
                 LoginSession.expires_at: moment + dt.timedelta(hours=settings.session_ttl_hours),
             }
         ).where(LoginSession.id == row["session_id"])
-    return await load_principal(row["account_id"], session_id=row["session_id"],
-                                csrf_token=row["csrf_token"], via_cookie=via_cookie, ip=ip)
+    return _principal(rows, session_id=row["session_id"], csrf_token=row["csrf_token"], via_cookie=via_cookie,
+                      ip=ip)
 
 
 def csrf_matches(principal: Principal, header_value: str | None) -> bool:

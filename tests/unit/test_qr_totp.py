@@ -226,3 +226,13 @@ def test_checkin_url_ignores_trailing_slash_and_escapes_session_id() -> None:
     assert checkin_url("https://x.org/app/", "a/b c", "01234567") == (
         "https://x.org/app/c/a%2Fb%20c?t=01234567"
     )
+
+
+def test_code_matches_pyotp_for_many_counters():
+    import pyotp
+
+    from qr._otp import code_for_counter
+
+    secret = pyotp.random_base32()
+    for counter in (0, 1, 59, 10**6, 2**31, 88_000_000):
+        assert code_for_counter(secret, counter, 20) == pyotp.TOTP(secret, digits=8, interval=20).generate_otp(counter)
