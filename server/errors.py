@@ -82,6 +82,9 @@ def _validation_response(exc: ValidationException) -> Response:
         # Body that isn't JSON at all: bad input rather than a failed field.
         return _json(400, error_body("bad_request", "请求格式不正确，请提交 JSON 数据"))
     first = extra[0] if isinstance(extra[0], dict) else {"message": str(extra[0])}
+    if first.get("source") == "path":
+        # An id in the URL that can't exist names nothing: not found, like any other.
+        return _json(404, error_body("not_found", "请求的资源不存在"))
     message = str(first.get("message", ""))
     # msgspec names the field inside its message; Litestar's "key" is only
     # the parameter ("data" for the whole body).

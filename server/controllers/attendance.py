@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 import qr
-from server.controllers.schemas import Page
+from server.controllers.schemas import Id, Page, PathId
 from server.controllers.trainings import ReasonUpdate
 from server.security import Caller
 from server.services import attendance
@@ -33,7 +33,7 @@ class QrRead(msgspec.Struct):
 
 
 class ClaimCreate(msgspec.Struct):
-    session_id: int
+    session_id: Id
     code: Code
 
 
@@ -60,7 +60,7 @@ class ClaimRead(msgspec.Struct):
 
 
 class CheckinCreate(msgspec.Struct):
-    session_id: int | None = None
+    session_id: Id | None = None
     code: Code | None = None
     claim: Annotated[str, msgspec.Meta(min_length=8, max_length=100)] | None = None
 
@@ -83,7 +83,7 @@ class CheckinRead(msgspec.Struct):
 
 
 class ManualCheckinCreate(msgspec.Struct):
-    person_id: int
+    person_id: Id
     reason: Annotated[str, msgspec.Meta(max_length=200)]
 
 
@@ -101,7 +101,7 @@ class AttendanceRead(msgspec.Struct):
 
 
 class CheckoutCreate(msgspec.Struct):
-    session_id: int
+    session_id: Id
     code: Code
 
 
@@ -151,43 +151,43 @@ class SessionController(Controller):
     tags = ["attendance"]
 
     @get("/{session_id:int}/qr")
-    async def qr_state(self, principal: Caller, session_id: FromPath[int], request: Request,
+    async def qr_state(self, principal: Caller, session_id: PathId, request: Request,
                        state: State, phase: Phase = "checkin") -> Response[QrRead]:
         current = await attendance.current_qr(principal, session_id, base_url(request, state), phase=phase)
         return Response(QrRead(current.url, current.code, current.interval, current.expires_in),
                         headers=_qr_image_headers())
 
     @get("/{session_id:int}/qr.svg", media_type="image/svg+xml")
-    async def qr_svg(self, principal: Caller, session_id: FromPath[int], request: Request,
+    async def qr_svg(self, principal: Caller, session_id: PathId, request: Request,
                      state: State, phase: Phase = "checkin") -> Response[str]:
         current = await attendance.current_qr(principal, session_id, base_url(request, state), phase=phase)
         return Response(qr.qr_svg(current.url), media_type="image/svg+xml", headers=_qr_image_headers())
 
     @get("/{session_id:int}/qr.png", media_type="image/png")
-    async def qr_png(self, principal: Caller, session_id: FromPath[int], request: Request,
+    async def qr_png(self, principal: Caller, session_id: PathId, request: Request,
                      state: State, phase: Phase = "checkin") -> Response[bytes]:
         current = await attendance.current_qr(principal, session_id, base_url(request, state), phase=phase)
         return Response(qr.qr_png(current.url), media_type="image/png", headers=_qr_image_headers())
 
     @get("/{session_id:int}/attendance")
-    async def attendance_list(self, principal: Caller, session_id: FromPath[int]) -> Page[AttendanceRead]:
+    async def attendance_list(self, principal: Caller, session_id: PathId) -> Page[AttendanceRead]:
         rows = await attendance.attendance(principal, session_id)
         return Page(items=[msgspec.convert(r, AttendanceRead) for r in rows], total=len(rows))
 
     @get("/{session_id:int}/attendance.csv", media_type="text/csv")
-    async def attendance_csv(self, principal: Caller, session_id: FromPath[int]) -> Response[bytes]:
+    async def attendance_csv(self, principal: Caller, session_id: PathId) -> Response[bytes]:
         content, filename = await attendance.attendance_csv(principal, session_id)
         return Response(content, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f"attachment; filename=\"attendance-{session_id}.csv\"; filename*=UTF-8''{filename}"})
 
     @post("/{session_id:int}/scans", status_code=200)
-    async def sync_scans(self, principal: Caller, session_id: FromPath[int],
+    async def sync_scans(self, principal: Caller, session_id: PathId,
                          data: JSONBody[ScanBatchCreate]) -> ScanBatchRead:
         results = await attendance.sync_scans(principal, session_id, [msgspec.structs.asdict(i) for i in data.items])
         return ScanBatchRead(results=[msgspec.convert(r, ScanResult) for r in results])
 
     @post("/{session_id:int}/checkins", status_code=HTTP_201_CREATED)
-    async def manual_checkin(self, principal: Caller, session_id: FromPath[int],
+    async def manual_checkin(self, principal: Caller, session_id: PathId,
                              data: JSONBody[ManualCheckinCreate]) -> Response[CheckinRead]:
         result = await attendance.manual_add(principal, session_id, data.person_id, data.reason)
         return Response(msgspec.convert(result.body, CheckinRead),
@@ -224,5 +224,5 @@ class CheckinController(Controller):
         return Response(body, headers={"Cache-Control": "no-store"})
 
     @post("/checkins/{checkin_id:int}/undo", status_code=HTTP_204_NO_CONTENT)
-    async def undo(self, principal: Caller, checkin_id: FromPath[int], data: JSONBody[ReasonUpdate]) -> None:
+    async def undo(self, principal: Caller, checkin_id: PathId, data: JSONBody[ReasonUpdate]) -> None:
         await attendance.undo(principal, checkin_id, data.reason)

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import Page
+from server.controllers.schemas import Id, Page, PathId, QueryId
 from server.controllers.trainings import ReasonUpdate, StatusRead
 from server.security import Caller
 from server.services import credits
@@ -51,7 +51,7 @@ class CreditDetailRead(CreditRead):
 
 
 class BatchUpdate(msgspec.Struct):
-    ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
     action: Literal["approve", "return", "reject"]
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
@@ -83,8 +83,8 @@ class CreditController(Controller):
         principal: Caller,
         status: StatusFilter = None,
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
-        person_id: Annotated[int | None, QueryParameter(ge=1)] = None,
-        training_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        person_id: QueryId = None,
+        training_id: QueryId = None,
         source: Annotated[str | None, QueryParameter(max_length=10)] = None,
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         date_from: Annotated[dt.date | None, QueryParameter()] = None,
@@ -98,23 +98,23 @@ class CreditController(Controller):
         return Page(items=[msgspec.convert(r, CreditRead) for r in rows], total=total)
 
     @get("/{credit_id:int}")
-    async def detail(self, principal: Caller, credit_id: FromPath[int]) -> CreditDetailRead:
+    async def detail(self, principal: Caller, credit_id: PathId) -> CreditDetailRead:
         return msgspec.convert(await credits.get_credit(principal, credit_id), CreditDetailRead)
 
     @post("/{credit_id:int}/approve", status_code=200)
-    async def approve(self, principal: Caller, credit_id: FromPath[int]) -> StatusRead:
+    async def approve(self, principal: Caller, credit_id: PathId) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "approve"))
 
     @post("/{credit_id:int}/return", status_code=200)
-    async def return_(self, principal: Caller, credit_id: FromPath[int], data: JSONBody[ReasonUpdate]) -> StatusRead:
+    async def return_(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "return", data.reason))
 
     @post("/{credit_id:int}/reject", status_code=200)
-    async def reject(self, principal: Caller, credit_id: FromPath[int], data: JSONBody[ReasonUpdate]) -> StatusRead:
+    async def reject(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "reject", data.reason))
 
     @post("/{credit_id:int}/revoke", status_code=200)
-    async def revoke(self, principal: Caller, credit_id: FromPath[int], data: JSONBody[ReasonUpdate]) -> StatusRead:
+    async def revoke(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "revoke", data.reason))
 
     @post("/batch", status_code=200)

@@ -6,9 +6,9 @@ import msgspec
 from litestar import Controller, get
 from typing import Annotated
 
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
-from server.controllers.schemas import Page
+from server.controllers.schemas import Page, PathId
 from server.services import organisation
 
 
@@ -52,6 +52,6 @@ class OrganisationController(Controller):
         return Page(items=[msgspec.convert(r, UnitRead) for r in rows], total=total)
 
     @get("/units/{unit_id:int}/departments")
-    async def departments(self, unit_id: FromPath[int]) -> Page[DepartmentRead]:
+    async def departments(self, unit_id: PathId) -> Page[DepartmentRead]:
         rows = await organisation.unit_departments(unit_id)
         return Page(items=[msgspec.convert(r, DepartmentRead) for r in rows], total=len(rows))

@@ -6,9 +6,9 @@ import msgspec
 from litestar import Controller, get
 from typing import Annotated
 
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
-from server.controllers.schemas import Page
+from server.controllers.schemas import Page, PathId, QueryId
 from server.security import Caller
 from server.services import people
 
@@ -45,7 +45,7 @@ class PeopleController(Controller):
         self,
         principal: Caller,
         q: Annotated[str, QueryParameter(max_length=50)] = "",
-        department_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        department_id: QueryId = None,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> Page[PersonRead]:
@@ -54,5 +54,5 @@ class PeopleController(Controller):
         return Page(items=[msgspec.convert(r, PersonRead) for r in result.items], total=result.total)
 
     @get("/{person_id:int}")
-    async def get_person(self, principal: Caller, person_id: FromPath[int]) -> PersonRead:
+    async def get_person(self, principal: Caller, person_id: PathId) -> PersonRead:
         return msgspec.convert(await people.get_person(principal, person_id), PersonRead)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import msgspec
+from litestar.params import PathParameter, QueryParameter
 
 from server.services.principal import Principal
 
 
 T = TypeVar("T")
+
+# Ids are 64-bit integers in both databases; a larger number can name nothing
+# (and SQLite would overflow binding it), so the boundary refuses it.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 
 
 class Page(msgspec.Struct, Generic[T]):

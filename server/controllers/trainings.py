@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import Page
+from server.controllers.schemas import Id, Page, PathId
 from server.security import Caller
 from server.services import trainings
 
@@ -23,7 +23,7 @@ class TrainingCreate(msgspec.Struct):
     credit_class: Literal["I", "II"]
     credits: float
     hours: float
-    department_id: int | None = None
+    department_id: Id | None = None
     discipline: Short = ""
     subdiscipline: Short = ""
     format: Annotated[str, msgspec.Meta(max_length=20)] = "面授"
@@ -103,7 +103,7 @@ class SessionRead(msgspec.Struct):
 class CourseCreate(msgspec.Struct):
     title: Title
     hours: float
-    speaker_id: int | None = None
+    speaker_id: Id | None = None
     speaker_name: Annotated[str, msgspec.Meta(max_length=50)] = ""
 
 
@@ -154,7 +154,7 @@ class TrainingController(Controller):
         return TrainingRead.of(await trainings.create(principal, msgspec.structs.asdict(data)))
 
     @get("/{training_id:int}")
-    async def detail(self, principal: Caller, training_id: FromPath[int]) -> TrainingDetailRead:
+    async def detail(self, principal: Caller, training_id: PathId) -> TrainingDetailRead:
         row, _ = await trainings.load(principal, training_id)
         sessions = [SessionRead(id=s["id"], training_id=training_id, starts_at=s["starts_at"], ends_at=s["ends_at"],
                                 location=s["location"]) for s in await trainings.sessions_of(training_id)]
@@ -163,36 +163,36 @@ class TrainingController(Controller):
         return TrainingDetailRead(training=TrainingRead.of(row), sessions=sessions, courses=courses)
 
     @patch("/{training_id:int}")
-    async def update(self, principal: Caller, training_id: FromPath[int],
+    async def update(self, principal: Caller, training_id: PathId,
                      data: JSONBody[TrainingUpdate]) -> TrainingRead:
         return TrainingRead.of(await trainings.update(principal, training_id, msgspec.structs.asdict(data)))
 
     @post("/{training_id:int}/sessions")
-    async def add_session(self, principal: Caller, training_id: FromPath[int],
+    async def add_session(self, principal: Caller, training_id: PathId,
                           data: JSONBody[SessionCreate]) -> SessionRead:
         row = await trainings.add_session(principal, training_id, data.starts_at, data.ends_at, data.location)
         return msgspec.convert(row, SessionRead, from_attributes=True)
 
     @post("/{training_id:int}/courses")
-    async def add_course(self, principal: Caller, training_id: FromPath[int],
+    async def add_course(self, principal: Caller, training_id: PathId,
                          data: JSONBody[CourseCreate]) -> CourseRead:
         row = await trainings.add_course(principal, training_id, data.title, data.hours, data.speaker_id,
                                          data.speaker_name)
         return msgspec.convert(row, CourseRead)
 
     @post("/{training_id:int}/submit", status_code=200)
-    async def submit(self, principal: Caller, training_id: FromPath[int]) -> StatusRead:
+    async def submit(self, principal: Caller, training_id: PathId) -> StatusRead:
         return StatusRead(**await trainings.submit(principal, training_id))
 
     @post("/{training_id:int}/approve", status_code=200)
-    async def approve(self, principal: Caller, training_id: FromPath[int]) -> StatusRead:
+    async def approve(self, principal: Caller, training_id: PathId) -> StatusRead:
         return StatusRead(**await trainings.approve(principal, training_id))
 
     @post("/{training_id:int}/reject", status_code=200)
-    async def reject(self, principal: Caller, training_id: FromPath[int],
+    async def reject(self, principal: Caller, training_id: PathId,
                      data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await trainings.reject(principal, training_id, data.reason))
 
     @post("/{training_id:int}/close", status_code=200)
-    async def close(self, principal: Caller, training_id: FromPath[int]) -> StatusRead:
+    async def close(self, principal: Caller, training_id: PathId) -> StatusRead:
         return StatusRead(**await trainings.close(principal, training_id))

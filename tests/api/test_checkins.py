@@ -230,3 +230,13 @@ def test_undo_removes_the_check_in_and_its_pending_credit(client, as_user):
     assert client.post(f"/api/checkins/{checkin['id']}/undo", headers=dept, json={"reason": "误签"}).status_code == 204
     assert client.get(f"/api/sessions/{session['id']}/attendance", headers=dept).json()["total"] == 0
     assert client.get("/api/credits", headers=trainee).json()["total"] == 0
+
+
+def test_ids_beyond_64_bits_are_refused_not_crashed(client, as_user):
+    huge = 2**63
+    trainee = as_user("trainee1")
+    assert client.post("/api/claims", json={"session_id": huge, "code": "12345678"}).status_code == 422
+    assert client.post("/api/checkins", headers=trainee, json={"session_id": huge, "code": "12345678"}).status_code == 422
+    assert client.get(f"/api/credits/{huge}", headers=trainee).status_code == 404
+    assert client.get(f"/api/sessions/{huge}/qr", headers=as_user("dept1")).status_code == 404
+    assert client.get("/api/people", params={"department_id": huge}, headers=as_user("unit1")).status_code == 422
