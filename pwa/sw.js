@@ -1,10 +1,11 @@
 // jijiao service worker (hand-written).
 // - precaches the app shell under a versioned cache; bump VERSION whenever a shell file changes
 // - page navigations: network first, the cached shell when offline (every app URL serves index.html)
-// - shell assets (/css, /js, /icons, the manifest): cache first
-// - never touches /api/ or /c/ (check-in) requests: they always go to the network, uncached
+// - shell assets (/css, /js, /icons, /vendor, the manifest): cache first
+// - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
+//   they always go to the network, uncached
 
-const VERSION = 'v3';
+const VERSION = 'v5';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -15,7 +16,32 @@ const SHELL = [
   '/manifest.webmanifest',
   '/css/app.css',
   '/css/trainee.css',
+  '/js/scanner.js',
+  '/js/qrcode.js',
+  '/js/pages/checkin.js',
+  '/js/pages/scan.js',
+  '/js/pages/mycode.js',
+  '/js/pages/credits.js',
+  '/js/pages/credit.js',
+  '/js/pages/certificates.js',
+  '/js/pages/trainee-common.js',
+  '/vendor/README.md',
+  '/vendor/qrcode-generator/qrcode.mjs',
+  '/vendor/qrcode-generator/LICENSE.txt',
+  '/vendor/barcode-detector/ponyfill.js',
+  '/vendor/barcode-detector/zxing-exported.js',
+  '/vendor/barcode-detector/zxing_reader.wasm',
+  '/vendor/barcode-detector/LICENSE.txt',
+  '/vendor/barcode-detector/LICENSE-zxing-wasm.txt',
+  '/vendor/barcode-detector/LICENSE-zxing-cpp.txt',
   '/css/admin.css',
+  '/js/pages/admin-common.js',
+  '/js/pages/admin-trainings.js',
+  '/js/pages/admin-training-form.js',
+  '/js/pages/admin-training.js',
+  '/js/pages/admin-screen.js',
+  '/js/pages/admin-reverse.js',
+  '/js/pages/admin-review.js',
   '/js/app.js',
   '/js/api.js',
   '/js/labels.js',
@@ -35,8 +61,8 @@ const SHELL = [
   '/icons/apple-touch-icon.png',
 ];
 
-const STATIC_PREFIXES = ['/css/', '/js/', '/icons/'];
-const NEVER_CACHE_PREFIXES = ['/api/', '/c/'];
+const STATIC_PREFIXES = ['/css/', '/js/', '/icons/', '/vendor/'];
+const NEVER_CACHE_PREFIXES = ['/api/', '/c/', '/v/'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

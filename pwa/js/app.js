@@ -28,41 +28,24 @@ const ROUTES = [
   },
   { path: '/password', load: () => import('./pages/password.js'), access: 'user' },
   { path: '/', load: () => import('./pages/home.js'), access: 'user', tab: 'home' },
-  {
-    path: '/scan',
-    load: soonPage,
-    access: 'user',
-    tab: 'scan',
-    soon: { title: '扫码签到', text: '用手机扫描培训现场的二维码即可签到，签到后自动登记学分。' },
-  },
-  {
-    path: '/credits',
-    load: soonPage,
-    access: 'user',
-    tab: 'credits',
-    soon: { title: '我的学分', text: '查看学分记录、审核进度和年度达标情况。' },
-  },
-  {
-    path: '/certificates',
-    load: soonPage,
-    access: 'user',
-    tab: 'certificates',
-    soon: { title: '证书', text: '下载年度学分证明，他人可扫码在线验证真伪。' },
-  },
+  { path: '/scan', load: () => import('./pages/scan.js'), access: 'user', tab: 'scan' },
+  { path: '/credits', load: () => import('./pages/credits.js'), access: 'user', tab: 'credits' },
+  { path: '/credits/:id', load: () => import('./pages/credit.js'), access: 'user', tab: 'credits' },
+  { path: '/certificates', load: () => import('./pages/certificates.js'), access: 'user', tab: 'certificates' },
+  // Public so that it opens offline too: the page checks the login itself when the network answers.
+  { path: '/my-code', load: () => import('./pages/mycode.js'), access: 'public' },
+  { path: '/trainings', load: () => import('./pages/admin-trainings.js'), access: 'admin', tab: 'trainings' },
+  { path: '/trainings/new', load: () => import('./pages/admin-training-form.js'), access: 'admin', tab: 'trainings' },
+  { path: '/trainings/:id', load: () => import('./pages/admin-training.js'), access: 'admin', tab: 'trainings' },
+  { path: '/trainings/:id/edit', load: () => import('./pages/admin-training-form.js'), access: 'admin', tab: 'trainings' },
+  { path: '/sessions/:id/screen', load: () => import('./pages/admin-screen.js'), access: 'admin', tab: 'trainings' },
+  // Public so that a reload works offline: the page checks the login itself when the network answers.
+  { path: '/sessions/:id/reverse', load: () => import('./pages/admin-reverse.js'), access: 'public' },
+  { path: '/review', load: () => import('./pages/admin-review.js'), access: 'admin', tab: 'review' },
   { path: '/people', load: () => import('./pages/people.js'), access: 'admin', tab: 'people' },
   { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
-  {
-    path: '/c/:sessionId',
-    load: soonPage,
-    access: 'public',
-    soon: { title: '扫码签到', text: '签到页面即将上线。', href: '/', linkText: '返回首页' },
-  },
-  {
-    path: '/v/:code',
-    load: soonPage,
-    access: 'public',
-    soon: { title: '证书验证', text: '证书在线验证页面即将上线。', href: '/', linkText: '返回首页' },
-  },
+  // What the check-in QR opens, logged in or not (the page logs in on the way if needed).
+  { path: '/c/:sessionId', load: () => import('./pages/checkin.js'), access: 'public' },
 ];
 
 const NOT_FOUND = { path: '*', access: 'public' };
@@ -72,6 +55,8 @@ const TABS = {
   scan: { href: '/scan', label: '签到', icon: 'scan' },
   credits: { href: '/credits', label: '学分', icon: 'credits' },
   certificates: { href: '/certificates', label: '证书', icon: 'certificate' },
+  trainings: { href: '/trainings', label: '培训', icon: 'training' },
+  review: { href: '/review', label: '审核', icon: 'review' },
   people: { href: '/people', label: '人员', icon: 'people' },
 };
 
@@ -98,7 +83,7 @@ function setTitle(text) {
 function tabsFor(user, role) {
   if (user.must_change_password || !role) return [];
   if (role.role === 'trainee') return ['home', 'scan', 'credits', 'certificates'];
-  if (isAdminRole(role)) return ['home', 'people'];
+  if (isAdminRole(role)) return ['home', 'trainings', 'review', 'people'];
   return [];
 }
 

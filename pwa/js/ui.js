@@ -15,6 +15,12 @@ const ICONS = {
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
   search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM21 21l-5-5',
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2',
+  training: 'M3 4h18v12H3zM12 16v4M8 20h8M7 8h6M7 12h10',
+  review: 'M9 3h6v4H9zM9 5H5v16h14V5h-4M8.5 14l2.5 2.5 5-5',
+  check: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM7.5 12.5l3 3 6-6.5',
+  alert: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7.5v6M12 16.5v.5',
+  qrcode: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2.5v2.5H14zM17.5 17.5H20V20h-2.5zM14 20h1M20 14v1',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 };
 
 function append(parent, child) {

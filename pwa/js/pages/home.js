@@ -3,10 +3,12 @@
 import { api } from '../api.js';
 import { isAdminRole, roleKey, roleLabel, setActiveRole } from '../session.js';
 import { h, icon, mount, show } from '../ui.js';
+import { adminActions, showReviewCount } from './admin-common.js';
 
 const TRAINEE_ACTIONS = [
   { href: '/scan', icon: 'scan', title: '扫码签到', text: '扫描培训现场二维码签到', name: 'scan' },
-  { href: '/credits', icon: 'credits', title: '我的学分', text: '学分记录、审核进度与达标情况', name: 'credits' },
+  { href: '/my-code', icon: 'qrcode', title: '我的签到码', text: '出示给组织者扫码签到，离线可用', name: 'my-code' },
+  { href: '/credits', icon: 'credits', title: '我的学分', text: '学分记录与审核进度', name: 'credits' },
   { href: '/certificates', icon: 'certificate', title: '证书', text: '下载学分证明，支持在线验证', name: 'certificates' },
 ];
 
@@ -24,9 +26,7 @@ function actionCard(action) {
 
 function actionsFor(role) {
   if (role.role === 'trainee') return TRAINEE_ACTIONS;
-  if (isAdminRole(role)) {
-    return [{ href: '/people', icon: 'people', title: '人员', text: '查看' + PEOPLE_SCOPE[role.role] + '人员信息', name: 'people' }];
-  }
+  if (isAdminRole(role)) return adminActions(role);
   return [];
 }
 
@@ -82,6 +82,7 @@ export function render(ctx) {
     ),
   );
   mount(ctx.main, sections);
+  if (isAdminRole(role)) showReviewCount(ctx.main, role);
 
   // A trainee's header shows their unit and department, from their own person record.
   if (role && role.role === 'trainee' && user.person_id !== null && user.person_id !== undefined) {

@@ -1,0 +1,461 @@
+// Shared pieces of the admin pages (trainings, the organiser's screens, the review queue):
+// labels, date formatting, dialogs, a people picker and page-leave cleanup.
+// Not a route of its own. All user data goes into the DOM as text (see ui.js).
+
+import { api, isAbort } from '../api.js';
+import { debounce, h, messageBox, mount, setBusy, show, showMessage } from '../ui.js';
+
+export const TRAINING_STATUS = {
+  draft: '草稿',
+  submitted: '待单位审核',
+  approved: '已通过',
+  rejected: '未通过',
+  closed: '已结束',
+};
+
+export const CREDIT_STATUS = {
+  draft: '草稿',
+  pending_dept: '待科室审核',
+  pending_unit: '待单位审核',
+  effective: '已生效',
+  returned: '已退回',
+  rejected: '审核不通过',
+  revoked: '已撤销',
+};
+
+export const CREDIT_SOURCE = {
+  attendance: '院内培训签到',
+  speaker: '授课',
+  personal: '个人录入',
+  project: '继教项目',
+  class: '培训班',
+  course: '课程学习',
+  import: '历史导入',
+};
+
+export const CHECKIN_METHOD = { scan: '扫码', claim: '扫码', manual: '补签', reverse: '扫个人码' };
+
+export const CREDIT_CLASS = { I: 'I类', II: 'II类' };
+
+export const FORMATS = ['面授', '线上', '线上线下结合'];
+export const ASSESSMENTS = ['', '笔试', '操作考核', '问卷', '口试', '其他'];
+
+/** The Chinese word for `value` in `map`, else the value itself. */
+export function word(map, value) {
+  if (value === null || value === undefined || value === '') return '';
+  return Object.prototype.hasOwnProperty.call(map, value) ? map[value] : String(value);
+}
+
+/** A coloured status pill (class: pill-<status>). */
+export function pill(map, value, testid) {
+  return h('span', { class: 'pill pill-' + String(value || 'none'), 'data-testid': testid || null, 'data-status': value || '' }, word(map, value) || '—');
+}
+
+// ---------------------------------------------------------------- dates
+
+function pad(n) {
+  return (n < 10 ? '0' : '') + n;
+}
+
+function toDate(value) {
+  if (!value) return null;
+  const d = value instanceof Date ? value : new Date(value);
+  return isNaN(d.getTime()) ? null : d;
+}
+
+/** 'YYYY-MM-DD' of a Date in the browser's time zone. */
+export function ymd(d) {
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+}
+
+export function hm(d) {
+  return pad(d.getHours()) + ':' + pad(d.getMinutes());
+}
+
+/** '2026-03-01 09:00' (local time) from an ISO string; '—' for nothing. */
+export function fmtDateTime(value) {
+  const d = toDate(value);
+  return d ? ymd(d) + ' ' + hm(d) : '—';
+}
+
+export function fmtTime(value) {
+  const d = toDate(value);
+  return d ? hm(d) : '—';
+}
+
+/** A session's time: '2026-03-01 09:00–11:00', or both dates when it spans days. */
+export function fmtRange(startsAt, endsAt) {
+  const a = toDate(startsAt);
+  const b = toDate(endsAt);
+  if (!a || !b) return fmtDateTime(startsAt);
+  if (ymd(a) === ymd(b)) return ymd(a) + ' ' + hm(a) + '–' + hm(b);
+  return ymd(a) + ' ' + hm(a) + ' 至 ' + ymd(b) + ' ' + hm(b);
+}
+
+/** ISO 8601 with the browser's UTC offset: '2026-03-01T09:00:00+08:00'. */
+export function isoWithOffset(d) {
+  const offset = -d.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return (
+    ymd(d) + 'T' + hm(d) + ':' + pad(d.getSeconds()) + sign + pad(Math.floor(abs / 60)) + ':' + pad(abs % 60)
+  );
+}
+
+/** A Date from a date input ('YYYY-MM-DD') and a time input ('HH:MM'), in local time. */
+export function localDate(dateText, timeText) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateText || '');
+  const t = /^(\d{2}):(\d{2})/.exec(timeText || '');
+  if (!m || !t) return null;
+  const d = new Date(+m[1], +m[2] - 1, +m[3], +t[1], +t[2], 0, 0);
+  return isNaN(d.getTime()) ? null : d;
+}
+
+/** A number for display: 0.5, 2, 1.25 (no trailing zeros). */
+export function num(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const n = Number(value);
+  return isNaN(n) ? String(value) : String(Math.round(n * 100) / 100);
+}
+
+// ---------------------------------------------------------------- roles
+
+/** What the active role may do with a training (the server checks again). */
+export function trainingAccess(role, training) {
+  const dept = Boolean(role) && role.role === 'dept_admin' && String(role.scope_id) === String(training.department_id);
+  const unit = Boolean(role) && role.role === 'unit_admin' && String(role.scope_id) === String(training.unit_id);
+  return { dept, unit, organiser: dept || unit };
+}
+
+// ---------------------------------------------------------------- page lifetime
+
+/**
+ * Call `fn` once `node` has left the document (the router re-renders #app on every
+ * navigation; pages get no unmount call). Returns a function that cancels the watch.
+ */
+export function whenLeft(node, fn) {
+  const root = document.getElementById('app') || document.body;
+  let done = false;
+  const observer = new MutationObserver(() => {
+    if (!done && !node.isConnected) {
+      done = true;
+      observer.disconnect();
+      fn();
+    }
+  });
+  observer.observe(root, { childList: true });
+  return () => {
+    done = true;
+    observer.disconnect();
+  };
+}
+
+// ---------------------------------------------------------------- small widgets
+
+/** A link styled as a button. */
+export function linkButton(href, text, attrs = {}) {
+  return h('a', Object.assign({ class: 'btn btn-secondary btn-sm', href }, attrs), text);
+}
+
+/** A back link ('← 院内培训'). */
+export function backLink(href, text) {
+  return h('a', { class: 'back-link', href, 'data-testid': 'back-link' }, '‹ ' + text);
+}
+
+/** Definition rows: [[term, value], ...] as a <dl class="dl">. */
+export function dl(rows, testid) {
+  return h(
+    'dl',
+    { class: 'dl', 'data-testid': testid || null },
+    rows.map(([term, value]) => h('div', { class: 'dl-row' }, h('dt', null, term), h('dd', null, value === null || value === undefined || value === '' ? '—' : value))),
+  );
+}
+
+/** A 全屏 button for `target` (hidden where the Fullscreen API is missing, e.g. iPhone Safari). */
+export function fullscreenButton(target, className = 'screen-btn', onError) {
+  const button = h('button', { type: 'button', class: className, 'data-testid': 'fullscreen', hidden: !document.fullscreenEnabled }, '全屏');
+  button.addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else target.requestFullscreen({ navigationUI: 'hide' }).catch(() => onError && onError('浏览器不允许全屏。'));
+  });
+  target.addEventListener('fullscreenchange', () => {
+    button.textContent = document.fullscreenElement === target ? '退出全屏' : '全屏';
+  });
+  return button;
+}
+
+// ---------------------------------------------------------------- dialogs
+
+/**
+ * A modal form. `body` is an array of nodes (the fields). onSubmit(form) may return a
+ * promise; when it throws an ApiError, its detail is shown in the dialog and it stays open.
+ * Resolves with the value onSubmit resolved with, or null when cancelled.
+ */
+export function formDialog({ title, body, submitText = '确定', danger = false, testid = 'dialog', onSubmit, wide = false }) {
+  return new Promise((resolve) => {
+    const error = messageBox(testid + '-error');
+    const submit = h('button', { type: 'submit', class: 'btn ' + (danger ? 'btn-danger' : 'btn-primary'), 'data-testid': testid + '-submit' }, submitText);
+    const cancel = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': testid + '-cancel' }, '取消');
+    const form = h(
+      'form',
+      { class: 'dialog-form', novalidate: true },
+      h('h2', { class: 'dialog-title' }, title),
+      error,
+      body,
+      h('div', { class: 'dialog-actions' }, cancel, submit),
+    );
+    const dialog = h('dialog', { class: 'dialog' + (wide ? ' dialog-wide' : ''), 'data-testid': testid, 'aria-label': title }, form);
+    let settled = false;
+
+    function finish(value) {
+      if (settled) return;
+      settled = true;
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      resolve(value);
+    }
+
+    cancel.addEventListener('click', () => finish(null));
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      if (!submit.disabled) finish(null);
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      showMessage(error, '');
+      const invalid = form.querySelector(':invalid');
+      if (invalid) {
+        showMessage(error, invalid.dataset.required || '请填写必填项。');
+        invalid.focus();
+        return;
+      }
+      setBusy(submit, true, '请稍候…');
+      cancel.disabled = true;
+      try {
+        const value = await onSubmit(form);
+        finish(value === undefined ? true : value);
+      } catch (e) {
+        if (e && e.handled) {
+          finish(null);
+          return;
+        }
+        setBusy(submit, false);
+        cancel.disabled = false;
+        showMessage(error, (e && e.detail) || (e && e.message) || '操作失败，请重试。');
+      }
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    const first = form.querySelector('input, textarea, select');
+    if (first) first.focus();
+  });
+}
+
+/** A textarea for a required reason. */
+export function reasonField(id, labelText, placeholder) {
+  const input = h('textarea', {
+    id,
+    name: 'reason',
+    rows: 3,
+    maxlength: 200,
+    required: true,
+    placeholder: placeholder || '',
+    'data-required': '请填写' + labelText + '。',
+    'data-testid': 'reason-input',
+  });
+  return { input, node: h('div', { class: 'field' }, h('label', { for: id }, labelText), input) };
+}
+
+/** Ask for a reason, then run action(reason). Resolves true when done, null when cancelled. */
+export function reasonDialog({ title, labelText = '原因', submitText = '确定', danger = true, testid = 'reason-dialog', intro, action }) {
+  const reason = reasonField(testid + '-reason', labelText);
+  return formDialog({
+    title,
+    testid,
+    danger,
+    submitText,
+    body: [intro ? h('p', { class: 'dialog-intro' }, intro) : null, reason.node],
+    onSubmit: () => action(reason.input.value.trim()),
+  });
+}
+
+/** A yes/no question. */
+export function confirmDialog({ title, text, submitText = '确定', danger = false, testid = 'confirm-dialog', action }) {
+  return formDialog({ title, testid, danger, submitText, body: [h('p', { class: 'dialog-intro' }, text)], onSubmit: action });
+}
+
+// ---------------------------------------------------------------- people picker
+
+/**
+ * Search the people in the caller's scope and pick one.
+ * Returns {node, selected(): person|null, focus()}; onPick(person) is called on every pick.
+ */
+export function peoplePicker({ id = 'people-picker', onPick, label: labelText = '人员' } = {}) {
+  let controller = null;
+  let chosen = null;
+  const search = h('input', {
+    id,
+    type: 'search',
+    autocomplete: 'off',
+    placeholder: '输入姓名或人员编号搜索',
+    'data-testid': 'picker-search',
+  });
+  const results = h('div', { class: 'picker-results', role: 'radiogroup', 'aria-label': '搜索结果', 'data-testid': 'picker-results' });
+  const status = h('p', { class: 'hint picker-status', 'aria-live': 'polite' });
+  const picked = h('p', { class: 'picker-picked', 'data-testid': 'picker-picked', hidden: true });
+
+  function choose(person) {
+    chosen = person;
+    picked.hidden = false;
+    picked.textContent = '已选：' + person.name + (person.department_name ? '（' + person.department_name + '）' : '');
+    if (onPick) onPick(person);
+  }
+
+  async function lookup() {
+    const q = search.value.trim();
+    if (controller) controller.abort();
+    if (!q) {
+      mount(results);
+      status.textContent = '';
+      return;
+    }
+    const mine = (controller = new AbortController());
+    status.textContent = '搜索中…';
+    try {
+      const data = await api('/api/people', { query: { q, page_size: 10 }, signal: mine.signal });
+      if (mine !== controller) return;
+      const items = data.items || [];
+      status.textContent = items.length ? '' : '没有找到，请换个关键字。';
+      mount(
+        results,
+        items.map((person) =>
+          h(
+            'label',
+            { class: 'picker-row', 'data-testid': 'picker-row' },
+            h('input', { type: 'radio', name: id + '-choice', value: String(person.id), onchange: () => choose(person) }),
+            h('span', { class: 'picker-name' }, show(person.name)),
+            h('span', { class: 'picker-sub' }, [person.department_name, person.person_no].filter(Boolean).join(' · ')),
+          ),
+        ),
+      );
+    } catch (e) {
+      if (isAbort(e) || mine !== controller) return;
+      status.textContent = e.detail || '搜索失败。';
+    }
+  }
+
+  const onType = debounce(lookup, 250);
+  search.addEventListener('input', onType);
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault(); // do not submit the surrounding dialog
+      lookup();
+    }
+  });
+  const node = h('div', { class: 'field picker' }, h('label', { for: id }, labelText), search, status, results, picked);
+  return { node, selected: () => chosen, focus: () => search.focus(), input: search };
+}
+
+// ---------------------------------------------------------------- lists
+
+/** The pager used under the admin tables. */
+export function pager(testid) {
+  const prev = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': testid + '-prev' }, '上一页');
+  const next = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': testid + '-next' }, '下一页');
+  const info = h('span', { class: 'pager-info', 'data-testid': testid + '-page' });
+  const node = h('div', { class: 'pager', hidden: true }, prev, info, next);
+  return {
+    node,
+    prev,
+    next,
+    update(page, total, pageSize) {
+      const pages = Math.max(1, Math.ceil(total / pageSize));
+      info.textContent = '第 ' + page + ' / ' + pages + ' 页';
+      prev.disabled = page <= 1;
+      next.disabled = page >= pages;
+      node.hidden = pages <= 1 && page <= 1;
+    },
+  };
+}
+
+/**
+ * A <table> with a header row; rows are added by the caller into `body`.
+ * A header is its text, or [text, className] (e.g. 'num' for a right-aligned number column).
+ */
+export function table(headers, testid) {
+  const body = h('tbody', { 'data-testid': testid + '-body' });
+  const th = (header) => (Array.isArray(header) ? h('th', { scope: 'col', class: header[1] }, header[0]) : h('th', { scope: 'col' }, header));
+  const node = h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': testid }, h('thead', null, h('tr', null, headers.map(th))), body));
+  return { node, body };
+}
+
+/** One full-width row saying the table is empty. */
+export function emptyRow(colspan, text) {
+  return h('tr', { class: 'empty-row' }, h('td', { colspan }, text));
+}
+
+// ---------------------------------------------------------------- ids
+
+/** A random id for an offline record (crypto.randomUUID needs a secure context). */
+export function randomId() {
+  if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i += 1) bytes[i] = Math.floor(Math.random() * 256);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.prototype.map.call(bytes, (b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
+  return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
+}
+
+/** localStorage get/set that survive storage being disabled. */
+export function loadJson(key, fallback) {
+  try {
+    const text = localStorage.getItem(key);
+    return text ? JSON.parse(text) : fallback;
+  } catch (e) {
+    return fallback;
+  }
+}
+
+export function saveJson(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- home
+
+const REVIEW_QUEUE = { dept_admin: 'pending_dept', unit_admin: 'pending_unit' };
+const PEOPLE_WORDS = { dept_admin: '本科室', unit_admin: '本单位', region_admin: '辖区内' };
+
+/** The home page's quick links for an admin role (cards as home.js draws them). */
+export function adminActions(role) {
+  const actions = [{ href: '/trainings', icon: 'training', title: '院内培训', text: '新增培训、安排场次、现场扫码签到', name: 'trainings' }];
+  if (REVIEW_QUEUE[role.role]) {
+    actions.push({ href: '/review', icon: 'review', title: '学分审核', text: role.role === 'dept_admin' ? '待科室审核的学分' : '待单位审核的学分', name: 'review' });
+  }
+  actions.push({ href: '/people', icon: 'people', title: '人员', text: '查看' + (PEOPLE_WORDS[role.role] || '') + '人员信息', name: 'people' });
+  return actions;
+}
+
+/** Put the number of credits waiting for this role into the 学分审核 card under `root`. */
+export function showReviewCount(root, role) {
+  const status = role ? REVIEW_QUEUE[role.role] : null;
+  if (!status) return;
+  api('/api/credits', { query: { status, page_size: 1 } })
+    .then((data) => {
+      const text = root.querySelector('[data-action="review"] .action-text');
+      if (!text) return;
+      text.textContent = data.total ? data.total + ' 条学分待审核' : '暂无待审核的学分';
+      const card = text.closest('.action');
+      if (card) {
+        card.setAttribute('data-count', String(data.total));
+        if (data.total) card.classList.add('action-alert');
+      }
+    })
+    .catch(() => {}); // the card keeps its plain text
+}

@@ -1,0 +1,73 @@
+// /certificates?year=: the yearly credit certificate (PDF of the effective credits, with a
+// verification code and QR that anyone can scan to check it at /v/{code}).
+
+import { isAbort } from '../api.js';
+import { replaceQuery } from '../router.js';
+import { h, icon, mount, pageTitle } from '../ui.js';
+import { effectiveTotals, num, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
+
+const WECHAT = /MicroMessenger/i;
+
+export function render(ctx) {
+  ctx.setTitle('证书');
+  let year = yearFromQuery(ctx.query);
+  let controller = null;
+
+  const download = h(
+    'a',
+    { class: 'btn btn-primary btn-block', 'data-testid': 'certificate-download' },
+    icon('download'),
+    h('span', { class: 'certificate-download-text' }),
+  );
+  const totalsSlot = h('div', { class: 'totals-slot', 'aria-live': 'polite' });
+  const count = h('p', { class: 'muted certificate-count', 'data-testid': 'certificate-count' });
+
+  const picker = yearPicker(year, (value) => {
+    year = value;
+    update();
+  }, 'certificate-year');
+
+  mount(
+    ctx.main,
+    h('div', { class: 'page-head' }, pageTitle('证书', 'certificates-title'), picker),
+    h(
+      'section',
+      { class: 'card certificate-card' },
+      h('h2', { class: 'certificate-heading' }, '年度学分证明'),
+      h('p', { class: 'muted' }, '列出本年度全部已生效的学分，附验证码和二维码。'),
+      totalsSlot,
+      count,
+      download,
+      h(
+        'p',
+        { class: 'certificate-verify', 'data-testid': 'certificate-verify' },
+        icon('qrcode'),
+        h('span', null, '任何人用手机扫描证明上的二维码，即可在线核验真伪，无需登录。'),
+      ),
+      WECHAT.test(navigator.userAgent)
+        ? h('p', { class: 'msg msg-info', 'data-testid': 'certificate-wechat' }, '微信内可能无法下载文件：请点右上角「…」，选择「在浏览器中打开」后再下载。')
+        : null,
+    ),
+  );
+
+  async function update() {
+    replaceQuery({ year });
+    download.setAttribute('href', '/api/me/certificate.pdf?year=' + encodeURIComponent(year));
+    download.querySelector('.certificate-download-text').textContent = '下载 ' + year + ' 年度学分证明（PDF）';
+    if (controller) controller.abort();
+    const mine = (controller = new AbortController());
+    count.textContent = '';
+    try {
+      const totals = await effectiveTotals(year, mine.signal);
+      if (mine !== controller || !count.isConnected) return;
+      mount(totalsSlot, totalsTiles(totals, 'certificate-totals'));
+      count.textContent = totals.count
+        ? '共 ' + totals.count + ' 条已生效记录' + (totals.other ? '（另有其他类别 ' + num(totals.other) + ' 分）' : '') + '。'
+        : year + ' 年度还没有已生效的学分，证明中将没有学分记录。';
+    } catch (e) {
+      if (!isAbort(e) && !e.handled) mount(totalsSlot);
+    }
+  }
+
+  update();
+}

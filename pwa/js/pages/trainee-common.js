@@ -1,0 +1,218 @@
+// Helpers shared by the trainee pages (check-in, credits, certificates, personal code):
+// Chinese words for credit states and sources, number / date formatting in China time,
+// the year picker, the year's effective totals, and a JSON POST that also reports the HTTP status.
+
+import { ApiError, api } from '../api.js';
+import { h } from '../ui.js';
+
+export const STATUS_WORDS = {
+  draft: '草稿',
+  pending_dept: '待科室审核',
+  pending_unit: '待单位审核',
+  effective: '已生效',
+  returned: '已退回',
+  rejected: '审核不通过',
+  revoked: '已撤销',
+};
+
+export const SOURCE_WORDS = {
+  attendance: '院内培训签到',
+  speaker: '授课',
+  personal: '个人录入',
+  project: '继教项目',
+  class: '培训班',
+  course: '课程学习',
+  import: '历史导入',
+};
+
+const STATUS_TONE = {
+  draft: 'muted',
+  pending_dept: 'pending',
+  pending_unit: 'pending',
+  effective: 'ok',
+  returned: 'warn',
+  rejected: 'bad',
+  revoked: 'bad',
+};
+
+function word(map, value) {
+  if (value === null || value === undefined || value === '') return '';
+  return Object.prototype.hasOwnProperty.call(map, value) ? map[value] : String(value);
+}
+
+export function statusWord(status) {
+  return word(STATUS_WORDS, status);
+}
+
+export function sourceWord(source) {
+  return word(SOURCE_WORDS, source);
+}
+
+/** A coloured chip for a credit state. */
+export function statusChip(status) {
+  return h('span', { class: 'chip chip-' + (STATUS_TONE[status] || 'muted'), 'data-testid': 'status-chip', 'data-status': status }, statusWord(status) || '—');
+}
+
+/** 'I' -> 'I类'; other schemes as they come. */
+export function classWord(creditClass) {
+  if (creditClass === 'I' || creditClass === 'II') return creditClass + '类';
+  return creditClass ? String(creditClass) : '';
+}
+
+/** A number with at most two decimals, without trailing zeros: 0.5, 2, 1.25. */
+export function num(value) {
+  const n = Number(value);
+  if (!isFinite(n)) return '—';
+  return String(Math.round(n * 100) / 100);
+}
+
+// ---------------------------------------------------------------- China time (UTC+8, no DST)
+
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+function pad(n) {
+  return n < 10 ? '0' + n : String(n);
+}
+
+/** The parts of an ISO time in China time (whatever the phone's own time zone). */
+function chinaParts(iso) {
+  const ms = Date.parse(iso);
+  if (isNaN(ms)) return null;
+  const d = new Date(ms + CHINA_OFFSET_MS);
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), wd: d.getUTCDay(), hh: d.getUTCHours(), mm: d.getUTCMinutes(), ss: d.getUTCSeconds() };
+}
+
+export function thisYear() {
+  return new Date(Date.now() + CHINA_OFFSET_MS).getUTCFullYear();
+}
+
+/** '2026年3月5日（周四）' (the year left out when it is this year). */
+export function dateWords(iso) {
+  const p = chinaParts(iso);
+  if (!p) return '';
+  return (p.y !== thisYear() ? p.y + '年' : '') + p.m + '月' + p.d + '日（周' + WEEKDAYS[p.wd] + '）';
+}
+
+/** '14:05' */
+export function timeWords(iso, withSeconds) {
+  const p = chinaParts(iso);
+  if (!p) return '';
+  return pad(p.hh) + ':' + pad(p.mm) + (withSeconds ? ':' + pad(p.ss) : '');
+}
+
+/** '2026-03-05 14:05' */
+export function dateTimeWords(iso) {
+  const p = chinaParts(iso);
+  if (!p) return '';
+  return p.y + '-' + pad(p.m) + '-' + pad(p.d) + ' ' + pad(p.hh) + ':' + pad(p.mm);
+}
+
+/** A session's time: '3月5日（周四）14:00–16:00', or both ends in full when it spans days. */
+export function sessionWhen(session) {
+  const start = chinaParts(session.starts_at);
+  const end = chinaParts(session.ends_at);
+  if (!start) return '';
+  if (!end) return dateWords(session.starts_at) + ' ' + timeWords(session.starts_at);
+  if (start.y === end.y && start.m === end.m && start.d === end.d) {
+    return dateWords(session.starts_at) + ' ' + timeWords(session.starts_at) + '–' + timeWords(session.ends_at);
+  }
+  return dateWords(session.starts_at) + ' ' + timeWords(session.starts_at) + ' 至 ' + dateWords(session.ends_at) + ' ' + timeWords(session.ends_at);
+}
+
+// ---------------------------------------------------------------- year picker
+
+/** A <select> of years (this year first, back `span` years); onchange(year). */
+export function yearPicker(selected, onchange, testid, span = 10) {
+  const current = thisYear();
+  const years = [];
+  for (let y = current; y > current - span; y -= 1) years.push(y);
+  if (years.indexOf(selected) === -1) years.push(selected);
+  const select = h(
+    'select',
+    {
+      class: 'year-select',
+      id: testid,
+      'aria-label': '年度',
+      'data-testid': testid,
+      onchange: (event) => onchange(parseInt(event.target.value, 10)),
+    },
+    years.map((y) => h('option', { value: String(y), selected: y === selected }, y + ' 年度')),
+  );
+  return h('label', { class: 'year-picker', for: testid }, h('span', { class: 'year-picker-label' }, '年度'), select);
+}
+
+/** A year from the query string (?year=), else this year. */
+export function yearFromQuery(query) {
+  const y = parseInt(query.get('year'), 10);
+  return y >= 2000 && y <= 2100 ? y : thisYear();
+}
+
+// ---------------------------------------------------------------- totals
+
+const PAGE_SIZE_MAX = 200;
+
+/** The caller's effective records of `year` summed: {I, II, other, hours, count}. */
+export async function effectiveTotals(year, signal) {
+  const totals = { I: 0, II: 0, other: 0, hours: 0, count: 0 };
+  for (let page = 1; page <= 50; page += 1) {
+    const data = await api('/api/credits', { query: { year, status: 'effective', page, page_size: PAGE_SIZE_MAX }, signal });
+    data.items.forEach((item) => {
+      const credits = Number(item.credits) || 0;
+      if (item.credit_class === 'I' || item.credit_class === 'II') totals[item.credit_class] += credits;
+      else totals.other += credits;
+      totals.hours += Number(item.hours) || 0;
+      totals.count += 1;
+    });
+    if (data.items.length < PAGE_SIZE_MAX || totals.count >= data.total) break;
+  }
+  return totals;
+}
+
+/** The totals as three tiles: I类 / II类 / 学时. */
+export function totalsTiles(totals, testid) {
+  const tile = (name, value, unit) =>
+    h('div', { class: 'total', 'data-testid': testid + '-' + name }, h('span', { class: 'total-value' }, num(value)), h('span', { class: 'total-label' }, unit));
+  return h('div', { class: 'totals', 'data-testid': testid }, tile('I', totals.I, 'I类学分'), tile('II', totals.II, 'II类学分'), tile('hours', totals.hours, '学时'));
+}
+
+// ---------------------------------------------------------------- POST with the status
+
+function readCookie(name) {
+  const prefix = name + '=';
+  const parts = document.cookie ? document.cookie.split('; ') : [];
+  for (let i = 0; i < parts.length; i += 1) {
+    if (parts[i].indexOf(prefix) === 0) return decodeURIComponent(parts[i].slice(prefix.length));
+  }
+  return null;
+}
+
+/**
+ * POST JSON like api() (cookie session, CSRF header, no redirects on 401) but resolve to
+ * {status, body}: check-in answers 201 for a new record and 200 for an existing one.
+ * Failures throw ApiError (status 0 for the network).
+ */
+export async function postJson(path, body) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  const csrf = readCookie('jijiao_csrf');
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, 'network_error', '网络连接失败，请检查网络后重试。');
+  }
+  let data = null;
+  try {
+    const text = await res.text();
+    data = text ? JSON.parse(text) : null;
+  } catch (e) {
+    data = null;
+  }
+  if (!res.ok) {
+    const code = data && typeof data.code === 'string' ? data.code : 'http_' + res.status;
+    const detail = data && typeof data.detail === 'string' && data.detail ? data.detail : res.status >= 500 ? '服务器暂时无法处理请求，请稍后再试。' : '请求失败（' + res.status + '）。';
+    throw new ApiError(res.status, code, detail);
+  }
+  return { status: res.status, body: data };
+}
