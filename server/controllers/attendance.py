@@ -13,9 +13,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 import qr
 from server.controllers.schemas import Id, Page, PathId
-from server.controllers.trainings import ReasonUpdate
+from server.controllers.trainings import ReasonUpdate, TrainingRead
 from server.security import Caller
-from server.services import attendance
+from server.services import attendance, trainings
 from server.services.errors import Invalid
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
@@ -141,6 +141,16 @@ class PersonalCodeRead(msgspec.Struct):
 Phase = Annotated[Literal["checkin", "checkout"], QueryParameter()]
 
 
+class SessionDetailRead(msgspec.Struct):
+    id: int
+    training_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    interval: int
+    training: TrainingRead
+
+
 def _qr_image_headers() -> dict[str, str]:
     # The code rotates: no cache may ever hand out an old one.
     return {"Cache-Control": "no-store"}
@@ -149,6 +159,13 @@ def _qr_image_headers() -> dict[str, str]:
 class SessionController(Controller):
     path = "/api/sessions"
     tags = ["attendance"]
+
+    @get("/{session_id:int}")
+    async def detail(self, principal: Caller, session_id: PathId) -> SessionDetailRead:
+        row = await trainings.session_detail(principal, session_id)
+        return SessionDetailRead(id=row["id"], training_id=row["training_id"], starts_at=row["starts_at"],
+                                 ends_at=row["ends_at"], location=row["location"], interval=row["step"],
+                                 training=TrainingRead.of(row["training"]))
 
     @get("/{session_id:int}/qr")
     async def qr_state(self, principal: Caller, session_id: PathId, request: Request,

@@ -87,6 +87,7 @@ class CreditController(Controller):
         training_id: QueryId = None,
         source: Annotated[str | None, QueryParameter(max_length=10)] = None,
         q: Annotated[str, QueryParameter(max_length=50)] = "",
+        department_id: QueryId = None,
         date_from: Annotated[dt.date | None, QueryParameter()] = None,
         date_to: Annotated[dt.date | None, QueryParameter()] = None,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
@@ -94,7 +95,8 @@ class CreditController(Controller):
     ) -> Page[CreditRead]:
         rows, total = await credits.list_credits(principal, status=status, year=year, person_id=person_id,
                                                  training_id=training_id, source=source, page=page,
-                                                 page_size=page_size, q=q, date_from=date_from, date_to=date_to)
+                                                 page_size=page_size, q=q, department_id=department_id,
+                                                 date_from=date_from, date_to=date_to)
         return Page(items=[msgspec.convert(r, CreditRead) for r in rows], total=total)
 
     @get("/{credit_id:int}")

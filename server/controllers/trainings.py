@@ -141,12 +141,14 @@ class TrainingController(Controller):
         tab: Annotated[Literal["all", "held", "not_held", "to_score"], QueryParameter()] = "all",
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
         credit_class: Annotated[Literal["I", "II"] | None, QueryParameter()] = None,
+        status: Annotated[Literal["draft", "submitted", "approved", "rejected", "closed"] | None,
+                          QueryParameter()] = None,
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> Page[TrainingRead]:
         rows, total = await trainings.list_trainings(principal, tab=tab, year=year, credit_class=credit_class, q=q,
-                                                     page=page, page_size=page_size)
+                                                     page=page, page_size=page_size, status=status)
         return Page(items=[TrainingRead.of(r) for r in rows], total=total)
 
     @post("")

@@ -71,7 +71,7 @@ def present(row: dict) -> dict:
 
 async def list_credits(principal: Principal, *, status: str | None, year: int | None, person_id: int | None,
                        training_id: int | None, source: str | None, page: int, page_size: int,
-                       q: str = "", date_from: dt.date | None = None,
+                       q: str = "", department_id: int | None = None, date_from: dt.date | None = None,
                        date_to: dt.date | None = None) -> tuple[list[dict], int]:
     where = scope_where(principal)
     if where is None:
@@ -87,6 +87,8 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
         clauses.append(Credit.training == training_id)
     if source:
         clauses.append(Credit.source == source)
+    if department_id is not None:
+        clauses.append(Credit.department == department_id)
     q = q.replace("%", "").replace("_", "").strip()
     if q:
         # The review queue's search box (seed 001 §5.2): name by substring;

@@ -255,6 +255,14 @@ async def add_session(principal: Principal, training_id: int, starts_at: dt.date
             "location": session.location}
 
 
+async def session_detail(principal: Principal, session_id: int) -> dict:
+    """A session with its training, for the organiser's screens."""
+    session, training, _ = await load_session(principal, session_id)
+    return {"id": session["id"], "training_id": training["id"], "starts_at": session["starts_at"],
+            "ends_at": session["ends_at"], "location": session["location"], "step": session["step"],
+            "training": training}
+
+
 async def sessions_of(training_id: int) -> list[dict]:
     return await TrainingSession.select(
         TrainingSession.id, TrainingSession.starts_at, TrainingSession.ends_at, TrainingSession.location
@@ -314,7 +322,7 @@ async def courses_of(training_id: int) -> list[dict]:
 
 
 async def list_trainings(principal: Principal, *, tab: str, year: int | None, credit_class: str | None,
-                         q: str, page: int, page_size: int) -> tuple[list[dict], int]:
+                         q: str, page: int, page_size: int, status: str | None = None) -> tuple[list[dict], int]:
     clauses = []
     departments, units, prefixes = principal.department_ids(), principal.unit_ids(), principal.region_prefixes()
     scope = []
@@ -337,21 +345,19 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
     q = q.replace("%", "").replace("_", "").strip()
     if q:
         clauses.append(Training.title.like(f"%{q}%"))
-    now = dt.datetime.now(dt.timezone.utc)
+    if status:
+        clauses.append(Training.status == status)
     if tab in (TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE):
-        held_ids = [r["training"] for r in await TrainingSession.select(TrainingSession.training).where(
-            TrainingSession.starts_at <= now).distinct()]
-        if tab == TAB_NOT_HELD:
-            clauses.append(Training.id.not_in(held_ids) if held_ids else Training.id > 0)
-        else:
-            clauses.append(Training.id.is_in(held_ids) if held_ids else Training.id < 0)
+        # Subqueries, not id lists: the lists grow with every session ever held.
+        held = TrainingSession.select(TrainingSession.training).where(
+            TrainingSession.starts_at <= dt.datetime.now(dt.timezone.utc))
+        clauses.append(Training.id.not_in(held) if tab == TAB_NOT_HELD else Training.id.is_in(held))
         if tab == TAB_TO_SCORE:
-            # 待评分: held and approved, with attendance credits still waiting for the department.
+            # 待评分: held, with attendance credits still waiting for the department.
             from server.tables import Credit
 
-            waiting = [r["training"] for r in await Credit.select(Credit.training).where(
-                (Credit.status == "pending_dept") & Credit.training.is_not_null()).distinct()]
-            clauses.append(Training.id.is_in(waiting) if waiting else Training.id < 0)
+            clauses.append(Training.id.is_in(Credit.select(Credit.training).where(
+                (Credit.status == "pending_dept") & Credit.training.is_not_null())))
     query = Training.select(*_TRAINING_COLUMNS)
     count = Training.count()
     for clause in clauses:

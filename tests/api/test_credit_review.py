@@ -143,3 +143,12 @@ def test_queue_date_range(client, as_user):
     assert client.get("/api/credits", params={"date_from": "2000-01-01"}, headers=dept).json()["total"] == 1
     assert client.get("/api/credits", params={"date_to": "2000-01-01"}, headers=dept).json()["total"] == 0
     assert client.get("/api/credits", params={"date_to": "not-a-date"}, headers=dept).status_code == 422
+
+
+def test_unit_queue_filters_by_department(client, as_user):
+    _pending_credit(client, as_user)  # trainee1, 内科
+    unit = as_user("unit1")
+    me = client.get("/api/people", params={"q": "张伟"}, headers=unit).json()["items"][0]
+    assert client.get("/api/credits", params={"department_id": me["department_id"]}, headers=unit).json()["total"] == 1
+    other = client.get("/api/people", params={"q": "王强"}, headers=unit).json()["items"][0]["department_id"]
+    assert client.get("/api/credits", params={"department_id": other}, headers=unit).json()["total"] == 0

@@ -116,3 +116,31 @@ def test_detail_lists_sessions_and_courses(client, as_user):
     assert course.status_code == 201
     detail = client.get(f"/api/trainings/{training['id']}", headers=dept).json()
     assert len(detail["sessions"]) == 1 and detail["courses"][0]["speaker_name"] == "赵医生"
+
+
+def test_status_filter_lists_what_waits_for_the_unit(client, as_user):
+    dept = as_user("dept1")
+    waiting = create_training(client, dept, title="待审培训")
+    add_session(client, dept, waiting["id"])
+    client.post(f"/api/trainings/{waiting['id']}/submit", headers=dept)
+    create_training(client, dept, title="草稿培训")
+    body = client.get("/api/trainings", params={"status": "submitted"}, headers=as_user("unit1")).json()
+    assert [t["title"] for t in body["items"]] == ["待审培训"]
+
+
+def test_held_and_not_held_tabs(client, as_user):
+    dept = as_user("dept1")
+    held = create_training(client, dept, title="已开始")
+    add_session(client, dept, held["id"])  # starts now
+    create_training(client, dept, title="未安排")
+    assert [t["title"] for t in client.get("/api/trainings", params={"tab": "held"}, headers=dept).json()["items"]] == ["已开始"]
+    assert [t["title"] for t in client.get("/api/trainings", params={"tab": "not_held"}, headers=dept).json()["items"]] == ["未安排"]
+
+
+def test_session_detail_names_its_training(client, as_user):
+    dept = as_user("dept1")
+    training = create_training(client, dept)
+    session = add_session(client, dept, training["id"])
+    body = client.get(f"/api/sessions/{session['id']}", headers=dept).json()
+    assert body["training"]["title"] == training["title"] and body["interval"] == 20
+    assert client.get(f"/api/sessions/{session['id']}", headers=as_user("dept2")).status_code == 404
