@@ -20,7 +20,7 @@ from server.controllers.pwa import pwa, pwa_root
 from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
 from server.errors import exception_handler
-from server.security import SessionAuthMiddleware, password_change_guard, provide_principal
+from server.security import SessionAuthMiddleware, provide_principal
 from server.settings import Settings, load_settings
 
 
@@ -54,7 +54,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"principal": Provide(provide_principal)},
         middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=["^/api/schema"])],
-        guards=[password_change_guard],
         exception_handlers={Exception: exception_handler},
         on_startup=[startup],
         on_shutdown=[shutdown],

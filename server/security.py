@@ -41,6 +41,13 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
         principal = await auth.resolve_token(
             token, via_cookie=via_cookie, ip=client_ip(connection), settings=settings
         )
+        # Until a forced password change is done, only a few calls are allowed.
+        # (Checked here rather than in an app-level guard: Litestar copies the
+        # route handler for every guard on every request.)
+        if principal.must_change_password:
+            handler = connection.scope.get("route_handler")
+            if handler is None or not handler.opt.get("allow_pending_password"):
+                raise Forbidden("password_change_required", "请先修改初始密码后再继续使用")
         # A cookie is sent by the browser on its own, so a write that rides on
         # it must also prove it came from our page (double-submit token).
         if via_cookie and connection.scope.get("method", "GET") not in _SAFE_METHODS:
@@ -50,13 +57,6 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
 
 
 # Guards are async on purpose: Litestar runs a sync guard in a worker thread.
-async def password_change_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """Until a forced password change is done, only a few calls are allowed."""
-    user = connection.scope.get("user")
-    if isinstance(user, Principal) and user.must_change_password and not handler.opt.get("allow_pending_password"):
-        raise Forbidden("password_change_required", "请先修改初始密码后再继续使用")
-
-
 def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
     """Guard: the caller holds at least one of ``roles`` (scope is checked by services)."""
 

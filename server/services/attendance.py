@@ -36,6 +36,10 @@ WHERE s.id = {}
 """
 
 
+_SESSION_TYPES = {"starts_at": "timestamp", "ends_at": "timestamp", "credits": "decimal", "hours": "decimal",
+                  "requires_checkout": "bool"}
+
+
 def invalid_code(detail: str = "签到码无效或已过期，请重新扫描现场二维码") -> BadRequest:
     return BadRequest("invalid_code", detail)
 
@@ -69,7 +73,7 @@ def _engine():  # type: ignore[no-untyped-def]
 
 
 async def _session_row(session_id: int) -> dict | None:
-    rows = await db.fetch(_engine(), _SESSION_SQL, session_id)
+    rows = await db.fetch(_engine(), _SESSION_SQL, session_id, types=_SESSION_TYPES)
     return rows[0] if rows else None
 
 
@@ -119,6 +123,7 @@ class CheckinResult:
     body: dict
 
 
+_EXISTING_TYPES = {"checked_in_at": "timestamp", "checked_out_at": "timestamp", "credits": "decimal"}
 _EXISTING_SQL = (
     "SELECT c.id, c.checked_in_at, c.checked_out_at, r.id AS credit_id, r.status, r.credits FROM checkin c "
     "LEFT JOIN credit r ON r.dedupe_key = {} WHERE c.session = {} AND c.person = {}"
@@ -130,7 +135,7 @@ def _existing_args(row: dict, person_id: int) -> tuple:
 
 
 async def _existing(row: dict, person_id: int) -> CheckinResult | None:
-    found = await db.fetch(_engine(), _EXISTING_SQL, *_existing_args(row, person_id))
+    found = await db.fetch(_engine(), _EXISTING_SQL, *_existing_args(row, person_id), types=_EXISTING_TYPES)
     return CheckinResult(False, _body(row, found[0])) if found else None
 
 
@@ -239,7 +244,7 @@ async def check_in_with_code(principal: Principal, session_id: int, code: str,
 async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult:
     claim_hash = qr.hash_token(claim)
     rows = await db.fetch(_engine(), "SELECT session, used_at, expires_at FROM checkin_claim WHERE token_hash = {}",
-                          claim_hash)
+                          claim_hash, types={"used_at": "timestamp", "expires_at": "timestamp"})
     if not rows:
         raise invalid_code("签到凭证无效，请重新扫描现场二维码")
     row = await _session_row(rows[0]["session"])

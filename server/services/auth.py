@@ -154,6 +154,9 @@ g.role, g.department AS g_department, d.name AS d_name, du.id AS du_id, du.name 
 g.unit AS g_unit, u.name AS u_name, g.region AS g_region, r.name AS r_name, r.prefix AS r_prefix,
 pd.id AS pd_id, pd.name AS pd_name, pu.id AS pu_id, pu.name AS pu_name
 """
+_TYPES = {"must_change_password": "bool"}
+_SESSION_TYPES = {**_TYPES, "expires_at": "timestamp", "revoked_at": "timestamp", "last_seen_at": "timestamp",
+                  "created_at": "timestamp"}
 _PRINCIPAL_SQL = f"SELECT {_ACCOUNT_COLUMNS} FROM account a {_GRANTS_FROM} WHERE a.id = {{}} ORDER BY g.id"
 # Every authenticated request: the session, its account and the account's
 # grants in one round trip (a row per grant).
@@ -188,7 +191,7 @@ def _grant_from_row(row: dict) -> Grant | None:
 
 async def load_principal(account_id: int, *, session_id: int | None = None, csrf_token: str = "",
                          via_cookie: bool = False, ip: str = "") -> Principal:
-    rows = await db.fetch(Account._meta.db, _PRINCIPAL_SQL, account_id)
+    rows = await db.fetch(Account._meta.db, _PRINCIPAL_SQL, account_id, types=_TYPES)
     if not rows:
         raise NotAuthenticated()
     return _principal(rows, session_id=session_id, csrf_token=csrf_token, via_cookie=via_cookie, ip=ip)
@@ -214,7 +217,7 @@ def _principal(rows: list[dict], *, session_id: int | None, csrf_token: str, via
 
 async def resolve_token(token: str, *, via_cookie: bool, ip: str, settings: Settings) -> Principal:
     """The principal behind a bearer token or session cookie; 401 if it is not live."""
-    rows = await db.fetch(LoginSession._meta.db, _SESSION_SQL, token_hash(token))
+    rows = await db.fetch(LoginSession._meta.db, _SESSION_SQL, token_hash(token), types=_SESSION_TYPES)
     if not rows:
         raise NotAuthenticated("session_invalid", "登录已失效，请重新登录")
     row = rows[0]
