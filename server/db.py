@@ -13,8 +13,11 @@ on separate connections answer "database is locked". This engine instead keeps
   WAL lets run beside the writer;
 * one thread round trip per statement, and for hot writes a *group commit*:
   :meth:`JijiaoSQLiteEngine.run_write` queues a write program, and one
-  transaction on the writer thread runs every program queued meanwhile, each
-  inside its own savepoint, so a burst of check-ins shares one commit.
+  transaction runs every program queued meanwhile, each inside its own
+  savepoint, so a burst of check-ins shares one commit (run inline on the
+  event loop: cheaper than handing the GIL to another thread and back);
+* hot single-row reads inline on the event loop, memoised until a write to
+  their tables commits (exact: SQLite is served by one process).
 
 Connections open lazily and close in :func:`close_engine`; the asyncio objects
 are recreated on each open, so a new event loop (tests, the CLI) never inherits
@@ -25,7 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
@@ -36,17 +41,21 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
-from server.sqlprog import Program, compile_sql, run_program_async, run_program_sync
+from server.sqlprog import Program, compile_sql, run_program_async, run_program_sync, tables_written
 
 T = TypeVar("T")
+log = logging.getLogger("jijiao.db")
 
 _READERS = 2
+_MEMO_SECONDS = 60.0
+_CHECKPOINT_SECONDS = 0.5
+_MEMO_MAX = 20_000
 _BUSY_TIMEOUT_MS = 5000
 # The most programs one group commit takes; the rest wait for the next one.
 _MAX_BATCH = 256
 
 
-def connect(path: str, *, writer: bool, convert: bool = True) -> sqlite3.Connection:
+def connect(path: str, *, writer: bool, convert: bool = True, query_only: bool = True) -> sqlite3.Connection:
     """A configured sqlite3 connection; the writer sets WAL, readers are query-only.
 
     ``convert`` applies Piccolo's per-column-type converters (a Python call for
@@ -67,7 +76,10 @@ def connect(path: str, *, writer: bool, convert: bool = True) -> sqlite3.Connect
         # across application crashes and only risks the last commits on power loss.
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
-    else:
+        # Commits never checkpoint (a checkpoint fsyncs the database file and
+        # would stall the commit); a background thread does it instead.
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
+    elif query_only:
         connection.execute("PRAGMA query_only = ON")
     return connection
 
@@ -75,14 +87,15 @@ def connect(path: str, *, writer: bool, convert: bool = True) -> sqlite3.Connect
 class ThreadConnection:
     """A sqlite3 connection owned by one thread; every call is one hop to that thread."""
 
-    def __init__(self, path: str, *, writer: bool) -> None:
+    def __init__(self, path: str, *, writer: bool, query_only: bool = True) -> None:
         self._path = path
         self._writer = writer
+        self._query_only = query_only
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-w" if writer else "sqlite-r")
         self.raw: sqlite3.Connection | None = None
 
     def _open(self) -> None:
-        self.raw = connect(self._path, writer=self._writer)
+        self.raw = connect(self._path, writer=self._writer, query_only=self._query_only)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
@@ -128,6 +141,7 @@ class WriterTransaction(SQLiteTransaction):
         except BaseException:
             lock.release()
             raise
+        self.written: set[str] = set()
         self.context = self.engine.current_transaction.set(self)
         return self
 
@@ -147,18 +161,24 @@ class WriterTransaction(SQLiteTransaction):
         finally:
             self.engine.current_transaction.reset(self.context)
             self.engine.write_lock().release()
+        if self._committed:
+            self.engine.invalidate(self.written)
         return exception is None
 
 
-def _run_batch(connection: sqlite3.Connection, programs: list[Program]) -> list[Any]:
-    """One transaction for many write programs, each in a savepoint (runs on the writer thread)."""
+def _run_batch(connection: sqlite3.Connection, programs: list[Program]) -> tuple[list[Any], set[str]]:
+    """One transaction for many write programs, each in a savepoint (runs on the writer thread).
+
+    Returns each program's result (or its exception) and the tables written.
+    """
     results: list[Any] = []
+    written: set[str] = set()
     connection.execute("BEGIN IMMEDIATE")
     try:
         for program in programs:
             connection.execute("SAVEPOINT program")
             try:
-                results.append(run_program_sync(program, connection))
+                results.append(run_program_sync(program, connection, written))
             except Exception as error:  # noqa: BLE001 - handed back to that program's caller
                 # Undo only this program; the others in the batch still commit.
                 connection.execute("ROLLBACK TO SAVEPOINT program")
@@ -169,7 +189,7 @@ def _run_batch(connection: sqlite3.Connection, programs: list[Program]) -> list[
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
-    return results
+    return results, written
 
 
 class JijiaoSQLiteEngine(SQLiteEngine):
@@ -183,7 +203,10 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         self._lock: Optional[asyncio.Lock] = None
         self._open_lock: Optional[asyncio.Lock] = None
         self._inline: Optional[sqlite3.Connection] = None
+        self._generation: dict[str, int] = {}
+        self._memo: dict[Any, tuple[tuple[int, ...], float, list[dict]]] = {}
         self._pending: list[tuple[Program, asyncio.Future]] = []
+        self._checkpointer: Optional[asyncio.Task] = None
         self._committer: Optional[asyncio.Task] = None
         self._wake: Optional[asyncio.Event] = None
 
@@ -206,7 +229,31 @@ class JijiaoSQLiteEngine(SQLiteEngine):
                     connection = ThreadConnection(self.path, writer=True)
                     await connection.open()
                     self._writer = connection
+        if self._checkpointer is None or self._checkpointer.done():
+            # (Re)started on the running loop: a loop that ended took its task along.
+            self._checkpointer = asyncio.create_task(self._checkpoint_loop())
         return self._writer
+
+    async def _checkpoint_loop(self) -> None:
+        """Move the WAL into the database file off the request path, twice a second.
+
+        PASSIVE never blocks the writer or readers; pages still needed by an open
+        read snapshot wait for the next round.
+        """
+        connection = ThreadConnection(self.path, writer=False, query_only=False)
+        await connection.open()
+        try:
+            while True:
+                await asyncio.sleep(_CHECKPOINT_SECONDS)
+                try:
+                    await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as error:
+                    log.warning("WAL checkpoint failed: %s", error)
+        finally:
+            try:
+                await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                await connection.close()
 
     async def reader(self) -> ThreadConnection:
         if self._reader_cycle is None:
@@ -223,6 +270,13 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         return next(self._reader_cycle)
 
     async def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            try:
+                await self._checkpointer
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+            self._checkpointer = None
         if self._committer is not None:
             self._committer.cancel()
             try:
@@ -239,6 +293,7 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         self._writer, self._readers, self._reader_cycle = None, [], None
         self._lock = self._open_lock = None
         self._pending, self._committer, self._wake = [], None, None
+        self._memo.clear()
         for connection in connections:
             await connection.close()
 
@@ -259,10 +314,10 @@ class JijiaoSQLiteEngine(SQLiteEngine):
 
     async def run_write(self, program: Program[T]) -> T:
         """Run a write program in the next group commit; its own error is raised here."""
-        if self.current_transaction.get() is not None:
+        transaction = self.current_transaction.get()
+        if transaction is not None:
             # Already inside a Piccolo transaction: run it there, step by step.
-            transaction = self.current_transaction.get()
-            return await run_program_async(program, _sqlite_fetch(transaction.connection))
+            return await run_program_async(program, _sqlite_fetch(transaction))
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._pending.append((program, future))
         if self._committer is None or self._committer.done():
@@ -285,7 +340,13 @@ class JijiaoSQLiteEngine(SQLiteEngine):
                 writer = await self.writer()
                 try:
                     async with self.write_lock():
-                        results = await writer.call(_run_batch, writer.raw, [p for p, _ in batch])
+                        # On the event loop itself, not the writer thread: a batch is
+                        # ~50 us of work per program and a commit in WAL with
+                        # synchronous=NORMAL does not fsync, while the hop to a
+                        # thread that must win the GIL back cost several ms a batch.
+                        assert writer.raw is not None
+                        results, written = _run_batch(writer.raw, [p for p, _ in batch])
+                    self.invalidate(written)
                 except Exception as error:  # noqa: BLE001 - the whole commit failed
                     results = [error] * len(batch)
                 for (_, future), result in zip(batch, results):
@@ -295,15 +356,20 @@ class JijiaoSQLiteEngine(SQLiteEngine):
     # -- query execution -----------------------------------------------------
 
     async def _execute(self, query: str, args: Any) -> list[dict]:
+        read = _is_read(query)
         current = self.current_transaction.get()
         if current is not None:
+            if not read:
+                current.written |= tables_written(query)  # invalidated once committed
             return await current.connection.execute(query, args)
-        if _is_read(query):
+        if read:
             return await (await self.reader()).execute(query, args)
         # A single write outside a transaction: autocommit on the writer, under
         # the lock so it cannot land inside someone else's transaction.
         async with self.write_lock():
-            return await (await self.writer()).execute(query, args)
+            rows = await (await self.writer()).execute(query, args)
+        self.invalidate(tables_written(query))
+        return rows
 
     async def fetch(self, template: str, *args: Any, types: Types | None = None) -> list[dict]:
         """Rows of a small indexed lookup (``{}`` placeholders), run inline on the event loop.
@@ -334,6 +400,36 @@ class JijiaoSQLiteEngine(SQLiteEngine):
                         row[column] = _CONVERT[kind](value)
         return rows
 
+    # -- memoised hot reads ----------------------------------------------------
+
+    def invalidate(self, tables: set[str]) -> None:
+        """Memoised reads of ``tables`` are stale. Call only once the write is visible
+        (after its commit): bumping earlier would let a concurrent read re-memoise the
+        old rows under the new generation."""
+        for table in tables:
+            self._generation[table] = self._generation.get(table, 0) + 1
+
+    async def fetch_memo(self, key: Any, tables: tuple[str, ...], template: str, *args: Any,
+                         types: Types | None = None) -> list[dict]:
+        """``fetch`` memoised until a write touches one of ``tables`` (or a minute passes).
+
+        Exact because SQLite is served by one process and every write goes
+        through this engine; the minute bounds edits made outside the server.
+        """
+        if self.current_transaction.get() is not None:
+            # Inside a transaction: read its own writes, never the memo.
+            return await self.fetch(template, *args, types=types)
+        snapshot = tuple(self._generation.get(t, 0) for t in tables)
+        now = time.monotonic()
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == snapshot and now - hit[1] < _MEMO_SECONDS:
+            return hit[2]
+        rows = await self.fetch(template, *args, types=types)
+        if len(self._memo) >= _MEMO_MAX:
+            self._memo.clear()
+        self._memo[key] = (snapshot, now, rows)
+        return rows
+
     async def _run_in_existing_connection(self, connection, query: str, args=None, query_type="generic",
                                           table=None):
         return await connection.execute(query, args or [])
@@ -360,15 +456,18 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _sqlite_fetch(connection: ThreadConnection):  # type: ignore[no-untyped-def]
+def _sqlite_fetch(transaction: WriterTransaction):  # type: ignore[no-untyped-def]
     async def fetch(sql_template: str, args: tuple) -> list[dict]:
-        return await connection.execute(compile_sql(sql_template, "sqlite"), args)
+        sql = compile_sql(sql_template, "sqlite")
+        transaction.written |= tables_written(sql)
+        return await transaction.connection.execute(sql, args)
 
     return fetch
 
 
 def _is_read(query: str) -> bool:
     return query.lstrip()[:6].upper() == "SELECT"
+
 
 
 # -- engine-neutral helpers ------------------------------------------------------
@@ -387,6 +486,15 @@ async def fetch(engine: Engine, template: str, *args: Any, types: Types | None =
         async with engine.pool.acquire() as connection:
             return [dict(r) for r in await connection.fetch(sql, *args)]
     return await engine._run_in_new_connection(sql, list(args))
+
+
+async def fetch_memo(engine: Engine, key: Any, tables: tuple[str, ...], template: str, *args: Any,
+                     types: Types | None = None) -> list[dict]:
+    """A hot read, memoised on SQLite until its tables are written; always fresh on PostgreSQL,
+    where other processes write too."""
+    if isinstance(engine, JijiaoSQLiteEngine):
+        return await engine.fetch_memo(key, tables, template, *args, types=types)
+    return await fetch(engine, template, *args, types=types)
 
 
 async def run_write(engine: Engine, program: Program[T]) -> T:

@@ -10,6 +10,7 @@ transaction, and the business rule it encodes exists once.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Generator
 from functools import lru_cache
@@ -18,6 +19,24 @@ from typing import TypeVar
 T = TypeVar("T")
 Statement = tuple[str, tuple]
 Program = Generator[Statement, list[dict], T]
+
+
+# Tables whose rows the hot path memoises (server.db fetch_memo): a write to
+# one of them invalidates what was read from it.
+WATCHED = frozenset({"login_session", "account", "role_grant", "person", "department", "unit", "region",
+                     "training", "training_session"})
+_TARGET = re.compile(r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?', re.IGNORECASE)
+_DDL = re.compile(r"^\s*(?:create|alter|drop)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def tables_written(statement: str) -> frozenset[str]:
+    """The watched tables a statement changes (all of them for DDL)."""
+    match = _TARGET.match(statement)
+    if match:
+        table = match.group(1).lower()
+        return frozenset({table}) if table in WATCHED else frozenset()
+    return WATCHED if _DDL.match(statement) else frozenset()
 
 
 @lru_cache(maxsize=512)
@@ -33,11 +52,16 @@ def compile_sql(template: str, kind: str) -> str:
     return "".join(out)
 
 
-def run_program_sync(program: Program[T], connection: sqlite3.Connection) -> T:
-    """Drive a program on a sqlite3 connection (whose row factory makes dicts)."""
+def run_program_sync(program: Program[T], connection: sqlite3.Connection, written: set[str] | None = None) -> T:
+    """Drive a program on a sqlite3 connection (whose row factory makes dicts).
+
+    ``written`` collects the watched tables the program changes.
+    """
     try:
         sql, args = next(program)
         while True:
+            if written is not None:
+                written |= tables_written(sql)
             cursor = connection.execute(compile_sql(sql, "sqlite"), args)
             try:
                 rows = cursor.fetchall()

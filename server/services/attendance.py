@@ -73,7 +73,8 @@ def _engine():  # type: ignore[no-untyped-def]
 
 
 async def _session_row(session_id: int) -> dict | None:
-    rows = await db.fetch(_engine(), _SESSION_SQL, session_id, types=_SESSION_TYPES)
+    rows = await db.fetch_memo(_engine(), ("training_session", session_id), ("training", "training_session"), _SESSION_SQL, session_id,
+                               types=_SESSION_TYPES)
     return rows[0] if rows else None
 
 

@@ -155,6 +155,7 @@ g.unit AS g_unit, u.name AS u_name, g.region AS g_region, r.name AS r_name, r.pr
 pd.id AS pd_id, pd.name AS pd_name, pu.id AS pu_id, pu.name AS pu_name
 """
 _TYPES = {"must_change_password": "bool"}
+_AUTH_TABLES = ("login_session", "account", "role_grant", "person", "department", "unit", "region")
 _SESSION_TYPES = {**_TYPES, "expires_at": "timestamp", "revoked_at": "timestamp", "last_seen_at": "timestamp",
                   "created_at": "timestamp"}
 _PRINCIPAL_SQL = f"SELECT {_ACCOUNT_COLUMNS} FROM account a {_GRANTS_FROM} WHERE a.id = {{}} ORDER BY g.id"
@@ -217,7 +218,9 @@ def _principal(rows: list[dict], *, session_id: int | None, csrf_token: str, via
 
 async def resolve_token(token: str, *, via_cookie: bool, ip: str, settings: Settings) -> Principal:
     """The principal behind a bearer token or session cookie; 401 if it is not live."""
-    rows = await db.fetch(LoginSession._meta.db, _SESSION_SQL, token_hash(token), types=_SESSION_TYPES)
+    digest = token_hash(token)
+    rows = await db.fetch_memo(LoginSession._meta.db, ("session", digest), _AUTH_TABLES, _SESSION_SQL, digest,
+                               types=_SESSION_TYPES)
     if not rows:
         raise NotAuthenticated("session_invalid", "登录已失效，请重新登录")
     row = rows[0]

@@ -17,21 +17,24 @@ from server.tables.training import Training
 class Credit(Table):
     """A credit record: credits and hours kept apart (national rules convert differently)."""
 
-    person = ForeignKey(Person, index=True)
+    # Indexed through the composites (person, year), (unit, status) and
+    # (department, status) of migration 0004: every index is paid for on each
+    # check-in, so none is kept twice.
+    person = ForeignKey(Person)
     # Where the person was when the record was made: the review queues are
     # "my department's" and "my unit's" records, answered without a join.
-    unit = ForeignKey(Unit, index=True)
-    department = ForeignKey(Department, null=True, index=True)
-    year = Integer(index=True)
+    unit = ForeignKey(Unit)
+    department = ForeignKey(Department, null=True)
+    year = Integer()
     activity_date = Date()
     credit_class = Varchar(length=4, choices=CreditClass)
     rule_code = Varchar(length=40, default="")
     title = Varchar(length=200)
     credits = Numeric(digits=(6, 2))
     hours = Numeric(digits=(6, 2), default=Decimal("0"))
-    source = Varchar(length=10, choices=CreditSource, index=True)
+    source = Varchar(length=10, choices=CreditSource)
     training = ForeignKey(Training, null=True, index=True)
-    status = Varchar(length=14, choices=CreditStatus, index=True)
+    status = Varchar(length=14, choices=CreditStatus)
     # Natural key of the activity, unique while set: one attendance credit per
     # person and training, one personal entry per rule, date and title.
     dedupe_key = Varchar(length=300, null=True, default=None, unique=True)

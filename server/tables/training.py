@@ -61,7 +61,8 @@ class TrainingCourse(Table):
 class Checkin(Table):
     """A person's presence at a session; at most one per (session, person)."""
 
-    session = ForeignKey(TrainingSession, index=True)
+    # Indexed by the unique (session, person) of migration 0004.
+    session = ForeignKey(TrainingSession)
     training = ForeignKey(Training, index=True)
     person = ForeignKey(Person, index=True)
     checked_in_at = Timestamptz(default=TimestamptzNow())

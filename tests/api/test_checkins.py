@@ -240,3 +240,12 @@ def test_ids_beyond_64_bits_are_refused_not_crashed(client, as_user):
     assert client.get(f"/api/credits/{huge}", headers=trainee).status_code == 404
     assert client.get(f"/api/sessions/{huge}/qr", headers=as_user("dept1")).status_code == 404
     assert client.get("/api/people", params={"department_id": huge}, headers=as_user("unit1")).status_code == 422
+
+
+def test_closing_is_seen_by_the_very_next_scan(client, as_user):
+    training, session, dept, _ = _open(client, as_user)
+    code = current_code(client, dept, session["id"])
+    payload = {"session_id": session["id"], "code": code}
+    assert client.post("/api/checkins", headers=as_user("trainee1"), json=payload).status_code == 201
+    client.post(f"/api/trainings/{training['id']}/close", headers=dept)
+    assert client.post("/api/checkins", headers=as_user("trainee2"), json=payload).status_code == 409
