@@ -1,11 +1,12 @@
 // jijiao service worker (hand-written).
 // - precaches the app shell under a versioned cache; bump VERSION whenever a shell file changes
 // - page navigations: network first, the cached shell when offline (every app URL serves index.html)
-// - shell assets (/css, /js, /icons, /vendor, the manifest): cache first
+// - shell assets (/css, /js, /icons, /vendor, the manifest): cache first; what is not precached
+//   is cached on first use: the QR decoder (LAZY below)
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v5';
+const VERSION = 'v6';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -28,9 +29,6 @@ const SHELL = [
   '/vendor/README.md',
   '/vendor/qrcode-generator/qrcode.mjs',
   '/vendor/qrcode-generator/LICENSE.txt',
-  '/vendor/barcode-detector/ponyfill.js',
-  '/vendor/barcode-detector/zxing-exported.js',
-  '/vendor/barcode-detector/zxing_reader.wasm',
   '/vendor/barcode-detector/LICENSE.txt',
   '/vendor/barcode-detector/LICENSE-zxing-wasm.txt',
   '/vendor/barcode-detector/LICENSE-zxing-cpp.txt',
@@ -61,6 +59,16 @@ const SHELL = [
   '/icons/apple-touch-icon.png',
 ];
 
+// The QR decoder polyfill (~460 KB gzipped) is only loaded where the browser has no BarcodeDetector
+// of its own: not precached (every phone would pay for it on install), but cached by its first use
+// online, in a cache of its own that outlives shell updates, so that a tablet which once used its
+// camera online keeps scanning offline after a deploy. Change LAZY_VERSION whenever these vendored
+// files change (pwa/vendor/README.md). tests/browser/test_pwa.py has the same list.
+const LAZY = ['/vendor/barcode-detector/ponyfill.js', '/vendor/barcode-detector/zxing-exported.js', '/vendor/barcode-detector/zxing_reader.wasm'];
+const LAZY_VERSION = 'barcode-detector-3.2.2';
+const LAZY_PREFIX = 'jijiao-lazy-';
+const LAZY_CACHE = LAZY_PREFIX + LAZY_VERSION;
+
 const STATIC_PREFIXES = ['/css/', '/js/', '/icons/', '/vendor/'];
 const NEVER_CACHE_PREFIXES = ['/api/', '/c/', '/v/'];
 
@@ -74,11 +82,18 @@ self.addEventListener('install', (event) => {
   );
 });
 
+/** An older version's cache: another shell version, or another version of the lazy files. */
+function isStale(key) {
+  if (key.indexOf(CACHE_PREFIX) === 0) return key !== CACHE;
+  if (key.indexOf(LAZY_PREFIX) === 0) return key !== LAZY_CACHE;
+  return false;
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((key) => key.indexOf(CACHE_PREFIX) === 0 && key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter(isStale).map((key) => caches.delete(key))))
       .then(() => self.clients.claim()),
   );
 });
@@ -117,13 +132,19 @@ async function networkFirstNavigation(request) {
   }
 }
 
-async function cacheFirst(request) {
+async function cacheFirst(event, path) {
+  const request = event.request;
   const cached = await caches.match(request);
   if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok && response.type === 'basic') {
+  // Revalidated, like the precache's cache: 'reload': what is kept must not be the HTTP cache's
+  // copy of an older version (the server lets it be reused for an hour).
+  const response = await fetch(new Request(request, { cache: 'no-cache' }));
+  // Whole same-origin answers only (not a 206 range, not an error page).
+  if (response.status === 200 && response.type === 'basic') {
     const copy = response.clone();
-    caches.open(CACHE).then((cache) => cache.put(request, copy));
+    const name = LAZY.indexOf(path) !== -1 ? LAZY_CACHE : CACHE;
+    // waitUntil: the worker is not stopped before the copy is stored.
+    event.waitUntil(caches.open(name).then((cache) => cache.put(request, copy)).catch(() => {}));
   }
   return response;
 }
@@ -138,6 +159,6 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     event.respondWith(networkFirstNavigation(request));
   } else if (url.pathname === '/manifest.webmanifest' || startsWithAny(url.pathname, STATIC_PREFIXES)) {
-    event.respondWith(cacheFirst(request));
+    event.respondWith(cacheFirst(event, url.pathname));
   }
 });

@@ -1,7 +1,7 @@
 // fetch wrapper for the JSON API under /api.
 // - cookies only (credentials: 'same-origin'); the bearer token is never stored
 // - writes carry X-CSRF-Token from the readable jijiao_csrf cookie
-// - failures throw ApiError {status, code, detail}; 401 sends the user to /login?next=...,
+// - failures throw ApiError {status, code, detail, field}; 401 sends the user to /login?next=...,
 //   403 password_change_required sends them to /password (those errors come back with handled = true)
 
 import { navigate, queryString } from './router.js';
@@ -10,12 +10,13 @@ const CSRF_COOKIE = 'jijiao_csrf';
 const unauthorizedHandlers = [];
 
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, field = null) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.field = field; // the request field the server names (validation errors: 'credits'), else null
     this.handled = false; // true when api() already reacted (redirected)
   }
 }
@@ -62,12 +63,15 @@ async function readError(res) {
   }
   const code = body && typeof body.code === 'string' ? body.code : 'http_' + res.status;
   const detail = body && typeof body.detail === 'string' && body.detail ? body.detail : fallbackDetail(res.status);
-  return new ApiError(res.status, code, detail);
+  const field = body && typeof body.field === 'string' && body.field ? body.field : null;
+  return new ApiError(res.status, code, detail, field);
 }
 
 /**
  * Call the API. Options: method ('GET'), body (sent as JSON), query (object),
- * signal (AbortSignal), redirect (false: do not react to 401 / password_change_required).
+ * signal (AbortSignal), redirect (false: do not react to 401 / password_change_required),
+ * withStatus (true: resolve to {status, body}, for calls whose success status means something,
+ * e.g. POST /api/checkins answers 201 for a new check-in and 200 for an existing one).
  * Resolves to the parsed JSON body, or null for 204 / empty bodies.
  */
 export async function api(path, options = {}) {
@@ -96,9 +100,12 @@ export async function api(path, options = {}) {
     if (options.redirect !== false) react(error);
     throw error;
   }
-  if (res.status === 204) return null;
-  const text = await res.text();
-  return text ? JSON.parse(text) : null;
+  let body = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    body = text ? JSON.parse(text) : null;
+  }
+  return options.withStatus ? { status: res.status, body } : body;
 }
 
 function react(error) {

@@ -1,5 +1,6 @@
 // The signed-in user (from GET /api/me) and the role the UI is currently acting in.
 // The session itself is the server's HttpOnly cookie; nothing secret is kept here.
+// Logging out also drops the personal data pages keep in localStorage (see forgetPersonalData).
 
 import { api, onUnauthorized } from './api.js';
 import { ROLE_LABELS, label } from './labels.js';
@@ -52,12 +53,36 @@ export function loadUser({ force = false } = {}) {
   return request;
 }
 
+/** localStorage key of the trainee's personal-code secret (pages/mycode.js). */
+export const PERSONAL_CODE_KEY = 'jijiao.personalCode';
+/** localStorage key prefix of the people rosters cached for reverse mode (pages/admin-reverse.js). */
+export const ROSTER_KEY_PREFIX = 'jijiao.roster.';
+
+/**
+ * Remove what this device keeps of people's data: the personal-code secret and the cached
+ * rosters. Reverse-mode scans not yet synced ('jijiao.scans.*') stay: they must never be lost,
+ * and the next admin to log in on this tablet sends them.
+ */
+function forgetPersonalData() {
+  try {
+    const doomed = [];
+    for (let i = 0; i < localStorage.length; i += 1) {
+      const key = localStorage.key(i);
+      if (key === PERSONAL_CODE_KEY || (key && key.indexOf(ROSTER_KEY_PREFIX) === 0)) doomed.push(key);
+    }
+    doomed.forEach((key) => localStorage.removeItem(key));
+  } catch (e) {
+    // storage disabled: nothing was kept
+  }
+}
+
 export async function logout() {
   try {
     await api('/api/auth/logout', { method: 'POST', redirect: false });
   } catch (e) {
     // Already logged out or offline: forget the user locally either way.
   }
+  forgetPersonalData();
   forget();
 }
 

@@ -3,12 +3,13 @@
 One server per session, on its own copy of the demo database (SQLite only: in
 PostgreSQL runs the browser suite is skipped). Tests stay independent anyway:
 every test gets a fresh browser context (no shared cookies, storage, service
-worker or caches), and each test that changes server state uses a demo account
-no other browser test touches:
+worker or caches), and every test that changes server state works on a training
+of its own (a unique title), so the demo accounts can be shared; what a test
+asserts about an account it reads from the server first, never from memory.
+Each module's docstring says which accounts it uses.
 
-    trainee1  trainee home (WeChat user agent)     dept1     people list
-    trainee2  wrong password (one failed login)    dept2     deep link kept across login
-    trainee4  logout                               unit1     the service worker never caches /api/
+The fake camera (a browser launch flag) gets a browser of its own per module
+that asks for it: `camera_browser`, whose picture is `camera_file` (see fake_camera.py).
 
 Screenshots go to $JIJIAO_SCREENSHOT_DIR, else to a pytest temp directory.
 """
@@ -24,10 +25,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.browser.fake_camera import fake_camera_args, write_y4m
 from tests.conftest import USING_POSTGRES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,6 +60,20 @@ PHONE = {
 ANDROID_CHROME_UA = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+# The organiser's tablet at the front of the hall, landscape.
+TABLET = {
+    "viewport": {"width": 1180, "height": 820},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+    "timezone_id": "Asia/Shanghai",
+}
+TABLET_UA = (
+    "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36"
 )
 # WeChat's in-app browser (XWEB) on Android: what a trainee gets after scanning a QR in WeChat.
 WECHAT_UA = (
@@ -221,6 +238,80 @@ def new_phone(browser, page_errors) -> Iterator[Callable[..., object]]:
 def phone(new_phone):
     """A page in a fresh phone-sized context with an Android Chrome user agent."""
     return new_phone()
+
+
+def context_options(kind: str) -> dict:
+    """Browser context options for a 'desktop', a (landscape) 'tablet' or an Android Chrome 'phone'."""
+    if kind == "desktop":
+        return DESKTOP
+    if kind == "tablet":
+        return {**TABLET, "user_agent": TABLET_UA}
+    if kind == "phone":
+        return {**PHONE, "user_agent": ANDROID_CHROME_UA}
+    raise ValueError(kind)
+
+
+@contextmanager
+def _context_maker(browser, page_errors) -> Iterator[Callable[..., object]]:
+    contexts = []
+
+    def make(kind: str, test_mode: bool = False):
+        context = browser.new_context(**context_options(kind))
+        context.set_default_timeout(TIMEOUT_MS)
+        if test_mode:  # reverse mode's window.__jijiaoTestScan
+            context.add_init_script("try { localStorage.setItem('jijiao.test', '1'); } catch (e) {}")
+        contexts.append(context)
+        page = context.new_page()
+        page_errors.watch(page)
+        return page
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+    assert page_errors.errors == [], "the page reported errors"
+
+
+@pytest.fixture
+def new_context(browser, page_errors) -> Iterator[Callable[..., object]]:
+    """new_context('desktop' | 'tablet' | 'phone', test_mode=False) -> a page in a fresh context."""
+    with _context_maker(browser, page_errors) as make:
+        yield make
+
+
+# ---------------------------------------------------------------------------- the fake camera
+
+
+@pytest.fixture(scope="module")
+def camera_file(tmp_path_factory) -> Path:
+    """The fake camera's video: a blank picture until a test puts a QR code in front of it."""
+    path = tmp_path_factory.mktemp("fake-camera") / "camera.y4m"
+    write_y4m(path, None)
+    return path
+
+
+@pytest.fixture(scope="module")
+def camera_browser(playwright_instance, camera_file):
+    """A Chromium whose camera shows `camera_file` (read each time a page opens the camera)."""
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + fake_camera_args(camera_file)
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_camera_context(camera_browser, page_errors) -> Iterator[Callable[..., object]]:
+    """new_camera_context('phone' | 'tablet', test_mode=False) -> a page whose camera shows `camera_file`."""
+    with _context_maker(camera_browser, page_errors) as make:
+        yield make
+
+
+@pytest.fixture
+def camera_phone(new_camera_context):
+    """A phone (Android Chrome) whose camera shows `camera_file`."""
+    return new_camera_context("phone")
 
 
 @pytest.fixture

@@ -17,57 +17,27 @@ import re
 import shutil
 import subprocess
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
 
 from tests.api.attendance_helpers import CHINA, open_session
-from tests.browser.conftest import DEMO_PASSWORD, TIMEOUT_MS, log_in, page_width_overflow, wait_for_service_worker
+from tests.browser.conftest import (
+    DEMO_PASSWORD,
+    log_in,
+    page_width_overflow,
+    wait_for_service_worker,
+)
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
 
-DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-TABLET = {
-    "viewport": {"width": 1180, "height": 820},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-    "timezone_id": "Asia/Shanghai",
-}
 ZBARIMG = shutil.which("zbarimg")
-TABLET_UA = (
-    "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/124.0.0.0 Safari/537.36"
-)
 
 
 # ---------------------------------------------------------------------------- fixtures and helpers
-
-
-@pytest.fixture
-def new_context(browser, page_errors) -> Iterator[Callable[..., object]]:
-    """new_context('desktop' | 'tablet', test_mode=False) -> a page in a fresh context."""
-    contexts = []
-
-    def make(kind: str = "desktop", test_mode: bool = False):
-        options = DESKTOP if kind == "desktop" else {**TABLET, "user_agent": TABLET_UA}
-        context = browser.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        if test_mode:
-            context.add_init_script("try { localStorage.setItem('jijiao.test', '1'); } catch (e) {}")
-        contexts.append(context)
-        page = context.new_page()
-        page_errors.watch(page)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert page_errors.errors == [], "the page reported errors"
 
 
 @pytest.fixture
@@ -253,6 +223,43 @@ def test_training_from_form_to_tablet_screen(live_server, new_context, api, scre
     assert csv.status == 200 and "李娜" in csv.text()
 
 
+def test_another_departments_session_is_refused(live_server, new_context, api):
+    # dept2 (外科) opens a link to dept1's session: the pages say so instead of showing a QR.
+    _training, session = approved_training(api, unique("浏览器测试·他科"))
+    page = new_context("tablet")
+    log_in(page, live_server, "dept2")
+    page.goto(f"{live_server}/sessions/{session['id']}/screen")
+    expect(page.get_by_test_id("screen-missing")).to_contain_text("无法打开签到屏")
+    expect(page.get_by_test_id("screen-qr")).to_have_count(0)
+    page.goto(f"{live_server}/sessions/{session['id']}/reverse")
+    expect(page.get_by_test_id("reverse-missing")).to_contain_text("无法使用反扫签到")
+    assert page.evaluate(f"localStorage.getItem('jijiao.reverse.{session['id']}')") is None
+
+
+def test_training_form_marks_the_field_the_server_refuses(live_server, new_context):
+    page = new_context("desktop")
+    log_in(page, live_server, "dept1")
+    page.goto(live_server + "/trainings/new")
+    page.get_by_test_id("tf-title").fill(unique("浏览器测试·字段"))
+    page.get_by_test_id("tf-class").select_option("II")
+    page.get_by_test_id("tf-credits").fill("1")
+    # A value this form would stop itself: lift its limit, so that the server is the one to refuse.
+    hours = page.get_by_test_id("tf-hours")
+    hours.evaluate("(el) => el.removeAttribute('max')")
+    hours.fill("1001")
+    expect(hours).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("tf-save").click()
+
+    expect(page.get_by_test_id("tf-error")).to_contain_text("hours")
+    expect(hours).to_have_attribute("aria-invalid", "true")
+    expect(hours).to_have_attribute("aria-describedby", "tf-error")
+    expect(hours).to_be_focused()
+    assert page.url == live_server + "/trainings/new"
+    # Editing the field takes the mark off.
+    hours.fill("2")
+    expect(hours).not_to_have_attribute("aria-invalid", "true")
+
+
 # ---------------------------------------------------------------------------- review
 
 
@@ -358,8 +365,9 @@ def test_reverse_mode_queues_offline_and_syncs_once(live_server, new_context, ap
     sid = session["id"]
     page = new_context("tablet", test_mode=True)
     log_in(page, live_server, "dept1")
-    page.goto(f"{live_server}/sessions/{sid}/reverse?training={training['id']}")
+    page.goto(f"{live_server}/sessions/{sid}/reverse")  # the title, time and place from /api/sessions/{sid}
     expect(page.get_by_test_id("reverse-title")).to_have_text(title)
+    expect(page.get_by_test_id("screen-back")).to_have_attribute("href", f"/trainings/{training['id']}")
     expect(page.get_by_test_id("reverse-roster")).to_contain_text("已缓存人员名单")
     # No camera in headless Chromium: said on the page, the rest still works.
     expect(page.get_by_test_id("reverse-camera")).not_to_have_text("正在打开摄像头…")
@@ -381,10 +389,12 @@ def test_reverse_mode_queues_offline_and_syncs_once(live_server, new_context, ap
     assert [(s["payload"], s["state"]) for s in stored] == [(li_payload, "pending")]
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", stored[0]["scanned_at"])
 
-    # Offline, the page reloaded (from the service worker): the unsynced scan is still there.
+    # Offline, the page reloaded (from the service worker): the unsynced scan is still there, and
+    # the session as this device last saw it.
     page.context.set_offline(True)
     page.reload()
     expect(page.get_by_test_id("reverse-title")).to_have_text(title)
+    expect(page.get_by_test_id("screen-back")).to_have_attribute("href", f"/trainings/{training['id']}")
     expect(page.get_by_test_id("reverse-net")).to_contain_text("离线")
     expect(page.get_by_test_id("reverse-pending")).to_have_text("1")
     expect(page.get_by_test_id("reverse-row")).to_have_count(1)

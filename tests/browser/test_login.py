@@ -1,4 +1,8 @@
-"""Issue 2 in a real browser at phone size: demo users log in and see their home pages."""
+"""Issue 2 in a real browser at phone size: demo users log in and see their home pages.
+
+Accounts: trainee1 home (WeChat), trainee2 a wrong password (one failed login), trainee4 logs out,
+dept1 the people list, dept2 a deep link kept across the login.
+"""
 
 from __future__ import annotations
 
@@ -77,14 +81,34 @@ def test_wrong_password_shows_the_chinese_error(live_server, phone):
     expect(phone).to_have_url(live_server + "/login")
 
 
+STORED = "Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('jijiao.')).map((k) => [k, localStorage.getItem(k)]))"
+
+
 def test_logout_returns_to_login_and_ends_the_session(live_server, phone):
     log_in(phone, live_server, "trainee4")
     session = next(c for c in phone.context.cookies() if c["name"] == "jijiao_session")
+    # What the device keeps: the personal-code secret (/my-code stores it), and, as reverse mode
+    # would have left them on a shared tablet, a cached roster and a scan not yet synced.
+    phone.goto(live_server + "/my-code")
+    expect(phone.get_by_test_id("my-code-qr")).to_have_attribute("data-payload", re.compile(r"^JJ1\."))
+    scans = '[{"payload":"JJ1.1.1.12345678","state":"pending"}]'
+    phone.evaluate(
+        "(scans) => { localStorage.setItem('jijiao.roster.dept_admin:1', '{\"people\":{}}');"
+        " localStorage.setItem('jijiao.scans.1', scans); }",
+        scans,
+    )
+    assert "secret" in phone.evaluate(STORED)["jijiao.personalCode"]
+    phone.goto(live_server + "/")
 
     phone.get_by_test_id("logout").click()
     expect(phone.get_by_test_id("login-form")).to_be_visible()
     expect(phone).to_have_url(re.compile(r"/login$"))
     assert phone.evaluate("fetch('/api/me').then((r) => r.status)") == 401
+    # The secret and the roster are gone; the unsynced scan is kept (it must never be lost).
+    stored = phone.evaluate(STORED)
+    assert "jijiao.personalCode" not in stored
+    assert not [key for key in stored if key.startswith("jijiao.roster.")]
+    assert stored["jijiao.scans.1"] == scans
 
     # The old cookie is dead on the server too, not just forgotten by the browser.
     replay = urllib.request.Request(live_server + "/api/me", headers={"Cookie": f"jijiao_session={session['value']}"})

@@ -1,7 +1,8 @@
 """The in-app scanner (/scan) with Chromium's fake camera showing a QR code.
 
-The fake camera is a browser launch flag, so these tests get a browser of their own; its
-video file is rewritten before each test (Chromium reads it when the page opens the camera).
+The fake camera is a browser launch flag, so these tests get a browser of their own (conftest's
+camera_browser); its video file is rewritten before each test (Chromium reads it when the page
+opens the camera).
 Accounts: trainee3 checks in (a dept1 training of the same unit); the no-camera test logs
 trainee3 in without changing anything.
 """
@@ -13,15 +14,8 @@ import re
 import pytest
 
 import qr as qrlib
-from tests.browser.conftest import (
-    ANDROID_CHROME_UA,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PHONE,
-    TIMEOUT_MS,
-    log_in,
-)
-from tests.browser.fake_camera import fake_camera_args, write_y4m
+from tests.browser.conftest import log_in
+from tests.browser.fake_camera import write_y4m
 from tests.browser.trainee_api import (
     api_client,
     bearer,
@@ -33,33 +27,6 @@ from tests.browser.trainee_api import (
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
-
-
-@pytest.fixture(scope="module")
-def camera_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fake-camera") / "camera.y4m"
-    write_y4m(path, None)  # a blank picture until a test puts a QR code in front of the camera
-    return path
-
-
-@pytest.fixture(scope="module")
-def camera_browser(playwright_instance, camera_file):
-    browser = playwright_instance.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + fake_camera_args(camera_file)
-    )
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def camera_phone(camera_browser, page_errors):
-    context = camera_browser.new_context(user_agent=ANDROID_CHROME_UA, **PHONE)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page_errors.watch(page)
-    yield page
-    context.close()
-    assert page_errors.errors == [], "the page reported errors"
 
 
 def test_scanning_the_session_qr_checks_in(camera_phone, camera_file, live_server, screenshot_dir):

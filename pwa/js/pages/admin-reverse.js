@@ -6,12 +6,14 @@
 //   'online' events and every 5 s (the server is idempotent by person, so resending is safe)
 // - the same person again within 60 s is ignored locally
 // - names come from the roster of the admin's scope, prefetched while online and kept in
-//   localStorage, else the scan shows 已记录
+//   localStorage ('jijiao.roster.<role>', removed on logout), else the scan shows 已记录
+// - the session and its training (GET /api/sessions/{id}) are kept in localStorage too
+//   ('jijiao.reverse.<sessionId>'), so that a reload offline still shows the title, time and place
 // - test hook: window.__jijiaoTestScan(text) when localStorage['jijiao.test'] === '1'
 
 import { api } from '../api.js';
 import { navigate } from '../router.js';
-import { activeRole, isAdminRole, loadUser, roleKey } from '../session.js';
+import { ROSTER_KEY_PREFIX, activeRole, isAdminRole, loadUser, roleKey } from '../session.js';
 import { h, mount, notice } from '../ui.js';
 import { fmtRange, fmtTime, fullscreenButton, loadJson, randomId, saveJson, whenLeft } from './admin-common.js';
 
@@ -30,7 +32,6 @@ export function parsePayload(text) {
 
 export async function render(ctx) {
   const sid = String(ctx.params.id);
-  const trainingId = ctx.query.get('training');
   const queueKey = 'jijiao.scans.' + sid;
   const metaKey = 'jijiao.reverse.' + sid; // what this device last knew of the session, for offline starts
   const shellEl = ctx.main.parentElement;
@@ -60,28 +61,40 @@ export async function render(ctx) {
       }
     }
   }
-  const meta = loadJson(metaKey, null) || {};
-  const rosterKey = role ? 'jijiao.roster.' + roleKey(role) : meta.roster_key || 'jijiao.roster.none';
+  // Not this admin's session (or gone): say so. Scans already taken here stay on this device.
+  function refuse(detail) {
+    const stored = loadJson(queueKey, []);
+    const pending = Array.isArray(stored) ? stored.filter((s) => s && s.state === 'pending').length : 0;
+    if (shellEl) shellEl.classList.remove('shell-screen');
+    const kept = pending ? '本机有 ' + pending + ' 条未同步的扫码记录，已保留在本机。' : '';
+    const text = kept ? String(detail).replace(/[。.]?$/, '。') + kept : detail;
+    mount(ctx.main, notice({ iconName: 'lock', title: '无法使用反扫签到', text, href: '/trainings', linkText: '返回院内培训', testid: 'reverse-missing' }));
+  }
 
-  let training = null;
+  const meta = loadJson(metaKey, null) || {};
+  if (meta.title && meta.session && !meta.session.training) {
+    meta.session = Object.assign({}, meta.session, { training: { id: meta.training_id, title: meta.title } }); // saved by v5
+  }
+  const rosterKey = role ? ROSTER_KEY_PREFIX + roleKey(role) : meta.roster_key || ROSTER_KEY_PREFIX + 'none';
+
+  // The session and its training: from the server, else (offline) as this device last saw them.
   let session = null;
-  if (trainingId && !offlineStart) {
+  if (!offlineStart) {
     try {
-      const data = await api('/api/trainings/' + encodeURIComponent(trainingId));
-      session = data.sessions.find((s) => String(s.id) === sid) || null;
-      training = session ? data.training : null;
+      session = await api('/api/sessions/' + encodeURIComponent(sid));
     } catch (e) {
       if (e.handled) throw e;
+      if (e.status === 403 || e.status === 404) {
+        refuse(e.detail);
+        return;
+      }
+      // Offline or a server hiccup: go on with what this device knows.
     }
   }
-  if (training) {
-    saveJson(metaKey, { title: training.title, session, training_id: training.id, roster_key: rosterKey });
-  } else if (meta.title && meta.session) {
-    training = { title: meta.title, id: meta.training_id };
-    session = meta.session;
-  } else if (role) {
-    saveJson(metaKey, Object.assign({}, meta, { roster_key: rosterKey }));
-  }
+  if (session) saveJson(metaKey, { session, roster_key: rosterKey });
+  else if (meta.session && meta.session.training) session = meta.session;
+  else if (role) saveJson(metaKey, Object.assign({}, meta, { roster_key: rosterKey }));
+  const training = session ? session.training : null;
   if (training) ctx.setTitle('反扫签到 · ' + training.title);
 
   /** Queue entries: {payload, scanned_at, client_id, person_id, state: pending|synced|failed, name?, detail?, created?} */
@@ -136,8 +149,8 @@ export async function render(ctx) {
   const list = h('ol', { class: 'rev-list', 'data-testid': 'reverse-list' });
   const message = h('div', { class: 'screen-msg', role: 'status', 'aria-live': 'polite', 'data-testid': 'reverse-msg', hidden: true });
 
-  const back = h('a', { class: 'screen-back', href: trainingId ? '/trainings/' + encodeURIComponent(trainingId) : '/trainings', 'data-testid': 'screen-back' }, '‹ 返回');
-  const screenLink = h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/screen' + (trainingId ? '?training=' + encodeURIComponent(trainingId) : ''), 'data-testid': 'reverse-screen' }, '签到屏');
+  const back = h('a', { class: 'screen-back', href: training && training.id ? '/trainings/' + encodeURIComponent(training.id) : '/trainings', 'data-testid': 'screen-back' }, '‹ 返回');
+  const screenLink = h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/screen', 'data-testid': 'reverse-screen' }, '签到屏');
   const tools = h('div', { class: 'screen-tools' }, screenLink);
   const bar = h('header', { class: 'screen-bar' }, back, h('span', { class: 'screen-bar-title' }, '反扫签到'), netState, tools);
 

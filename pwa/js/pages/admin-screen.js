@@ -5,10 +5,11 @@
 //   paused while the page is hidden), 补签 (people search + reason), 撤销 per row (reason), CSV export
 // - 全屏 (Fullscreen API) and a screen Wake Lock where supported
 // - offline: the last QR stays up with a 网络已断开 banner (the code cannot rotate without the server)
-// ?training=<id> (set by the training page) supplies the title, time and place.
+// The title, time and place come from GET /api/sessions/{id} (404: not this admin's session).
+// An old link's ?training=<id> is ignored.
 
 import { api } from '../api.js';
-import { h, mount, show } from '../ui.js';
+import { h, mount, notice, show } from '../ui.js';
 import {
   CHECKIN_METHOD,
   CREDIT_CLASS,
@@ -29,25 +30,24 @@ const NAMES_SHOWN = 60;
 
 export async function render(ctx) {
   const sid = ctx.params.id;
-  const trainingId = ctx.query.get('training');
   const shellEl = ctx.main.parentElement;
   if (shellEl) shellEl.classList.add('shell-screen');
   ctx.setTitle('签到屏');
 
-  // -- what is being run (the training's title, the session's time and place)
-  let training = null;
+  // -- what is being run: the session (time, place, code interval) with its training
   let session = null;
-  if (trainingId) {
-    try {
-      const data = await api('/api/trainings/' + encodeURIComponent(trainingId));
-      training = data.training;
-      session = data.sessions.find((s) => String(s.id) === String(sid)) || null;
-      if (!session) training = null; // a mismatched link: do not show another training's title
-    } catch (e) {
-      if (e.handled) throw e;
-      // The QR and the list below still work; the header stays generic.
+  try {
+    session = await api('/api/sessions/' + encodeURIComponent(sid));
+  } catch (e) {
+    if (e.handled) throw e;
+    if (e.status === 403 || e.status === 404) {
+      if (shellEl) shellEl.classList.remove('shell-screen');
+      mount(ctx.main, notice({ title: '无法打开签到屏', text: e.detail, href: '/trainings', linkText: '返回院内培训', testid: 'screen-missing' }));
+      return;
     }
+    // Offline or a server hiccup: the QR and the list below still try; the header stays generic.
   }
+  const training = session ? session.training : null;
   if (training) ctx.setTitle('签到屏 · ' + training.title);
   const open = !training || training.status === 'approved';
 
@@ -55,7 +55,7 @@ export async function render(ctx) {
     phase: 'checkin',
     offline: false,
     lastExpiry: 0, // ms epoch when the shown code stops being current
-    interval: 20,
+    interval: session && session.interval > 0 ? session.interval : 20,
     items: [],
     signature: '',
     alive: true,
@@ -75,9 +75,9 @@ export async function render(ctx) {
   const addBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-manual', disabled: !open }, '补签');
   const exportLink = h('a', { class: 'screen-btn', href: '/api/sessions/' + encodeURIComponent(sid) + '/attendance.csv', download: '', 'data-testid': 'screen-export' }, '导出签到表');
   const reverseLink = open
-    ? h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/reverse' + (trainingId ? '?training=' + encodeURIComponent(trainingId) : ''), 'data-testid': 'screen-reverse' }, '反扫模式')
+    ? h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/reverse', 'data-testid': 'screen-reverse' }, '反扫模式')
     : null;
-  const back = h('a', { class: 'screen-back', href: trainingId ? '/trainings/' + encodeURIComponent(trainingId) : '/trainings', 'data-testid': 'screen-back' }, '‹ 返回');
+  const back = h('a', { class: 'screen-back', href: training ? '/trainings/' + encodeURIComponent(training.id) : '/trainings', 'data-testid': 'screen-back' }, '‹ 返回');
   const bar = h(
     'header',
     { class: 'screen-bar' },

@@ -1,5 +1,6 @@
 // /trainings/new and /trainings/:id/edit: a department admin's in-house training form (seed 001 §4.1).
 // 保存并返回列表, or 下一步完善举办周期 (save, then the detail page where sessions and courses are added).
+// A field the server refuses (ApiError.field, e.g. 'hours') is marked invalid and focused.
 
 import { api } from '../api.js';
 import { navigate } from '../router.js';
@@ -78,6 +79,7 @@ export async function render(ctx) {
   });
 
   const error = messageBox('tf-error');
+  error.id = 'tf-error';
   const save = h('button', { type: 'submit', class: 'btn btn-secondary', name: 'back', 'data-testid': 'tf-save' }, '保存并返回列表');
   const next = h('button', { type: 'submit', class: 'btn btn-primary', name: 'next', 'data-testid': 'tf-next' }, editing ? '保存并返回详情' : '下一步完善举办周期');
 
@@ -106,6 +108,31 @@ export async function render(ctx) {
     h('div', { class: 'form-actions' }, save, next),
   );
 
+  // The control the server named, marked until it is changed (or the form is sent again).
+  let flagged = null;
+  function unflag() {
+    if (!flagged) return;
+    flagged.removeAttribute('aria-invalid');
+    flagged.removeAttribute('aria-describedby');
+    flagged = null;
+  }
+  function flag(field) {
+    unflag();
+    const name = String(field || '').split(/[.[]/)[0];
+    const el = Object.prototype.hasOwnProperty.call(f, name) ? f[name] : null;
+    if (!el) return false;
+    flagged = el;
+    el.setAttribute('aria-invalid', 'true');
+    el.setAttribute('aria-describedby', error.id);
+    el.focus();
+    return true;
+  }
+  const unflagEdited = (event) => {
+    if (event.target === flagged) unflag();
+  };
+  form.addEventListener('input', unflagEdited);
+  form.addEventListener('change', unflagEdited);
+
   function numberOf(el) {
     const n = Number(el.value);
     return el.value.trim() === '' || isNaN(n) ? null : n;
@@ -114,6 +141,7 @@ export async function render(ctx) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     showMessage(error, '');
+    unflag();
     const submitter = event.submitter || next;
     const invalid = form.querySelector(':invalid') || (f.credit_class.value === '' ? f.credit_class : null);
     if (invalid || !f.title.value.trim()) {
@@ -148,7 +176,7 @@ export async function render(ctx) {
       if (e.handled) return;
       setBusy(submitter, false);
       showMessage(error, e.detail);
-      error.scrollIntoView({ block: 'nearest' });
+      if (!flag(e.field)) error.scrollIntoView({ block: 'nearest' });
     }
   });
 

@@ -144,8 +144,8 @@ export async function render(ctx) {
         ? h(
             'span',
             { class: 'row-actions' },
-            h('a', { class: 'btn btn-primary btn-sm', href: '/sessions/' + s.id + '/screen?training=' + t.id, 'data-testid': 'session-screen' }, t.status === 'closed' ? '签到名单' : '打开签到屏'),
-            t.status === 'approved' ? h('a', { class: 'btn btn-secondary btn-sm', href: '/sessions/' + s.id + '/reverse?training=' + t.id, 'data-testid': 'session-reverse' }, '反扫模式') : null,
+            h('a', { class: 'btn btn-primary btn-sm', href: '/sessions/' + s.id + '/screen', 'data-testid': 'session-screen' }, t.status === 'closed' ? '签到名单' : '打开签到屏'),
+            t.status === 'approved' ? h('a', { class: 'btn btn-secondary btn-sm', href: '/sessions/' + s.id + '/reverse', 'data-testid': 'session-reverse' }, '反扫模式') : null,
           )
         : h('span', { class: 'muted small' }, acc.organiser ? '审核通过后可签到' : '—');
       sessionsTable.body.appendChild(

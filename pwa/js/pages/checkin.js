@@ -11,10 +11,11 @@
 //
 // Check-out (p=out) needs a login and a fresh code: POST /api/checkouts {session_id, code}.
 
+import { api } from '../api.js';
 import { loadUser, logout } from '../session.js';
 import { navigate } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
-import { classWord, num, postJson, sessionWhen, statusChip, timeWords, dateTimeWords } from './trainee-common.js';
+import { classWord, num, sessionWhen, statusChip, timeWords, dateTimeWords } from './trainee-common.js';
 
 const RESCAN = '二维码已过期或无效，请重新扫描现场二维码';
 const CODE_RE = /^[0-9]{8}$/;
@@ -56,6 +57,11 @@ function dropClaim(sessionId) {
     // storage unavailable
   }
   delete memory[sessionId];
+}
+
+/** POST without api()'s redirects (this page says what to do itself), resolving to {status, body}. */
+function post(path, body) {
+  return api(path, { method: 'POST', body, redirect: false, withStatus: true });
 }
 
 function expired(entry) {
@@ -155,7 +161,7 @@ export function render(ctx) {
 
     if (code) {
       try {
-        const { body } = await postJson('/api/claims', { session_id: Number(sessionId), code });
+        const { body } = await post('/api/claims', { session_id: Number(sessionId), code });
         entry = { claim: body.claim, expires_at: body.expires_at, training: body.training, session: body.session, used: false };
         saveClaim(sessionId, entry);
         code = null; // spent: a retry goes on with the claim
@@ -239,7 +245,7 @@ export function render(ctx) {
     busy('正在签到…');
     let result;
     try {
-      result = await postJson('/api/checkins', { claim: entry.claim });
+      result = await post('/api/checkins', { claim: entry.claim });
     } catch (error) {
       if (!alive()) return;
       if (error.status === 0) {
@@ -299,7 +305,7 @@ export function render(ctx) {
     }
     let result;
     try {
-      result = await postJson('/api/checkouts', { session_id: Number(sessionId), code });
+      result = await post('/api/checkouts', { session_id: Number(sessionId), code });
     } catch (error) {
       if (!alive()) return;
       if (error.status === 0) {

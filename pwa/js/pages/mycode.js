@@ -1,10 +1,11 @@
 // /my-code: the trainee's personal rotating code, for reverse mode (the organiser's tablet scans it).
 //
-// GET /api/me/personal-code gives {person_id, secret, step}; they are kept in localStorage and the
-// payload `JJ1.{person_id}.{counter}.{code}` is computed here every step with WebCrypto
-// (8-digit HOTP, RFC 4226, of the base32 secret at counter = floor(unix time / step)), so the
-// code keeps rotating with the phone offline, and the page opens offline too (a public route:
-// it checks the login itself, in the background, when the network answers).
+// GET /api/me/personal-code gives {person_id, secret, step}; they are kept in localStorage (until
+// logout: session.js removes them) and the payload `JJ1.{person_id}.{counter}.{code}` is computed
+// here every step with WebCrypto (8-digit HOTP, RFC 4226, of the base32 secret at
+// counter = floor(unix time / step)), so the code keeps rotating with the phone offline, and the
+// page opens offline too (a public route: it checks the login itself, in the background, when the
+// network answers).
 //
 // Clock: the server's time is estimated from the answer and a phone clock off by more than a few
 // seconds is corrected; the code is computed LAG_S seconds behind, because the server never
@@ -12,11 +13,11 @@
 
 import { api } from '../api.js';
 import { navigate } from '../router.js';
-import { loadUser } from '../session.js';
+import { PERSONAL_CODE_KEY, loadUser } from '../session.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
 import { qrSvg } from '../qrcode.js';
 
-const STORE_KEY = 'jijiao.personalCode';
+const STORE_KEY = PERSONAL_CODE_KEY; // removed by session.logout()
 const LAG_S = 2;
 const MIN_CORRECTION_S = 3;
 const DIGITS = 8;

@@ -1,8 +1,8 @@
 // Helpers shared by the trainee pages (check-in, credits, certificates, personal code):
 // Chinese words for credit states and sources, number / date formatting in China time,
-// the year picker, the year's effective totals, and a JSON POST that also reports the HTTP status.
+// the year picker and the year's effective totals.
 
-import { ApiError, api } from '../api.js';
+import { api } from '../api.js';
 import { h } from '../ui.js';
 
 export const STATUS_WORDS = {
@@ -174,45 +174,4 @@ export function totalsTiles(totals, testid) {
   const tile = (name, value, unit) =>
     h('div', { class: 'total', 'data-testid': testid + '-' + name }, h('span', { class: 'total-value' }, num(value)), h('span', { class: 'total-label' }, unit));
   return h('div', { class: 'totals', 'data-testid': testid }, tile('I', totals.I, 'I类学分'), tile('II', totals.II, 'II类学分'), tile('hours', totals.hours, '学时'));
-}
-
-// ---------------------------------------------------------------- POST with the status
-
-function readCookie(name) {
-  const prefix = name + '=';
-  const parts = document.cookie ? document.cookie.split('; ') : [];
-  for (let i = 0; i < parts.length; i += 1) {
-    if (parts[i].indexOf(prefix) === 0) return decodeURIComponent(parts[i].slice(prefix.length));
-  }
-  return null;
-}
-
-/**
- * POST JSON like api() (cookie session, CSRF header, no redirects on 401) but resolve to
- * {status, body}: check-in answers 201 for a new record and 200 for an existing one.
- * Failures throw ApiError (status 0 for the network).
- */
-export async function postJson(path, body) {
-  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
-  const csrf = readCookie('jijiao_csrf');
-  if (csrf) headers['X-CSRF-Token'] = csrf;
-  let res;
-  try {
-    res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
-  } catch (e) {
-    throw new ApiError(0, 'network_error', '网络连接失败，请检查网络后重试。');
-  }
-  let data = null;
-  try {
-    const text = await res.text();
-    data = text ? JSON.parse(text) : null;
-  } catch (e) {
-    data = null;
-  }
-  if (!res.ok) {
-    const code = data && typeof data.code === 'string' ? data.code : 'http_' + res.status;
-    const detail = data && typeof data.detail === 'string' && data.detail ? data.detail : res.status >= 500 ? '服务器暂时无法处理请求，请稍后再试。' : '请求失败（' + res.status + '）。';
-    throw new ApiError(res.status, code, detail);
-  }
-  return { status: res.status, body: data };
 }
