@@ -249,3 +249,15 @@ def test_closing_is_seen_by_the_very_next_scan(client, as_user):
     assert client.post("/api/checkins", headers=as_user("trainee1"), json=payload).status_code == 201
     client.post(f"/api/trainings/{training['id']}/close", headers=dept)
     assert client.post("/api/checkins", headers=as_user("trainee2"), json=payload).status_code == 409
+
+
+def test_check_in_body_has_the_documented_shape(client, as_user):
+    import msgspec
+
+    from server.controllers.attendance import CheckinRead
+
+    _, session, dept, _ = _open(client, as_user)
+    body = client.post("/api/checkins", headers=as_user("trainee1"), json={
+        "session_id": session["id"], "code": current_code(client, dept, session["id"])}).json()
+    assert set(body) == set(CheckinRead.__struct_fields__)
+    msgspec.convert(body, CheckinRead, strict=False)  # raises if any field has the wrong type
