@@ -167,7 +167,7 @@ class WriterTransaction(SQLiteTransaction):
 
 
 def _run_batch(connection: sqlite3.Connection, programs: list[Program]) -> tuple[list[Any], set[str]]:
-    """One transaction for many write programs, each in a savepoint (runs on the writer thread).
+    """One transaction for many write programs, each in a savepoint (sync, on the writer connection).
 
     Returns each program's result (or its exception) and the tables written.
     """

@@ -1,9 +1,11 @@
 """Check-in by rotating QR code: codes, claims, check-ins and the attendance list.
 
 The check-in is the hot path of the product (a lecture hall scanning at once),
-so it costs one read (session + training) and one short write transaction, and
-is idempotent by construction: the unique (session, person) index and the
-credit's unique dedupe key make a repeated scan find what the first one made.
+so it costs one memoised read (session + training), no read of the trainee
+(their unit and department come with the login), and a share of a group
+commit; and it is idempotent by construction: the unique (session, person)
+index and the credit's unique dedupe key make a repeated scan find what the
+first one made.
 """
 
 from __future__ import annotations
