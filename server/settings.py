@@ -22,9 +22,20 @@ class Settings:
     # so several processes share one count.
     login_window_minutes: int = 15
     login_max_failures_per_user: int = 5
-    login_max_failures_per_ip: int = 30
+    # High on purpose: a hospital's staff share one NAT address, and the
+    # per-username limit is what stops guessing.
+    login_max_failures_per_ip: int = 100
     # Production mode never writes SMS codes to logs.
     production: bool = False
+    # SMS: "log" appends to $JIJIAO_DATA_DIR/sms-outbox.jsonl (refused in
+    # production mode); "http" POSTs JSON to sms_http_url with a bearer token.
+    sms_backend: str = "log"
+    sms_http_url: str = ""
+    sms_http_token: str = ""
+    sms_code_ttl_minutes: int = 5
+    sms_cooldown_seconds: int = 60
+    sms_daily_limit: int = 10
+    sms_max_attempts: int = 5
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -66,6 +77,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_ttl_hours=int(env.get("JIJIAO_SESSION_TTL_HOURS", "12")),
         login_window_minutes=int(env.get("JIJIAO_LOGIN_WINDOW_MINUTES", "15")),
         login_max_failures_per_user=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_USER", "5")),
-        login_max_failures_per_ip=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_IP", "30")),
+        login_max_failures_per_ip=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_IP", "100")),
         production=_bool(env.get("JIJIAO_PRODUCTION")),
+        sms_backend=env.get("JIJIAO_SMS_BACKEND", "log").strip().lower() or "log",
+        sms_http_url=env.get("JIJIAO_SMS_HTTP_URL", ""),
+        sms_http_token=env.get("JIJIAO_SMS_HTTP_TOKEN", ""),
+        sms_code_ttl_minutes=int(env.get("JIJIAO_SMS_CODE_TTL_MINUTES", "5")),
+        sms_cooldown_seconds=int(env.get("JIJIAO_SMS_COOLDOWN_SECONDS", "60")),
+        sms_daily_limit=int(env.get("JIJIAO_SMS_DAILY_LIMIT", "10")),
+        sms_max_attempts=int(env.get("JIJIAO_SMS_MAX_ATTEMPTS", "5")),
     )

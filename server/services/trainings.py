@@ -239,8 +239,10 @@ async def add_session(principal: Principal, training_id: int, starts_at: dt.date
         raise Forbidden("forbidden", "只有举办科室可以安排场次")
     if row["status"] == TrainingStatus.closed.value:
         raise Conflict("invalid_state", "培训已结束，不能再安排场次")
-    if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise Invalid("starts_at", "时间须带时区，例如 2026-03-01T09:00:00+08:00")
+    # A time without an offset is what someone in China typed: China time.
+    china = dt.timezone(dt.timedelta(hours=8))
+    starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=china)
+    ends_at = ends_at if ends_at.tzinfo else ends_at.replace(tzinfo=china)
     if ends_at <= starts_at:
         raise Invalid("ends_at", "结束时间须晚于开始时间")
     if ends_at - starts_at > dt.timedelta(days=7):

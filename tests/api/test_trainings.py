@@ -144,3 +144,12 @@ def test_session_detail_names_its_training(client, as_user):
     body = client.get(f"/api/sessions/{session['id']}", headers=dept).json()
     assert body["training"]["title"] == training["title"] and body["interval"] == 20
     assert client.get(f"/api/sessions/{session['id']}", headers=as_user("dept2")).status_code == 404
+
+
+def test_session_time_without_offset_is_china_time(client, as_user):
+    dept = as_user("dept1")
+    training = create_training(client, dept)
+    response = client.post(f"/api/trainings/{training['id']}/sessions", headers=dept, json={
+        "starts_at": "2026-03-01T09:00:00", "ends_at": "2026-03-01T11:00:00", "location": "示教室"})
+    assert response.status_code == 201
+    assert response.json()["starts_at"].startswith("2026-03-01T09:00:00+08:00")
