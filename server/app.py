@@ -19,10 +19,12 @@ from server.controllers.health import health_check
 from server.controllers.organisation import OrganisationController
 from server.controllers.people import PeopleController
 from server.controllers.pwa import pwa, pwa_root
+from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
 from server.errors import exception_handler
 from server.security import SessionAuthMiddleware, provide_principal
+from server.services.sms import gateway_for
 from server.settings import Settings, load_settings
 
 
@@ -31,6 +33,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     from server.piccolo_conf import DB
 
     configure_engine(DB, settings)
+    # Refuses to build an app that would write SMS codes to a file in production.
+    sms_gateway = gateway_for(settings)
 
     thresholds = gc.get_threshold()
 
@@ -64,6 +68,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CheckinController,
             CreditController,
             CertificateController,
+            SmsController,
+            RegistrationController,
+            RecoveryController,
             pwa_root,
             pwa,
         ],
@@ -72,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={Exception: exception_handler},
         on_startup=[startup],
         on_shutdown=[shutdown],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "sms_gateway": sms_gateway}),
         openapi_config=OpenAPIConfig(title="jijiao 继教", version="0.1.0", path="/api/schema"),
         # Handlers whose answers are always small opt out (skip_compression):
         # the middleware's per-request work is measurable on the check-in path.

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, get, post
 from typing import Annotated
 
-from litestar.params import QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import Page, PathId, QueryId
+from server.controllers.schemas import Id, Page, PathId, QueryId
 from server.security import Caller
 from server.services import people
+from server.tables.enums import PersonStatus, Staffing, TitleLevel
 
 
 class PersonRead(msgspec.Struct):
@@ -36,6 +39,23 @@ class PersonRead(msgspec.Struct):
     joins_cme: bool
 
 
+class PersonCreate(msgspec.Struct):
+    id_number: Annotated[str, msgspec.Meta(min_length=1, max_length=18)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    department_id: Id | None = None
+    title: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    title_level: TitleLevel = TitleLevel.none
+    title_assessed_on: dt.date | None = None
+    appointment_year: int | None = None
+    staffing: Staffing = Staffing.on_staff
+    status: PersonStatus = PersonStatus.active
+    phone: Annotated[str, msgspec.Meta(max_length=20)] = ""
+    specialty: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    person_no: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    position: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    joins_cme: bool = True
+
+
 class PeopleController(Controller):
     path = "/api/people"
     tags = ["people"]
@@ -52,6 +72,13 @@ class PeopleController(Controller):
         result = await people.list_people(principal, q=q, department_id=department_id, page=page,
                                           page_size=page_size)
         return Page(items=[msgspec.convert(r, PersonRead) for r in result.items], total=result.total)
+
+    @post("", status_code=201)
+    async def create_person(self, principal: Caller, data: JSONBody[PersonCreate]) -> PersonRead:
+        new = people.NewPerson(**{f: getattr(data, f) for f in data.__struct_fields__})
+        for key in ("title_level", "staffing", "status"):
+            setattr(new, key, getattr(new, key).value)
+        return msgspec.convert(await people.create_person(principal, new), PersonRead)
 
     @get("/{person_id:int}")
     async def get_person(self, principal: Caller, person_id: PathId) -> PersonRead:

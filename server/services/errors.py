@@ -59,3 +59,16 @@ class TooManyAttempts(DomainError):
 
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__("too_many_attempts", detail, headers={"Retry-After": str(retry_after)})
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """A unique constraint refused a row (two submissions racing past the pre-checks)."""
+    import sqlite3
+
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE" in str(error)
+    try:
+        from asyncpg.exceptions import UniqueViolationError
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(error, UniqueViolationError)

@@ -5,6 +5,7 @@ from server.tables.audit import AuditLog
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
+from server.tables.registration import Registration, SmsCode
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -26,6 +27,8 @@ ALL_TABLES = (
     Credit,
     CreditEvent,
     Certificate,
+    SmsCode,
+    Registration,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

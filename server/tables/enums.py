@@ -99,3 +99,16 @@ class CheckinMethod(str, Enum):
     claim = "claim"
     manual = "manual"
     reverse = "reverse"
+
+
+class RegistrationStatus(str, Enum):
+    pending = "pending"
+    rejected = "rejected"
+    approved = "approved"
+
+
+class SmsPurpose(str, Enum):
+    register = "register"
+    reset_password = "reset_password"
+    find_username = "find_username"
+    login = "login"

@@ -24,3 +24,15 @@ def test_postgres_scheme_alias_is_normalised():
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(ValueError):
         load_settings({"JIJIAO_DATABASE_URL": "mysql://x"})
+
+
+def test_sms_settings_default_to_the_log_gateway_and_read_the_environment():
+    from server.settings import load_settings
+
+    default = load_settings({})
+    assert (default.sms_backend, default.sms_code_ttl_minutes, default.sms_cooldown_seconds,
+            default.sms_daily_limit, default.sms_max_attempts) == ("log", 5, 60, 10, 5)
+    custom = load_settings({"JIJIAO_SMS_BACKEND": "HTTP", "JIJIAO_SMS_HTTP_URL": "https://sms.example/send",
+                            "JIJIAO_SMS_HTTP_TOKEN": "secret", "JIJIAO_SMS_CODE_TTL_MINUTES": "10"})
+    assert (custom.sms_backend, custom.sms_http_url, custom.sms_http_token, custom.sms_code_ttl_minutes) == (
+        "http", "https://sms.example/send", "secret", 10)

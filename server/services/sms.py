@@ -1,0 +1,158 @@
+"""One-time SMS codes and the gateways that deliver them.
+
+A code is six digits, valid a few minutes, dies after a few wrong tries and is
+used at most once; the database keeps only a salted hash of it. Delivery goes
+through a :class:`SmsGateway`: :class:`LogGateway` (the default, for
+development and tests) appends each message to ``sms-outbox.jsonl`` in the
+data directory; :class:`HttpGateway` POSTs JSON to a configured SMS provider.
+Production mode refuses the log gateway, so a code never lands in a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import urllib.request
+from pathlib import Path
+from typing import Protocol
+
+from server.services.errors import Invalid, TooManyAttempts
+from server.settings import Settings
+from server.tables import Account, SmsCode
+from server.tables.enums import SmsPurpose
+
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+OUTBOX = "sms-outbox.jsonl"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class SmsGateway(Protocol):
+    async def send(self, phone: str, purpose: str, code: str, text: str) -> None: ...
+
+
+class LogGateway:
+    """Appends one JSON line per message to ``$JIJIAO_DATA_DIR/sms-outbox.jsonl``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / OUTBOX
+
+    def _append(self, line: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+    async def send(self, phone: str, purpose: str, code: str, text: str) -> None:
+        line = json.dumps({"phone": phone, "purpose": purpose, "code": code, "text": text,
+                           "at": now().isoformat()}, ensure_ascii=False)
+        await asyncio.to_thread(self._append, line)
+
+
+class HttpGateway:
+    """POSTs ``{"phone", "text"}`` as JSON to the provider's URL with a bearer token."""
+
+    def __init__(self, url: str, token: str, timeout: float = 10.0) -> None:
+        self.url, self.token, self.timeout = url, token, timeout
+
+    def _post(self, body: bytes) -> None:
+        request = urllib.request.Request(self.url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured URL)
+            response.read()
+
+    async def send(self, phone: str, purpose: str, code: str, text: str) -> None:
+        body = json.dumps({"phone": phone, "purpose": purpose, "text": text}, ensure_ascii=False).encode()
+        await asyncio.to_thread(self._post, body)
+
+
+def gateway_for(settings: Settings) -> SmsGateway:
+    """The configured gateway; raises ValueError for a configuration that must not run."""
+    if settings.sms_backend == "http":
+        if not settings.sms_http_url.startswith(("https://", "http://")):
+            raise ValueError("JIJIAO_SMS_BACKEND=http needs JIJIAO_SMS_HTTP_URL")
+        return HttpGateway(settings.sms_http_url, settings.sms_http_token)
+    if settings.sms_backend == "log":
+        if settings.production:
+            raise ValueError("production mode never logs SMS codes: set JIJIAO_SMS_BACKEND=http")
+        return LogGateway(settings.data_dir)
+    raise ValueError(f"unknown JIJIAO_SMS_BACKEND {settings.sms_backend!r} (log | http)")
+
+
+def _hash(code: str, salt: str | None = None) -> str:
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+    return f"{salt}${digest}"
+
+
+def _matches(code: str, stored: str) -> bool:
+    salt, _, _ = stored.partition("$")
+    return hmac.compare_digest(_hash(code, salt), stored)
+
+
+def check_phone(phone: str, field: str = "phone") -> str:
+    phone = (phone or "").strip()
+    if not PHONE.match(phone):
+        raise Invalid(field, "请输入正确的 11 位手机号码")
+    return phone
+
+
+async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, gateway: SmsGateway) -> None:
+    """Send a code, within the cooldown and daily limits; silent for recovery to an unknown phone."""
+    phone = check_phone(phone)
+    moment = now()
+    last = await (SmsCode.select(SmsCode.created_at)
+                  .where((SmsCode.phone == phone) & (SmsCode.purpose == purpose.value))
+                  .order_by(SmsCode.created_at, ascending=False).first())
+    if last and last["created_at"] > moment - dt.timedelta(seconds=settings.sms_cooldown_seconds):
+        wait = settings.sms_cooldown_seconds - int((moment - last["created_at"]).total_seconds())
+        raise TooManyAttempts(f"验证码发送过于频繁，请 {max(wait, 1)} 秒后再试", retry_after=max(wait, 1))
+    today = await SmsCode.count().where(
+        (SmsCode.phone == phone) & (SmsCode.created_at > moment - dt.timedelta(days=1)))
+    if today >= settings.sms_daily_limit:
+        raise TooManyAttempts("该手机号今日获取验证码次数已达上限，请明天再试", retry_after=24 * 3600)
+    if purpose != SmsPurpose.register and not await Account.exists().where(Account.phone == phone):
+        # Answer as if sent: whether a phone is registered is nobody's business.
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    await SmsCode.insert(SmsCode(phone=phone, purpose=purpose.value, code_hash=_hash(code), created_at=moment,
+                                 expires_at=moment + dt.timedelta(minutes=settings.sms_code_ttl_minutes)))
+    minutes = settings.sms_code_ttl_minutes
+    await gateway.send(phone, purpose.value, code, f"【继教】您的验证码为：{code}，{minutes}分钟内有效。")
+
+
+async def check_code(phone: str, purpose: SmsPurpose, code: str, *, settings: Settings) -> int:
+    """The id of the live code ``code`` for this phone and purpose; a wrong try is counted.
+
+    The code is not used up here: the caller consumes it with :func:`consume`
+    inside the transaction that does the work, so a failure elsewhere leaves it valid.
+    """
+    row = await (SmsCode.select(SmsCode.id, SmsCode.code_hash, SmsCode.attempts)
+                 .where((SmsCode.phone == phone) & (SmsCode.purpose == purpose.value)
+                        & SmsCode.used_at.is_null() & (SmsCode.expires_at > now()))
+                 .order_by(SmsCode.created_at, ascending=False).first())
+    if row is None:
+        raise Invalid("sms_code", "验证码已过期或无效，请重新获取", code="sms_code_expired")
+    if row["attempts"] >= settings.sms_max_attempts:
+        raise Invalid("sms_code", "验证码错误次数过多，请重新获取", code="sms_code_exhausted")
+    if not _matches((code or "").strip(), row["code_hash"]):
+        await SmsCode.update({SmsCode.attempts: SmsCode.attempts + 1}).where(SmsCode.id == row["id"])
+        left = settings.sms_max_attempts - row["attempts"] - 1
+        if left <= 0:
+            raise Invalid("sms_code", "验证码错误次数过多，请重新获取", code="sms_code_exhausted")
+        raise Invalid("sms_code", f"验证码不正确，还可尝试 {left} 次", code="wrong_sms_code")
+    return row["id"]
+
+
+async def consume(code_id: int) -> None:
+    """Use the code up (call inside the work's transaction); a second use fails."""
+    used = await SmsCode.update({SmsCode.used_at: now()}).where(
+        (SmsCode.id == code_id) & SmsCode.used_at.is_null()).returning(SmsCode.id)
+    if not used:
+        raise Invalid("sms_code", "验证码已使用，请重新获取", code="sms_code_expired")
