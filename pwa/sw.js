@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v6';
+const VERSION = 'v7';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -52,6 +52,11 @@ const SHELL = [
   '/js/pages/people.js',
   '/js/pages/person.js',
   '/js/pages/soon.js',
+  '/js/idcard.js',
+  '/js/pages/account-common.js',
+  '/js/pages/register.js',
+  '/js/pages/register-status.js',
+  '/js/pages/forgot.js',
   '/icons/icon-32.png',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

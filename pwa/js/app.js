@@ -10,22 +10,12 @@ import { compile, navigate, onRouteChange, start } from './router.js';
 import { activeRole, isAdminRole, loadUser, logout, roleLabel } from './session.js';
 import { h, icon, mount, notice } from './ui.js';
 
-const soonPage = () => import('./pages/soon.js');
-
 const ROUTES = [
   { path: '/login', load: () => import('./pages/login.js'), access: 'public' },
-  {
-    path: '/forgot',
-    load: soonPage,
-    access: 'public',
-    soon: { title: '忘记密码', text: '找回用户名和重置密码的页面即将上线。如需帮助，请联系本单位继续教育管理员。', href: '/login', linkText: '返回登录' },
-  },
-  {
-    path: '/register',
-    load: soonPage,
-    access: 'public',
-    soon: { title: '注册账号', text: '个人注册页面即将上线。如需开通账号，请联系本单位继续教育管理员。', href: '/login', linkText: '返回登录' },
-  },
+  { path: '/forgot', load: () => import('./pages/forgot.js'), access: 'public' },
+  { path: '/forgot/username', load: () => import('./pages/forgot.js'), access: 'public' },
+  { path: '/register', load: () => import('./pages/register.js'), access: 'public' },
+  { path: '/register/status', load: () => import('./pages/register-status.js'), access: 'public' },
   { path: '/password', load: () => import('./pages/password.js'), access: 'user' },
   { path: '/', load: () => import('./pages/home.js'), access: 'user', tab: 'home' },
   { path: '/scan', load: () => import('./pages/scan.js'), access: 'user', tab: 'scan' },

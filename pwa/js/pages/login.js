@@ -92,6 +92,12 @@ export function render(ctx) {
       h('a', { href: '/forgot', 'data-testid': 'login-forgot' }, '忘记密码'),
       h('a', { href: '/register', 'data-testid': 'login-register' }, '注册账号'),
     ),
+    h(
+      'p',
+      { class: 'form-links form-links-more' },
+      h('a', { href: '/forgot/username', 'data-testid': 'login-find-username' }, '找回用户名'),
+      h('a', { href: '/register/status', 'data-testid': 'login-register-status' }, '注册状态查询'),
+    ),
   );
   mount(ctx.main, form);
 
