@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import Id, Page, PathId, QueryId
+from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, QueryId
 from server.controllers.trainings import ReasonUpdate, StatusRead
 from server.security import Caller
 from server.services import credits
@@ -55,17 +55,6 @@ class BatchUpdate(msgspec.Struct):
     action: Literal["approve", "return", "reject"]
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
-
-class BatchResult(msgspec.Struct, omit_defaults=True):
-    id: int
-    ok: bool
-    status: str | None = None
-    code: str | None = None
-    detail: str | None = None
-
-
-class BatchRead(msgspec.Struct):
-    results: list[BatchResult]
 
 
 StatusFilter = Annotated[str | None, QueryParameter(

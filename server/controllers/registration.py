@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from server.controllers.schemas import Id, Page, PathId
+from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId
 from server.security import Caller, client_ip
 from server.services import registration, sms
 from server.tables.enums import RegistrationStatus, SmsPurpose
@@ -91,17 +91,6 @@ class BatchUpdate(msgspec.Struct):
     action: Literal["approve", "reject"]
     reason: Reason = ""
 
-
-class BatchResult(msgspec.Struct):
-    id: int
-    ok: bool
-    status: str | None = None
-    code: str | None = None
-    detail: str | None = None
-
-
-class BatchRead(msgspec.Struct):
-    results: list[BatchResult]
 
 
 class PasswordResetCreate(msgspec.Struct):

@@ -25,6 +25,20 @@ class Page(msgspec.Struct, Generic[T]):
     total: int
 
 
+class BatchResult(msgspec.Struct, omit_defaults=True):
+    """One record of a batch action: its new status, or why it was refused."""
+
+    id: int
+    ok: bool
+    status: str | None = None
+    code: str | None = None
+    detail: str | None = None
+
+
+class BatchRead(msgspec.Struct):
+    results: list[BatchResult]
+
+
 class RoleRead(msgspec.Struct):
     role: str
     scope_id: int | None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from server.services import audit
+from server.services import audit, batch
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, CreditEvent
@@ -188,11 +188,4 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
 
 
 async def transition_many(principal: Principal, ids: list[int], action: str, reason: str = "") -> list[dict]:
-    """Batch review: each record on its own, so one conflict doesn't undo the others."""
-    results = []
-    for credit_id in dict.fromkeys(ids):
-        try:
-            results.append({**await transition(principal, credit_id, action, reason), "ok": True})
-        except (Conflict, NotFound, Forbidden) as error:
-            results.append({"id": credit_id, "ok": False, "code": error.code, "detail": error.detail})
-    return results
+    return await batch.one_by_one(ids, lambda credit_id: transition(principal, credit_id, action, reason))

@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from server.services import audit, sms
+from server.services import audit, batch, sms
 from server.services.auth import _check_throttle, _record_attempt, end_all_sessions
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.idcard import IdNumber, parse_id_number
@@ -251,13 +251,8 @@ async def review_many(principal: Principal, ids: list[int], action: str, reason:
     """Each registration on its own, so one conflict doesn't undo the others."""
     if action == "reject" and not reason.strip():
         raise Invalid("reason", "请填写不通过的原因")
-    results = []
-    for registration_id in dict.fromkeys(ids):
-        try:
-            results.append({**await review(principal, registration_id, action, reason), "ok": True})
-        except (Conflict, NotFound) as error:
-            results.append({"id": registration_id, "ok": False, "code": error.code, "detail": error.detail})
-    return results
+    return await batch.one_by_one(ids, lambda registration_id: review(principal, registration_id, action, reason),
+                                  per_record=(Conflict, NotFound))
 
 
 # -- recovery --------------------------------------------------------------------
