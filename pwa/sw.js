@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v7';
+const VERSION = 'v8';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';

@@ -344,6 +344,11 @@ def installed_app(playwright_instance, live_server, tmp_path, page_errors):
 # ---------------------------------------------------------------------------- helpers
 
 
+# Installing precaches the whole shell (~60 files) from a server that is busy
+# with the test itself: allow more than a page wait.
+SERVICE_WORKER_TIMEOUT_MS = 30_000
+
+
 def wait_for_service_worker(page) -> None:
     """Until the service worker is activated and controls the page (it calls clients.claim())."""
     # `ready` resolves as soon as there is an active worker, possibly still "activating" (its
@@ -367,7 +372,7 @@ def wait_for_service_worker(page) -> None:
             const late = new Promise((resolve) => setTimeout(resolve, timeoutMs, 'not active and controlling within ' + timeoutMs + ' ms'));
             return Promise.race([activated, late]);
         }""",
-        TIMEOUT_MS,
+        SERVICE_WORKER_TIMEOUT_MS,
     )
     assert state == "activated", f"service worker: {state}"
 

@@ -67,7 +67,8 @@ def test_credits_list_totals_detail_and_certificate(phone, live_server, effectiv
 
     row.click()
     phone.wait_for_url(f"**/credits/{credit_id}")
-    expect(phone.get_by_test_id("credit-title")).to_have_text(title)
+    detail = phone.get_by_test_id("credit-detail")
+    expect(detail.get_by_test_id("credit-title")).to_have_text(title)
     expect(phone.get_by_test_id("credit-source")).to_have_text("院内培训签到")
     events = phone.get_by_test_id("credit-event")
     expect(events).to_have_count(3)

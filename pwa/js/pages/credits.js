@@ -20,7 +20,7 @@ function creditRow(item) {
       h(
         'span',
         { class: 'credit-main' },
-        h('span', { class: 'credit-title', 'data-testid': 'credit-title' }, item.title || sourceWord(item.source) || '学分记录'),
+        h('span', { class: 'credit-title', 'data-testid': 'credit-row-title' }, item.title || sourceWord(item.source) || '学分记录'),
         h('span', { class: 'credit-meta' }, meta),
         note ? h('span', { class: 'credit-note' }, '原因：' + note) : null,
       ),
