@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
-from server.services import audit, batch
+from server.services import audit, batch, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, CreditEvent
@@ -24,16 +22,9 @@ S = CreditStatus
 
 def scope_where(principal: Principal):
     """WHERE on Credit for what the caller may see, or None for nothing."""
-    clauses = []
-    if principal.person_id is not None:
-        clauses.append(Credit.person == principal.person_id)
-    if departments := principal.department_ids():
-        clauses.append(Credit.department.is_in(sorted(departments)))
-    if units := principal.unit_ids():
-        clauses.append(Credit.unit.is_in(sorted(units)))
-    for prefix in sorted(principal.region_prefixes()):
-        clauses.append(Credit.unit.region_code.like(f"{prefix}%"))
-    return reduce(or_, clauses) if clauses else None
+    own = Credit.person == principal.person_id if principal.person_id is not None else None
+    return scope.grants_where(principal, department=Credit.department, unit=Credit.unit,
+                              region_code=Credit.unit.region_code, own=own)
 
 
 _COLUMNS = (
@@ -89,7 +80,7 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
         clauses.append(Credit.source == source)
     if department_id is not None:
         clauses.append(Credit.department == department_id)
-    q = q.replace("%", "").replace("_", "").strip()
+    q = scope.search_text(q)
     if q:
         # The review queue's search box (seed 001 §5.2): name by substring;
         # person number, ID number and phone only whole.

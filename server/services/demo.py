@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from server.services.idcard import make_id_number
+from server.services.organisation import region_prefix
 from server.services.passwords import hash_password
 from server.tables import Account, Department, Person, PersonYear, Region, RoleGrant, Unit
 from server.tables.enums import AccountStatus, RegionLevel, Role, Sex, Staffing, TitleLevel, UnitLevel
@@ -19,10 +20,10 @@ from server.tables.enums import AccountStatus, RegionLevel, Role, Sex, Staffing,
 DEMO_PASSWORD = "Demo@2026"
 
 REGIONS = [
-    ("990000", "示例省", RegionLevel.province, None, "99"),
-    ("990100", "示例市", RegionLevel.city, "990000", "9901"),
-    ("990102", "示例区", RegionLevel.district, "990100", "990102"),
-    ("990103", "示范区", RegionLevel.district, "990100", "990103"),
+    ("990000", "示例省", RegionLevel.province, None),
+    ("990100", "示例市", RegionLevel.city, "990000"),
+    ("990102", "示例区", RegionLevel.district, "990100"),
+    ("990103", "示范区", RegionLevel.district, "990100"),
 ]
 
 UNITS = [
@@ -134,11 +135,11 @@ async def load_demo() -> dict[str, int]:
 
     async with Region._meta.db.transaction():
         regions: dict[str, int] = {}
-        for code, name, level, parent, prefix in REGIONS:
+        for code, name, level, parent in REGIONS:
             regions[code] = await _get_or_create(
                 Region, Region.code == code,
                 dict(code=code, name=name, level=level, parent=regions.get(parent) if parent else None,
-                     prefix=prefix))
+                     prefix=region_prefix(code)))
         units: dict[str, int] = {}
         departments: dict[tuple[str, str], int] = {}
         for code, name, region_code, level, department_names in UNITS:

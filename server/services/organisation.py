@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.services import scope
 from server.services.errors import NotFound
 from server.tables import Department, Region, Unit
 
@@ -18,7 +19,7 @@ async def child_regions(parent_code: str | None) -> list[dict]:
     return await query.order_by(Region.code)
 
 
-def _region_prefix(code: str) -> str:
+def region_prefix(code: str) -> str:
     # 990000 → 99, 990100 → 9901, 990102 → 990102: a subtree is a code prefix.
     if code.endswith("0000"):
         return code[:2]
@@ -30,8 +31,8 @@ def _region_prefix(code: str) -> str:
 async def search_units(region_code: str | None, q: str, *, page: int, page_size: int) -> tuple[list[dict], int]:
     clauses = [Unit.active == True]  # noqa: E712
     if region_code:
-        clauses.append(Unit.region_code.like(_region_prefix(region_code) + "%"))
-    q = q.replace("%", "").replace("_", "").strip()
+        clauses.append(Unit.region_code.like(region_prefix(region_code) + "%"))
+    q = scope.search_text(q)
     if q:
         clauses.append(Unit.name.like(f"%{q}%"))
     query = Unit.select(Unit.id, Unit.name, Unit.region_code, Unit.level)

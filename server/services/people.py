@@ -47,12 +47,6 @@ class PersonPage:
     total: int
 
 
-def _like_fragment(text: str) -> str:
-    # SQLite's LIKE has no default escape character, so wildcards typed by a
-    # user are dropped rather than escaped (names never contain them).
-    return text.replace("%", "").replace("_", "").replace("\\", "")
-
-
 def _present(row: dict, *, reveal: bool) -> dict:
     row = dict(row)
     if not reveal:
@@ -76,7 +70,7 @@ async def list_people(
     if q:
         # Name by substring; number, ID number and phone only by exact match,
         # so a search can't be used to enumerate ID numbers digit by digit.
-        pattern = f"%{_like_fragment(q)}%"
+        pattern = f"%{scope.search_text(q)}%"
         clauses.append(
             Person.name.like(pattern)
             | (Person.person_no == q)

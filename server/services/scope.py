@@ -19,34 +19,33 @@ from piccolo.columns import Column
 from server.services.principal import Principal
 
 
+def grants_where(principal: Principal, *, department: Column, unit: Column, region_code: Column,
+                 own: Where | None = None):
+    """WHERE for rows the caller's grants reach, given the row's department, unit and
+    unit-region-code columns; ``own`` adds what the caller reaches as a person. None: nothing."""
+    clauses: list[Where | Or] = []
+    if departments := principal.department_ids():
+        clauses.append(department.is_in(sorted(departments)))
+    if units := principal.unit_ids():
+        clauses.append(unit.is_in(sorted(units)))
+    for prefix in sorted(principal.region_prefixes()):
+        clauses.append(region_code.like(f"{prefix}%"))
+    if own is not None:
+        clauses.append(own)
+    return reduce(or_, clauses) if clauses else None
+
+
 def people_where(principal: Principal, *, person: type, admin_only: bool = False):
     """WHERE clause on the Person table for what ``principal`` may see, or None for nothing."""
-    clauses: list[Where | Or] = []
-    departments = principal.department_ids()
-    if departments:
-        clauses.append(person.department.is_in(sorted(departments)))
-    units = principal.unit_ids()
-    if units:
-        clauses.append(person.unit.is_in(sorted(units)))
-    for prefix in sorted(principal.region_prefixes()):
-        clauses.append(person.unit.region_code.like(f"{prefix}%"))
-    if not admin_only and principal.person_id is not None:
-        clauses.append(person.id == principal.person_id)
-    if not clauses:
-        return None
-    return reduce(or_, clauses)
+    own = None if admin_only or principal.person_id is None else person.id == principal.person_id
+    return grants_where(principal, department=person.department, unit=person.unit,
+                        region_code=person.unit.region_code, own=own)
 
 
-def unit_where(principal: Principal, unit_id_column: Column, region_code_column: Column):
-    """WHERE on a unit reference: units the caller administers (dept admins: their dept's unit)."""
-    clauses: list[Where | Or] = []
-    units = principal.unit_ids() | {
-        g.unit_id for g in principal.grants if g.department_id and g.unit_id and g.role.value == "dept_admin"
-    }
-    if units:
-        clauses.append(unit_id_column.is_in(sorted(units)))
-    for prefix in sorted(principal.region_prefixes()):
-        clauses.append(region_code_column.like(f"{prefix}%"))
-    if not clauses:
-        return None
-    return reduce(or_, clauses)
+def search_text(text: str) -> str:
+    """A user's search words, fit for a LIKE pattern.
+
+    SQLite's LIKE has no default escape character, so wildcards typed by a user
+    are dropped rather than escaped (names and titles never contain them).
+    """
+    return text.replace("%", "").replace("_", "").replace("\\", "").strip()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import qr
-from server.services import audit
+from server.services import audit, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Department, Training, TrainingCourse, TrainingSession
@@ -325,26 +325,16 @@ async def courses_of(training_id: int) -> list[dict]:
 
 async def list_trainings(principal: Principal, *, tab: str, year: int | None, credit_class: str | None,
                          q: str, page: int, page_size: int, status: str | None = None) -> tuple[list[dict], int]:
-    clauses = []
-    departments, units, prefixes = principal.department_ids(), principal.unit_ids(), principal.region_prefixes()
-    scope = []
-    if departments:
-        scope.append(Training.department.is_in(sorted(departments)))
-    if units:
-        scope.append(Training.unit.is_in(sorted(units)))
-    for prefix in sorted(prefixes):
-        scope.append(Training.unit.region_code.like(f"{prefix}%"))
-    if not scope:
+    reach = scope.grants_where(principal, department=Training.department, unit=Training.unit,
+                               region_code=Training.unit.region_code)
+    if reach is None:
         raise Forbidden("forbidden", "只有管理员可以查看院内培训")
-    combined = scope[0]
-    for clause in scope[1:]:
-        combined = combined | clause
-    clauses.append(combined)
+    clauses = [reach]
     if year is not None:
         clauses.append(Training.year == year)
     if credit_class:
         clauses.append(Training.credit_class == credit_class)
-    q = q.replace("%", "").replace("_", "").strip()
+    q = scope.search_text(q)
     if q:
         clauses.append(Training.title.like(f"%{q}%"))
     if status:
