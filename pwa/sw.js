@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v8';
+const VERSION = 'v9';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -24,6 +24,8 @@ const SHELL = [
   '/js/pages/mycode.js',
   '/js/pages/credits.js',
   '/js/pages/credit.js',
+  '/js/pages/entry.js',
+  '/js/pages/entry-evidence.js',
   '/js/pages/certificates.js',
   '/js/pages/trainee-common.js',
   '/vendor/README.md',
@@ -40,6 +42,10 @@ const SHELL = [
   '/js/pages/admin-screen.js',
   '/js/pages/admin-reverse.js',
   '/js/pages/admin-review.js',
+  '/js/pages/admin-corrections.js',
+  '/js/pages/admin-entry.js',
+  '/js/pages/admin-rules.js',
+  '/js/rules.js',
   '/js/app.js',
   '/js/api.js',
   '/js/labels.js',
@@ -48,6 +54,8 @@ const SHELL = [
   '/js/ui.js',
   '/js/pages/home.js',
   '/js/pages/login.js',
+  '/js/pages/security.js',
+  '/js/pages/admin-contacts.js',
   '/js/pages/password.js',
   '/js/pages/people.js',
   '/js/pages/person.js',
@@ -57,6 +65,10 @@ const SHELL = [
   '/js/pages/register.js',
   '/js/pages/register-status.js',
   '/js/pages/forgot.js',
+  '/js/pages/profile-common.js',
+  '/js/pages/profile.js',
+  '/js/pages/binding.js',
+  '/js/pages/registrations.js',
   '/icons/icon-32.png',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

@@ -11,14 +11,20 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 
+from server.controllers.admin_contacts import AdminContactController
 from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
+from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
+from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
 from server.controllers.health import health_check
+from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
 from server.controllers.people import PeopleController
+from server.controllers.profile import ProfileController
 from server.controllers.pwa import pwa, pwa_root
+from server.controllers.rules import CreditRuleController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
@@ -61,16 +67,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health_check,
             AuthController,
             MeController,
+            LoginSecurityController,
+            TotpController,
+            AdminContactController,
             PeopleController,
             OrganisationController,
             TrainingController,
             SessionController,
             CheckinController,
             CreditController,
+            CreditRuleController,
+            EvidenceController,
             CertificateController,
             SmsController,
             RegistrationController,
             RecoveryController,
+            ProfileController,
+            MyBindingController,
+            BindingController,
             pwa_root,
             pwa,
         ],

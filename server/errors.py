@@ -27,8 +27,10 @@ _GENERIC = {
     404: ("not_found", "记录不存在或无权查看"),
     405: ("method_not_allowed", "不支持该请求方法"),
     409: ("conflict", "当前状态不允许此操作"),
-    413: ("too_large", "上传内容过大"),
-    415: ("unsupported_media_type", "不支持的文件类型"),
+    # Only an upload can be this large (the app's body limit sits just above
+    # the evidence file limit): say it as the upload's own 413 does.
+    413: ("file_too_large", "上传的文件过大，单个文件不能超过 10 MB"),
+    415: ("unsupported_type", "不支持的文件类型"),
     422: ("validation_error", "数据校验未通过"),
     429: ("too_many_attempts", "请求过于频繁，请稍后再试"),
 }

@@ -25,6 +25,10 @@ class Settings:
     # High on purpose: a hospital's staff share one NAT address, and the
     # per-username limit is what stops guessing.
     login_max_failures_per_ip: int = 100
+    # After this many failures the login form needs an image captcha (0: never);
+    # the address count is higher for the same NAT reason as above.
+    login_captcha_after_failures: int = 3
+    login_captcha_after_ip_failures: int = 20
     # Production mode never writes SMS codes to logs.
     production: bool = False
     # SMS: "log" appends to $JIJIAO_DATA_DIR/sms-outbox.jsonl (refused in
@@ -36,6 +40,8 @@ class Settings:
     sms_cooldown_seconds: int = 60
     sms_daily_limit: int = 10
     sms_max_attempts: int = 5
+    # Seed 001 §5.2: a personal entry approved by the unit counts from the next day.
+    personal_credit_next_day: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -75,9 +81,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         base_url=env.get("JIJIAO_BASE_URL", "").rstrip("/"),
         secure_cookies=_bool(env.get("JIJIAO_SECURE_COOKIES")),
         session_ttl_hours=int(env.get("JIJIAO_SESSION_TTL_HOURS", "12")),
+        personal_credit_next_day=_bool(env.get("JIJIAO_PERSONAL_CREDIT_NEXT_DAY"), True),
         login_window_minutes=int(env.get("JIJIAO_LOGIN_WINDOW_MINUTES", "15")),
         login_max_failures_per_user=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_USER", "5")),
         login_max_failures_per_ip=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_IP", "100")),
+        login_captcha_after_failures=int(env.get("JIJIAO_LOGIN_CAPTCHA_AFTER_FAILURES", "3")),
+        login_captcha_after_ip_failures=int(env.get("JIJIAO_LOGIN_CAPTCHA_AFTER_IP_FAILURES", "20")),
         production=_bool(env.get("JIJIAO_PRODUCTION")),
         sms_backend=env.get("JIJIAO_SMS_BACKEND", "log").strip().lower() or "log",
         sms_http_url=env.get("JIJIAO_SMS_HTTP_URL", ""),

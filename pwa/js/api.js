@@ -108,6 +108,82 @@ export async function api(path, options = {}) {
   return options.withStatus ? { status: res.status, body } : body;
 }
 
+function errorFromXhr(xhr) {
+  let body = null;
+  try {
+    body = JSON.parse(xhr.responseText);
+  } catch (e) {
+    body = null;
+  }
+  const code = body && typeof body.code === 'string' ? body.code : 'http_' + xhr.status;
+  const detail = body && typeof body.detail === 'string' && body.detail ? body.detail : fallbackDetail(xhr.status);
+  const field = body && typeof body.field === 'string' && body.field ? body.field : null;
+  return new ApiError(xhr.status, code, detail, field);
+}
+
+/**
+ * Upload one file as multipart/form-data (field `field`, default 'file') with the same cookie,
+ * CSRF and error handling as api(). XMLHttpRequest, not fetch: only it reports upload progress.
+ * Options: field, filename, onprogress(fraction 0..1), signal (AbortSignal), redirect (as api()).
+ * Resolves to the parsed JSON body (null when empty).
+ */
+export function upload(path, file, options = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const form = new FormData();
+    if (options.filename) form.append(options.field || 'file', file, options.filename);
+    else form.append(options.field || 'file', file);
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    const abort = () => xhr.abort();
+    if (options.signal) {
+      if (options.signal.aborted) {
+        reject(new DOMException('aborted', 'AbortError'));
+        return;
+      }
+      options.signal.addEventListener('abort', abort, { once: true });
+    }
+    const done = () => {
+      if (options.signal) options.signal.removeEventListener('abort', abort);
+    };
+    if (options.onprogress) {
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) options.onprogress(event.loaded / event.total);
+      };
+    }
+    xhr.onload = () => {
+      done();
+      if (xhr.status < 200 || xhr.status >= 300) {
+        const error = errorFromXhr(xhr);
+        if (options.redirect !== false) react(error);
+        reject(error);
+        return;
+      }
+      if (options.onprogress) options.onprogress(1);
+      let body = null;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch (e) {
+        body = null;
+      }
+      resolve(body);
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new ApiError(0, 'network_error', fallbackDetail(0)));
+    };
+    xhr.ontimeout = xhr.onerror;
+    xhr.onabort = () => {
+      done();
+      reject(new DOMException('aborted', 'AbortError'));
+    };
+    xhr.send(form);
+  });
+}
+
 function react(error) {
   const here = location.pathname + location.search;
   if (error.status === 401) {

@@ -17,10 +17,16 @@ const ROUTES = [
   { path: '/register', load: () => import('./pages/register.js'), access: 'public' },
   { path: '/register/status', load: () => import('./pages/register-status.js'), access: 'public' },
   { path: '/password', load: () => import('./pages/password.js'), access: 'user' },
+  { path: '/security', load: () => import('./pages/security.js'), access: 'admin' },
+  { path: '/admin-contacts', load: () => import('./pages/admin-contacts.js'), access: 'admin' },
+  { path: '/profile', load: () => import('./pages/profile.js'), access: 'user' },
+  { path: '/binding', load: () => import('./pages/binding.js'), access: 'user' },
   { path: '/', load: () => import('./pages/home.js'), access: 'user', tab: 'home' },
   { path: '/scan', load: () => import('./pages/scan.js'), access: 'user', tab: 'scan' },
   { path: '/credits', load: () => import('./pages/credits.js'), access: 'user', tab: 'credits' },
+  { path: '/credits/new', load: () => import('./pages/entry.js'), access: 'user', tab: 'credits' },
   { path: '/credits/:id', load: () => import('./pages/credit.js'), access: 'user', tab: 'credits' },
+  { path: '/credits/:id/edit', load: () => import('./pages/entry.js'), access: 'user', tab: 'credits' },
   { path: '/certificates', load: () => import('./pages/certificates.js'), access: 'user', tab: 'certificates' },
   // Public so that it opens offline too: the page checks the login itself when the network answers.
   { path: '/my-code', load: () => import('./pages/mycode.js'), access: 'public' },
@@ -32,6 +38,10 @@ const ROUTES = [
   // Public so that a reload works offline: the page checks the login itself when the network answers.
   { path: '/sessions/:id/reverse', load: () => import('./pages/admin-reverse.js'), access: 'public' },
   { path: '/review', load: () => import('./pages/admin-review.js'), access: 'admin', tab: 'review' },
+  { path: '/corrections', load: () => import('./pages/admin-corrections.js'), access: 'admin', tab: 'review' },
+  { path: '/corrections/entry', load: () => import('./pages/admin-entry.js'), access: 'admin', tab: 'review' },
+  { path: '/rules', load: () => import('./pages/admin-rules.js'), access: 'admin', tab: 'rules' },
+  { path: '/registrations', load: () => import('./pages/registrations.js'), access: 'admin', tab: 'people' },
   { path: '/people', load: () => import('./pages/people.js'), access: 'admin', tab: 'people' },
   { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
   // What the check-in QR opens, logged in or not (the page logs in on the way if needed).
@@ -47,6 +57,7 @@ const TABS = {
   certificates: { href: '/certificates', label: '证书', icon: 'certificate' },
   trainings: { href: '/trainings', label: '培训', icon: 'training' },
   review: { href: '/review', label: '审核', icon: 'review' },
+  rules: { href: '/rules', label: '规则', icon: 'credits' },
   people: { href: '/people', label: '人员', icon: 'people' },
 };
 
@@ -71,8 +82,10 @@ function setTitle(text) {
 }
 
 function tabsFor(user, role) {
-  if (user.must_change_password || !role) return [];
+  if (user.must_change_password || user.profile_complete === false || !role) return [];
   if (role.role === 'trainee') return ['home', 'scan', 'credits', 'certificates'];
+  // A region admin reviews no credits but maintains the rule catalogue.
+  if (role.role === 'region_admin') return ['home', 'trainings', 'rules', 'people'];
   if (isAdminRole(role)) return ['home', 'trainings', 'review', 'people'];
   return [];
 }
@@ -162,6 +175,11 @@ async function render() {
     }
     if (user.must_change_password && route.path !== '/password') {
       navigate('/password', { replace: true });
+      return;
+    }
+    // First login: a trainee completes the basic profile before anything else (seed 000 §7.1).
+    if (!user.must_change_password && user.profile_complete === false && route.path !== '/profile') {
+      navigate('/profile', { replace: true });
       return;
     }
   }

@@ -13,12 +13,16 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from server.controllers.schemas import UserRead
 from server.security import CSRF_COOKIE, SESSION_COOKIE, client_ip
 from server.security import Caller
-from server.services import auth
+from server.services import auth, profile
 
 
 class LoginCreate(msgspec.Struct):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    # Only asked for after failures (captcha) or on accounts with a second factor (TOTP).
+    captcha_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    captcha_answer: Annotated[str, msgspec.Meta(max_length=10)] | None = None
+    totp_code: Annotated[str, msgspec.Meta(max_length=10)] | None = None
 
 
 class LoginRead(msgspec.Struct):
@@ -51,6 +55,7 @@ class AuthController(Controller):
         result = await auth.login(
             data.username, data.password, ip=client_ip(request),
             user_agent=request.headers.get("user-agent", ""), settings=state.settings,
+            captcha_id=data.captcha_id, captcha_answer=data.captcha_answer, totp_code=data.totp_code,
         )
         body = LoginRead(token=result.token, user=UserRead.of(result.principal))
         return Response(body, cookies=_cookies(state, result.token, result.csrf_token,
@@ -72,4 +77,4 @@ class MeController(Controller):
 
     @get("", allow_pending_password=True)
     async def me(self, principal: Caller) -> UserRead:
-        return UserRead.of(principal)
+        return UserRead.of(principal, profile_complete=await profile.is_complete(principal))

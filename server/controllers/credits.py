@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, delete, get, post, put
+from litestar.datastructures import State
 from litestar.params import JSONBody, QueryParameter
 
 from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, QueryId
 from server.controllers.trainings import ReasonUpdate, StatusRead
 from server.security import Caller
-from server.services import credits
+from server.controllers.evidence import EvidenceRead
+from server.services import credits, entries, evidence
+from server.services.principal import Principal
+from server.tables.enums import CreditClass
 
 
 class CreditRead(msgspec.Struct):
@@ -36,6 +41,15 @@ class CreditRead(msgspec.Struct):
     reason: str
     created_at: dt.datetime
     effective_at: dt.datetime | None
+    rule_name: str | None = None
+    quantity: float | None = None
+    author_position: int | None = None
+    project_no: str = ""
+    organiser: str = ""
+    evidence_required: bool = False
+    evidence_count: int = 0
+    # Whether the caller may still edit or delete it (services/entries.py).
+    editable: bool = False
 
 
 class CreditEventRead(msgspec.Struct):
@@ -46,8 +60,72 @@ class CreditEventRead(msgspec.Struct):
     account_name: str | None
 
 
-class CreditDetailRead(CreditRead):
+class CreditDetailRead(CreditRead, kw_only=True):
     events: list[CreditEventRead]
+    evidence: list[EvidenceRead]
+
+
+Quantity = Annotated[float, msgspec.Meta(ge=0, le=100000)]
+Title = Annotated[str, msgspec.Meta(max_length=200)]
+RuleCode = Annotated[str, msgspec.Meta(max_length=40)]
+Position = Annotated[int, msgspec.Meta(ge=1, le=20)]
+ProjectNo = Annotated[str, msgspec.Meta(max_length=50)]
+Organiser = Annotated[str, msgspec.Meta(max_length=100)]
+
+
+class EntryCreate(msgspec.Struct):
+    """A personal entry (seed 001 §5.2). Credits are never read from the client: a
+    "credits" key is ignored like any other unknown key."""
+
+    rule_code: RuleCode
+    activity_date: dt.date
+    title: Title
+    quantity: Quantity | None = None
+    author_position: Position | None = None
+    project_no: ProjectNo = ""
+    organiser: Organiser = ""
+    draft: bool = False
+    person_id: Id | None = None
+
+    def declaration(self) -> entries.Declaration:
+        return entries.Declaration(
+            rule_code=self.rule_code, quantity=_decimal(self.quantity), activity_date=self.activity_date,
+            title=self.title, author_position=self.author_position, project_no=self.project_no,
+            organiser=self.organiser)
+
+
+class EntryUpdate(msgspec.Struct):
+    """Only the keys sent change. ``credits``/``hours``: admins correcting a training's record."""
+
+    rule_code: RuleCode | msgspec.UnsetType = msgspec.UNSET
+    activity_date: dt.date | msgspec.UnsetType = msgspec.UNSET
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    quantity: Quantity | None | msgspec.UnsetType = msgspec.UNSET
+    author_position: Position | None | msgspec.UnsetType = msgspec.UNSET
+    project_no: ProjectNo | msgspec.UnsetType = msgspec.UNSET
+    organiser: Organiser | msgspec.UnsetType = msgspec.UNSET
+    credits: Annotated[float, msgspec.Meta(ge=0, le=999)] | msgspec.UnsetType = msgspec.UNSET
+    hours: Annotated[float, msgspec.Meta(ge=0, le=999)] | msgspec.UnsetType = msgspec.UNSET
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+    def declaration(self) -> entries.Declaration:
+        names = ("rule_code", "activity_date", "title", "quantity", "author_position", "project_no", "organiser")
+        given = {n for n in names if getattr(self, n) is not msgspec.UNSET}
+        values = {n: getattr(self, n) for n in given}
+        if "quantity" in values:
+            values["quantity"] = _decimal(values["quantity"])
+        return entries.Declaration(**values, given=given)
+
+
+class EntryCreated(msgspec.Struct):
+    id: int
+    status: str
+    credits: float
+
+
+def _decimal(value: float | None | msgspec.UnsetType) -> Decimal | None:
+    # Through str: 1.1 stays 1.1, not 1.100000000000000088817841970012523.
+    return None if value is None or value is msgspec.UNSET else Decimal(str(value))
 
 
 class BatchUpdate(msgspec.Struct):
@@ -79,22 +157,48 @@ class CreditController(Controller):
         department_id: QueryId = None,
         date_from: Annotated[dt.date | None, QueryParameter()] = None,
         date_to: Annotated[dt.date | None, QueryParameter()] = None,
+        credit_class: Annotated[CreditClass | None, QueryParameter()] = None,
+        in_force: Annotated[bool, QueryParameter(description="effective and already counting (次日生效)")] = False,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 20,
     ) -> Page[CreditRead]:
         rows, total = await credits.list_credits(principal, status=status, year=year, person_id=person_id,
                                                  training_id=training_id, source=source, page=page,
                                                  page_size=page_size, q=q, department_id=department_id,
-                                                 date_from=date_from, date_to=date_to)
-        return Page(items=[msgspec.convert(r, CreditRead) for r in rows], total=total)
+                                                 date_from=date_from, date_to=date_to,
+                                                 credit_class=credit_class.value if credit_class else None,
+                                                 in_force_only=in_force)
+        counts = await evidence.counts([r["id"] for r in rows])
+        return Page(items=[msgspec.convert(_enrich(principal, r, counts), CreditRead) for r in rows], total=total)
+
+    @post("")
+    async def create(self, principal: Caller, data: JSONBody[EntryCreate]) -> EntryCreated:
+        return EntryCreated(**await entries.create(principal, data.declaration(), draft=data.draft,
+                                                   person_id=data.person_id))
 
     @get("/{credit_id:int}")
     async def detail(self, principal: Caller, credit_id: PathId) -> CreditDetailRead:
-        return msgspec.convert(await credits.get_credit(principal, credit_id), CreditDetailRead)
+        return await _detail(principal, await credits.get_credit(principal, credit_id))
+
+    @put("/{credit_id:int}")
+    async def update(self, principal: Caller, credit_id: PathId, data: JSONBody[EntryUpdate]) -> CreditDetailRead:
+        row = await entries.update(principal, credit_id, data.declaration(), new_credits=_decimal(data.credits),
+                                   new_hours=_decimal(data.hours), reason=data.reason)
+        return await _detail(principal, row)
+
+    @delete("/{credit_id:int}")
+    async def remove(self, principal: Caller, credit_id: PathId, state: State,
+                     reason: Annotated[str, QueryParameter(max_length=500)] = "") -> None:
+        await entries.delete(principal, credit_id, reason, settings=state.settings)
+
+    @post("/{credit_id:int}/submit", status_code=200)
+    async def submit(self, principal: Caller, credit_id: PathId) -> StatusRead:
+        return StatusRead(**await entries.submit(principal, credit_id))
 
     @post("/{credit_id:int}/approve", status_code=200)
-    async def approve(self, principal: Caller, credit_id: PathId) -> StatusRead:
-        return StatusRead(**await credits.transition(principal, credit_id, "approve"))
+    async def approve(self, principal: Caller, credit_id: PathId, state: State) -> StatusRead:
+        return StatusRead(**await credits.transition(principal, credit_id, "approve",
+                                                     personal_next_day=state.settings.personal_credit_next_day))
 
     @post("/{credit_id:int}/return", status_code=200)
     async def return_(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
@@ -109,6 +213,17 @@ class CreditController(Controller):
         return StatusRead(**await credits.transition(principal, credit_id, "revoke", data.reason))
 
     @post("/batch", status_code=200)
-    async def batch(self, principal: Caller, data: JSONBody[BatchUpdate]) -> BatchRead:
-        results = await credits.transition_many(principal, data.ids, data.action, data.reason)
+    async def batch(self, principal: Caller, data: JSONBody[BatchUpdate], state: State) -> BatchRead:
+        results = await credits.transition_many(principal, data.ids, data.action, data.reason,
+                                                personal_next_day=state.settings.personal_credit_next_day)
         return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])
+
+
+def _enrich(principal: Principal, row: dict, counts: dict[int, int]) -> dict:
+    return {**row, "evidence_count": counts.get(row["id"], 0), "editable": entries.editable(principal, row)}
+
+
+async def _detail(principal: Principal, row: dict) -> CreditDetailRead:
+    files = await evidence.list_for_credit(row["id"])
+    detail = {**_enrich(principal, row, {row["id"]: len(files)}), "evidence": files}
+    return msgspec.convert(detail, CreditDetailRead)

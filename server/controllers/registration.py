@@ -53,6 +53,12 @@ class RegistrationUpdate(msgspec.Struct):
     standard_id: Id | None = None
 
 
+class RegistrationLookup(msgspec.Struct):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    id_number: IdText
+    password: Password
+
+
 class RegistrationStatusRead(msgspec.Struct):
     id: int
     status: str
@@ -143,6 +149,12 @@ class RegistrationController(Controller):
         id_number: Annotated[str, QueryParameter(min_length=1, max_length=18)],
     ) -> RegistrationStateRead:
         return RegistrationStateRead(**await registration.status(username, id_number))
+
+    @post("/lookup", exclude_from_auth=True, status_code=200)
+    async def lookup(self, data: JSONBody[RegistrationLookup], request: Request, state: State) -> RegistrationRead:
+        row = await registration.lookup(data.username, data.id_number, data.password, settings=state.settings,
+                                        ip=client_ip(request))
+        return msgspec.convert(row, RegistrationRead)
 
     @put("/{registration_id:int}", exclude_from_auth=True)
     async def resubmit(self, registration_id: PathId, data: JSONBody[RegistrationUpdate],

@@ -45,16 +45,19 @@ class RoleRead(msgspec.Struct):
     scope_name: str
 
 
-class UserRead(msgspec.Struct):
+class UserRead(msgspec.Struct, omit_defaults=True):
     id: int
     username: str
     name: str
     roles: list[RoleRead]
     person_id: int | None
     must_change_password: bool
+    # False while a trainee must still complete the basic profile (services/profile.py);
+    # only GET /api/me looks it up, so the login response leaves it out.
+    profile_complete: bool | None = None
 
     @classmethod
-    def of(cls, principal: Principal) -> "UserRead":
+    def of(cls, principal: Principal, *, profile_complete: bool | None = None) -> "UserRead":
         return cls(
             id=principal.account_id,
             username=principal.username,
@@ -62,4 +65,5 @@ class UserRead(msgspec.Struct):
             roles=[RoleRead(g.role.value, g.scope_id, g.scope_name) for g in principal.grants],
             person_id=principal.person_id,
             must_change_password=principal.must_change_password,
+            profile_complete=profile_complete,
         )

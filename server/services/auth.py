@@ -7,16 +7,18 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from server import db
-from server.services import audit
-from server.services.errors import Forbidden, Invalid, NotAuthenticated, TooManyAttempts
+from server.services import audit, captcha, sms, totp
+from server.services.errors import DomainError, Forbidden, Invalid, NotAuthenticated, TooManyAttempts
+from server.services.masking import mask_phone
 from server.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from server.services.principal import Grant, Principal
 from server.settings import Settings
-from server.tables import Account, LoginAttempt, LoginSession
-from server.tables.enums import AccountStatus, Role
+from server.tables import Account, AdminContact, LoginAttempt, LoginSession
+from server.tables.enums import AccountStatus, Role, SmsPurpose
 
 # Writing last_seen_at on every request would turn every read into a write;
 # once every few minutes is enough to keep the idle expiry sliding.
@@ -43,7 +45,8 @@ class LoginResult:
 # -- throttling --------------------------------------------------------------
 
 
-async def _check_throttle(username: str, ip: str, settings: Settings) -> None:
+async def _failures(username: str, ip: str, settings: Settings) -> tuple[int, int]:
+    """Failed attempts of ``username`` since its last success, and of ``ip``, within the window."""
     window_start = now() - dt.timedelta(minutes=settings.login_window_minutes)
     last_success = await (
         LoginAttempt.select(LoginAttempt.at)
@@ -62,6 +65,12 @@ async def _check_throttle(username: str, ip: str, settings: Settings) -> None:
     ip_failures = await LoginAttempt.count().where(
         (LoginAttempt.ip == ip) & (LoginAttempt.success == False) & (LoginAttempt.at > window_start)  # noqa: E712
     )
+    return user_failures, ip_failures
+
+
+async def _check_throttle(username: str, ip: str, settings: Settings) -> tuple[int, int]:
+    """429 once ``username`` or ``ip`` failed too often; else the two failure counts."""
+    user_failures, ip_failures = await _failures(username, ip, settings)
     if user_failures >= settings.login_max_failures_per_user or (
         ip and ip_failures >= settings.login_max_failures_per_ip
     ):
@@ -69,6 +78,14 @@ async def _check_throttle(username: str, ip: str, settings: Settings) -> None:
         raise TooManyAttempts(
             f"登录失败次数过多，请 {minutes} 分钟后再试，或使用“忘记密码”找回", retry_after=minutes * 60
         )
+    return user_failures, ip_failures if ip else 0
+
+
+def captcha_needed(failures: tuple[int, int], settings: Settings) -> bool:
+    user_failures, ip_failures = failures
+    by_user = settings.login_captcha_after_failures
+    by_ip = settings.login_captcha_after_ip_failures
+    return (by_user > 0 and user_failures >= by_user) or (by_ip > 0 and ip_failures >= by_ip)
 
 
 async def _record_attempt(username: str, ip: str, success: bool) -> None:
@@ -78,9 +95,23 @@ async def _record_attempt(username: str, ip: str, success: bool) -> None:
 # -- login / logout ----------------------------------------------------------
 
 
-async def login(username: str, password: str, *, ip: str, user_agent: str, settings: Settings) -> LoginResult:
+async def login(username: str, password: str, *, ip: str, user_agent: str, settings: Settings,
+                captcha_id: str | None = None, captcha_answer: str | None = None,
+                totp_code: str | None = None) -> LoginResult:
     username = username.strip()
-    await _check_throttle(username, ip, settings)
+    failures = await _check_throttle(username, ip, settings)
+    if captcha_needed(failures, settings):
+        if not captcha_id or not captcha_answer:
+            # Counted: a script that ignores the captcha must still reach the 429 the
+            # contract promises ("once one username has failed too often").
+            await _record_attempt(username, ip, False)
+            raise DomainError("captcha_required", "登录失败次数较多，请输入图形验证码", status_code=401,
+                              field="captcha_answer")
+        try:
+            await captcha.verify(captcha_id, captcha_answer)
+        except DomainError:
+            await _record_attempt(username, ip, False)
+            raise
     account = await Account.objects().where(Account.username == username).first()
     stored = account.password_hash if account else DUMMY_HASH
     # scrypt takes ~50 ms of CPU: off the event loop so other requests go on.
@@ -88,6 +119,13 @@ async def login(username: str, password: str, *, ip: str, user_agent: str, setti
     if not account or not ok:
         await _record_attempt(username, ip, False)
         raise NotAuthenticated("invalid_credentials", "用户名或密码错误")
+    _check_status(account)
+    step = await _second_factor(account, totp_code, username, ip)
+    return await start_session(account, attempt_key=username, ip=ip, user_agent=user_agent, settings=settings,
+                               totp_step=step, action="login", detail="登录")
+
+
+def _check_status(account: Account) -> None:
     if account.status == AccountStatus.pending:
         raise Forbidden("registration_pending", "注册信息正在等待单位审核，审核通过后方能登录")
     if account.status == AccountStatus.rejected:
@@ -95,11 +133,30 @@ async def login(username: str, password: str, *, ip: str, user_agent: str, setti
     if account.status == AccountStatus.disabled:
         raise Forbidden("account_disabled", "账号已停用，请联系单位管理员")
 
+
+async def _second_factor(account: Account, totp_code: str | None, attempt_key: str, ip: str) -> int | None:
+    """The TOTP step to mark used, None when the account has no TOTP; a wrong code is a failed attempt."""
+    try:
+        return await totp.check_login(account, totp_code)
+    except DomainError as error:
+        if error.code == "totp_invalid":
+            await _record_attempt(attempt_key, ip, False)
+        raise
+
+
+async def start_session(account: Account, *, attempt_key: str, ip: str, user_agent: str, settings: Settings,
+                        totp_step: int | None, action: str, detail: str,
+                        before: Callable[[], Awaitable[None]] | None = None) -> LoginResult:
+    """Make the session of a fully proven login; ``before`` runs first in the same transaction."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     moment = now()
     expires = moment + dt.timedelta(hours=settings.session_ttl_hours)
     async with LoginSession._meta.db.transaction():
+        if before is not None:
+            await before()
+        if totp_step is not None and not await totp.mark_used(account.id, totp_step):
+            raise DomainError("totp_invalid", "动态验证码已使用，请输入新的验证码", status_code=401, field="totp_code")
         session = LoginSession(
             token_hash=token_hash(token),
             csrf_token=csrf,
@@ -112,11 +169,40 @@ async def login(username: str, password: str, *, ip: str, user_agent: str, setti
         )
         await session.save()
         await Account.update({Account.last_login_at: moment}).where(Account.id == account.id)
-        await _record_attempt(username, ip, True)
-        await audit.record("login", account_id=account.id, account_name=account.username, ip=ip,
-                           target_type="account", target_id=account.id, detail="登录")
+        await _record_attempt(attempt_key, ip, True)
+        await audit.record(action, account_id=account.id, account_name=account.username, ip=ip,
+                           target_type="account", target_id=account.id, detail=detail)
     principal = await load_principal(account.id, session_id=session.id, csrf_token=csrf, ip=ip)
     return LoginResult(token=token, csrf_token=csrf, principal=principal, expires_at=expires)
+
+
+async def sms_login(phone: str, sms_code: str, *, ip: str, user_agent: str, settings: Settings,
+                    totp_code: str | None = None) -> LoginResult:
+    """Log in a listed admin contact (seed 001 §8) by an SMS code sent to their phone."""
+    phone = sms.check_phone(phone)
+    key = f"phone:{phone}"
+    await _check_throttle(key, ip, settings)
+    try:
+        # Codes are only ever sent to listed phones, so an unlisted phone fails here like a wrong code.
+        code_id = await sms.check_code(phone, SmsPurpose.login, sms_code, settings=settings)
+    except Invalid:
+        await _record_attempt(key, ip, False)
+        raise
+    contact = await AdminContact.select(AdminContact.account, AdminContact.name).where(
+        AdminContact.phone == phone).first()
+    account = await Account.objects().where(Account.id == contact["account"]).first() if contact else None
+    if account is None:  # delisted since the code was sent
+        await _record_attempt(key, ip, False)
+        raise Invalid("sms_code", "验证码已过期或无效，请重新获取", code="sms_code_expired")
+    _check_status(account)
+    step = await _second_factor(account, totp_code, key, ip)
+
+    async def use_code() -> None:
+        await sms.consume(code_id)
+
+    return await start_session(account, attempt_key=key, ip=ip, user_agent=user_agent, settings=settings,
+                               totp_step=step, action="sms_login", before=use_code,
+                               detail=f"短信验证码登录（{contact['name']} {mask_phone(phone)}）")
 
 
 async def logout(principal: Principal) -> None:

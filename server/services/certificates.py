@@ -26,12 +26,13 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from server.services import credits as credits_service
 from server.services.errors import Invalid, NotFound
 from server.services.masking import mask_id_number
 from server.services.principal import Principal
 from server.tables import Person
 from server.tables.credit import Certificate, Credit
-from server.tables.enums import CreditClass, CreditStatus
+from server.tables.enums import CreditClass
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -191,7 +192,7 @@ async def issue(principal: Principal, year: int, *, base_url: str,
     ).where(
         (Credit.person == principal.person_id)
         & (Credit.year == year)
-        & (Credit.status == CreditStatus.effective.value)
+        & credits_service.in_force()
     ).order_by(Credit.activity_date, Credit.id)
 
     lines: list[CertificateLine] = []

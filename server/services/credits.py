@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from zoneinfo import ZoneInfo
 
 from server.services import audit, batch, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, CreditEvent
-from server.tables.enums import CreditStatus
+from server.tables.enums import CreditSource, CreditStatus
 
 S = CreditStatus
+LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def scope_where(principal: Principal):
@@ -25,6 +29,22 @@ def scope_where(principal: Principal):
     own = Credit.person == principal.person_id if principal.person_id is not None else None
     return scope.grants_where(principal, department=Credit.department, unit=Credit.unit,
                               region_code=Credit.unit.region_code, own=own)
+
+
+def reviewers_where(principal: Principal):
+    """WHERE on Credit for the owner and the record's reviewers (its department and unit admins), or None.
+
+    Narrower than scope_where: a region admin counts the credits but does not
+    open the proof people upload (seed: "seen only by the owner and their reviewers").
+    """
+    clauses = []
+    if principal.person_id is not None:
+        clauses.append(Credit.person == principal.person_id)
+    if departments := principal.department_ids():
+        clauses.append(Credit.department.is_in(sorted(departments)))
+    if units := principal.unit_ids():
+        clauses.append(Credit.unit.is_in(sorted(units)))
+    return reduce(or_, clauses) if clauses else None
 
 
 _COLUMNS = (
@@ -48,6 +68,12 @@ _COLUMNS = (
     Credit.reason,
     Credit.created_at,
     Credit.effective_at,
+    Credit.rule.name.as_alias("rule_name"),
+    Credit.rule.evidence_required.as_alias("evidence_required"),
+    Credit.quantity,
+    Credit.author_position,
+    Credit.project_no,
+    Credit.organiser,
 )
 
 
@@ -55,6 +81,8 @@ def present(row: dict) -> dict:
     row = dict(row)
     row["credits"] = float(row["credits"])
     row["hours"] = float(row["hours"])
+    row["quantity"] = None if row.get("quantity") is None else float(row["quantity"])
+    row["evidence_required"] = bool(row.get("evidence_required"))
     if isinstance(row.get("activity_date"), dt.date):
         row["activity_date"] = row["activity_date"].isoformat()
     return row
@@ -63,11 +91,16 @@ def present(row: dict) -> dict:
 async def list_credits(principal: Principal, *, status: str | None, year: int | None, person_id: int | None,
                        training_id: int | None, source: str | None, page: int, page_size: int,
                        q: str = "", department_id: int | None = None, date_from: dt.date | None = None,
-                       date_to: dt.date | None = None) -> tuple[list[dict], int]:
+                       date_to: dt.date | None = None, credit_class: str | None = None,
+                       in_force_only: bool = False) -> tuple[list[dict], int]:
     where = scope_where(principal)
     if where is None:
         return [], 0
-    clauses = [where]
+    # A draft is its author's until submitted: reviewers don't see it in their lists.
+    mine = Credit.created_by == principal.account_id
+    if principal.person_id is not None:
+        mine = mine | (Credit.person == principal.person_id)
+    clauses = [where, (Credit.status != S.draft.value) | mine]
     if status:
         clauses.append(Credit.status.is_in(status.split(",")))
     if year is not None:
@@ -80,12 +113,18 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
         clauses.append(Credit.source == source)
     if department_id is not None:
         clauses.append(Credit.department == department_id)
+    if credit_class:
+        clauses.append(Credit.credit_class == credit_class)
+    if in_force_only:
+        clauses.append(in_force())
     q = scope.search_text(q)
     if q:
         # The review queue's search box (seed 001 §5.2): name by substring;
         # person number, ID number and phone only whole.
+        # The trainee's own search (000 §6.5) is by activity title.
         clauses.append(Credit.person.name.like(f"%{q}%") | (Credit.person.person_no == q)
-                       | (Credit.person.id_number == q.upper()) | (Credit.person.phone == q))
+                       | (Credit.person.id_number == q.upper()) | (Credit.person.phone == q)
+                       | Credit.title.like(f"%{q}%"))
     if date_from is not None:
         clauses.append(Credit.activity_date >= date_from)
     if date_to is not None:
@@ -138,14 +177,32 @@ _STATE_WORDS = {
 }
 
 
-async def transition(principal: Principal, credit_id: int, action: str, reason: str = "") -> dict:
+def state_word(status: str) -> str:
+    return _STATE_WORDS.get(status, status)
+
+
+def in_force(moment: dt.datetime | None = None):
+    """WHERE for credits that count now: effective, and past their effective time (次日生效)."""
+    moment = moment or dt.datetime.now(dt.timezone.utc)
+    # A record made effective without a time (imported ledgers) counts at once.
+    return (Credit.status == S.effective.value) & (Credit.effective_at.is_null() | (Credit.effective_at <= moment))
+
+
+def _next_local_midnight(moment: dt.datetime) -> dt.datetime:
+    local = moment.astimezone(LOCAL)
+    return dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), LOCAL).astimezone(dt.timezone.utc)
+
+
+async def transition(principal: Principal, credit_id: int, action: str, reason: str = "", *,
+                     personal_next_day: bool = False) -> dict:
     reason = reason.strip()
     if action in _NEEDS_REASON and not reason:
         raise Invalid("reason", "请填写原因")
     where = scope_where(principal)
     row = None
     if where is not None:
-        row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title).where(
+        row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title,
+                                  Credit.source).where(
             where).where(Credit.id == credit_id).first()
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
@@ -155,7 +212,7 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
         raise Forbidden("forbidden", "只有科室或单位管理员可以审核学分")
     move = _ACTIONS[action].get(row["status"])
     if move is None:
-        raise Conflict("invalid_state", f"学分记录当前为“{_STATE_WORDS.get(row['status'], row['status'])}”，不能{_WORDS[action]}")
+        raise Conflict("invalid_state", f"学分记录当前为“{state_word(row['status'])}”，不能{_WORDS[action]}")
     if (move.level == "department" and not is_dept) or (move.level == "unit" and not is_unit):
         waiting = "科室" if move.level == "department" else "单位"
         raise Conflict("invalid_state", f"该记录正等待{waiting}审核，您不能{_WORDS[action]}")
@@ -164,7 +221,9 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     if reason:
         values[Credit.reason] = reason
     if move.to == S.effective:
-        values[Credit.effective_at] = moment
+        # Seed 001 §5.2: "审核通过的个人学分次日生效" — a setting; trainings count at once.
+        next_day = personal_next_day and row["source"] == CreditSource.personal.value
+        values[Credit.effective_at] = _next_local_midnight(moment) if next_day else moment
     async with Credit._meta.db.transaction():
         changed = await Credit.update(values).where(
             (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
@@ -178,5 +237,7 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     return {"id": credit_id, "status": move.to.value}
 
 
-async def transition_many(principal: Principal, ids: list[int], action: str, reason: str = "") -> list[dict]:
-    return await batch.one_by_one(ids, lambda credit_id: transition(principal, credit_id, action, reason))
+async def transition_many(principal: Principal, ids: list[int], action: str, reason: str = "", *,
+                          personal_next_day: bool = False) -> list[dict]:
+    return await batch.one_by_one(ids, lambda credit_id: transition(principal, credit_id, action, reason,
+                                                                     personal_next_day=personal_next_day))

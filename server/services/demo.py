@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
+from server.services import rule_catalogue
 from server.services.idcard import make_id_number
 from server.services.organisation import region_prefix
 from server.services.passwords import hash_password
@@ -18,6 +19,7 @@ from server.tables import Account, Department, Person, PersonYear, Region, RoleG
 from server.tables.enums import AccountStatus, RegionLevel, Role, Sex, Staffing, TitleLevel, UnitLevel
 
 DEMO_PASSWORD = "Demo@2026"
+DEMO_RULE_YEARS = (2025, 2026, 2027)
 
 REGIONS = [
     ("990000", "示例省", RegionLevel.province, None),
@@ -194,4 +196,9 @@ async def load_demo() -> dict[str, int]:
                 grant.department = departments[key]
             await grant.save()
             added["accounts"] += 1
+
+        # The province's credit catalogue (seed 001 §5.2) for last year, this year and next.
+        added["rules"] = 0
+        for year in DEMO_RULE_YEARS:
+            added["rules"] += await rule_catalogue.ensure_province(regions["990000"], year)
     return added

@@ -54,6 +54,14 @@ class Invalid(DomainError):
         super().__init__(code, detail, field=field)
 
 
+class PayloadTooLarge(DomainError):
+    status_code = 413
+
+
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+
+
 class TooManyAttempts(DomainError):
     status_code = 429
 

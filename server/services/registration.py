@@ -142,6 +142,23 @@ async def status(username: str, id_number: str) -> dict:
     return {"status": row["status"], "reason": row["reason"] if row["status"] == S.rejected.value else ""}
 
 
+async def lookup(username: str, id_number: str, password: str, *, settings: Settings, ip: str) -> dict:
+    """The registrant's own form, to edit it before resubmitting; the password proves ownership."""
+    username = username.strip()
+    await _check_throttle(username, ip, settings)
+    row = await Registration.select(*_QUEUE_COLUMNS, Registration.account.password_hash.as_alias("password_hash")
+                                    ).where((Registration.username == username)
+                                            & (Registration.id_number == id_number.strip().upper())).first()
+    ok = await asyncio.to_thread(verify_password, password, row["password_hash"] if row else DUMMY_HASH)
+    if row is None or not ok:
+        # Counted like a failed login: the same password is being guessed.
+        await _record_attempt(username, ip, False)
+        raise NotFound(*_MISMATCH) if row is None else Invalid("password", "密码不正确", code="wrong_password")
+    row = dict(row)
+    del row["password_hash"]
+    return _present(row)
+
+
 async def resubmit(registration_id: int, *, username: str, id_number: str, password: str, form: Form,
                    ip: str) -> dict:
     """Edit a pending or rejected registration; it goes back to the unit as pending."""
@@ -207,14 +224,18 @@ async def queue(principal: Principal, *, status: RegistrationStatus | None, page
     rows = await query.order_by(Registration.created_at).limit(page_size).offset((page - 1) * page_size)
     items = []
     for row in rows:
-        row = dict(row)
+        row = _present(dict(row))
         row["id_number"] = mask_id_number(row["id_number"])
         row["phone"] = mask_phone(row["phone"])
-        row["joins_cme"] = bool(row["joins_cme"])
-        for key in ("created_at", "updated_at"):
-            row[key] = row[key].isoformat()
         items.append(row)
     return items, await count
+
+
+def _present(row: dict) -> dict:
+    row["joins_cme"] = bool(row["joins_cme"])
+    for key in ("created_at", "updated_at"):
+        row[key] = row[key].isoformat()
+    return row
 
 
 async def review(principal: Principal, registration_id: int, action: str, reason: str = "") -> dict:

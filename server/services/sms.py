@@ -23,7 +23,7 @@ from typing import Protocol
 
 from server.services.errors import Invalid, TooManyAttempts
 from server.settings import Settings
-from server.tables import Account, SmsCode
+from server.tables import Account, AdminContact, SmsCode
 from server.tables.enums import SmsPurpose
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -103,6 +103,13 @@ def check_phone(phone: str, field: str = "phone") -> str:
     return phone
 
 
+async def _known(phone: str, purpose: SmsPurpose) -> bool:
+    if purpose == SmsPurpose.login:
+        # Only admins listed on 管理员信息 may log in by SMS (seed 001 §8).
+        return await AdminContact.exists().where(AdminContact.phone == phone)
+    return await Account.exists().where(Account.phone == phone)
+
+
 async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, gateway: SmsGateway) -> None:
     """Send a code, within the cooldown and daily limits; silent for recovery to an unknown phone."""
     phone = check_phone(phone)
@@ -117,7 +124,7 @@ async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, g
         (SmsCode.phone == phone) & (SmsCode.created_at > moment - dt.timedelta(days=1)))
     if today >= settings.sms_daily_limit:
         raise TooManyAttempts("该手机号今日获取验证码次数已达上限，请明天再试", retry_after=24 * 3600)
-    if purpose != SmsPurpose.register and not await Account.exists().where(Account.phone == phone):
+    if purpose != SmsPurpose.register and not await _known(phone, purpose):
         # Answer as if sent: whether a phone is registered is nobody's business.
         return
     code = f"{secrets.randbelow(10**6):06d}"

@@ -1,11 +1,14 @@
 """Piccolo tables, one module per aggregate."""
 
-from server.tables.account import Account, LoginAttempt, LoginSession, RoleGrant
+from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
 from server.tables.audit import AuditLog
+from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
+from server.tables.evidence import Evidence
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
+from server.tables.rule import CreditRule
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -24,11 +27,16 @@ ALL_TABLES = (
     TrainingCourse,
     Checkin,
     CheckinClaim,
+    CreditRule,
     Credit,
     CreditEvent,
+    Evidence,
     Certificate,
     SmsCode,
     Registration,
+    BindingRequest,
+    LoginCaptcha,
+    AdminContact,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -1,6 +1,6 @@
 """Accounts, their scoped roles, login sessions and login attempts."""
 
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, ForeignKey, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -19,6 +19,10 @@ class Account(Table):
     status = Varchar(length=10, choices=AccountStatus, default=AccountStatus.active)
     must_change_password = Boolean(default=False)
     totp_secret = Varchar(length=64, null=True, default=None)
+    # Enrolment writes the new secret here; only a confirmed code moves it to totp_secret.
+    totp_pending_secret = Varchar(length=64, null=True, default=None)
+    # The last 30-second step whose code was accepted: a code works once.
+    totp_last_step = BigInt(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     password_changed_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
@@ -56,3 +60,24 @@ class LoginAttempt(Table):
     ip = Varchar(length=64, index=True)
     at = Timestamptz(default=TimestamptzNow(), index=True)
     success = Boolean(default=False)
+
+
+class LoginCaptcha(Table):
+    """An image captcha handed out to a login form; only a salted hash of its answer is kept."""
+
+    key = Varchar(length=64, unique=True)
+    answer_hash = Varchar(length=100, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    used_at = Timestamptz(null=True, default=None)
+
+
+class AdminContact(Table):
+    """A named admin of an admin account (seed 001 §8); a listed phone may log in by SMS code."""
+
+    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=50)
+    # Unique across the system, so an SMS login names exactly one account.
+    phone = Varchar(length=20, unique=True)
+    office_phone = Varchar(length=30, default="")
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -11,6 +11,7 @@ from server.tables.account import Account
 from server.tables.enums import CreditClass, CreditSource, CreditStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
+from server.tables.rule import CreditRule
 from server.tables.training import Training
 
 
@@ -29,6 +30,13 @@ class Credit(Table):
     activity_date = Date()
     credit_class = Varchar(length=4, choices=CreditClass)
     rule_code = Varchar(length=40, default="")
+    # Personal entries (seed 001 §5.2): the catalogue rule and what was
+    # declared; credits are computed from these on the server.
+    rule = ForeignKey(CreditRule, null=True, default=None, on_delete=OnDelete.set_null)
+    quantity = Numeric(digits=(8, 2), null=True, default=None)
+    author_position = Integer(null=True, default=None)
+    project_no = Varchar(length=50, default="")
+    organiser = Varchar(length=100, default="")
     title = Varchar(length=200)
     credits = Numeric(digits=(6, 2))
     hours = Numeric(digits=(6, 2), default=Decimal("0"))

@@ -112,3 +112,12 @@ class SmsPurpose(str, Enum):
     reset_password = "reset_password"
     find_username = "find_username"
     login = "login"
+
+
+class RuleUnit(str, Enum):
+    """What a catalogue rule counts (seed 001 §5.2: 每N小时 / 每N天 / 每1次 / 作者位次)."""
+
+    hour = "hour"
+    day = "day"
+    time = "time"
+    authorship = "authorship"

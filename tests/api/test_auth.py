@@ -1,9 +1,23 @@
 """Login, sessions, logout, CSRF and password change through the HTTP API."""
 
+import dataclasses
 import datetime as dt
+
+import pytest
+from litestar.testing import TestClient
+
+from server.app import create_app
 
 from tests.api.conftest import login
 from server.services.demo import DEMO_PASSWORD
+
+
+@pytest.fixture
+def client_without_captcha(fresh_settings):
+    """Captcha off (tests/api/test_captcha.py covers it): these tests count the hard limit alone."""
+    settings = dataclasses.replace(fresh_settings, login_captcha_after_failures=0, login_captcha_after_ip_failures=0)
+    with TestClient(app=create_app(settings)) as client:
+        yield client
 
 
 def _login(client, username, password=DEMO_PASSWORD):
@@ -106,7 +120,8 @@ def test_cookie_write_with_csrf_header_succeeds(client):
     assert client.get("/api/me").status_code == 401
 
 
-def test_too_many_failures_for_one_username_is_429(client):
+def test_too_many_failures_for_one_username_is_429(client_without_captcha):
+    client = client_without_captcha
     for _ in range(5):
         assert _login(client, "trainee3", "wrong-password1").status_code == 401
     response = _login(client, "trainee3", "wrong-password1")
@@ -115,7 +130,8 @@ def test_too_many_failures_for_one_username_is_429(client):
     assert int(response.headers["retry-after"]) > 0
 
 
-def test_throttled_username_refuses_even_the_right_password(client):
+def test_throttled_username_refuses_even_the_right_password(client_without_captcha):
+    client = client_without_captcha
     for _ in range(5):
         _login(client, "trainee3", "wrong-password1")
     assert _login(client, "trainee3").status_code == 429
@@ -127,7 +143,8 @@ def test_throttle_of_one_username_leaves_others_alone(client):
     assert _login(client, "trainee1").status_code == 200
 
 
-def test_success_resets_the_username_failure_count(client):
+def test_success_resets_the_username_failure_count(client_without_captcha):
+    client = client_without_captcha
     for _ in range(4):
         _login(client, "trainee3", "wrong-password1")
     assert _login(client, "trainee3").status_code == 200

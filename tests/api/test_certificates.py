@@ -292,3 +292,16 @@ def test_openapi_schema_still_builds(client):
     paths = response.json()["paths"]
     assert "/api/me/certificate.pdf" in paths
     assert "/api/verify/{code}" in paths
+
+
+
+def test_personal_entry_approved_today_counts_from_tomorrow(client):
+    from tests.api.entry_helpers import create
+
+    headers = login(client, "trainee1")
+    created = create(client, headers, title="赴外省国家级学术会议")
+    for admin in ("dept1", "unit1"):
+        assert client.post(f"/api/credits/{created['id']}/approve", headers=login(client, admin)).status_code == 200
+    code = _code(_download(client, headers, year=2026))
+    titles = [line["title"] for line in client.get(f"/api/verify/{code}").json()["lines"]]
+    assert "赴外省国家级学术会议" not in titles

@@ -65,7 +65,7 @@ DECODE_PNG = """async (b64) => {
 
 def effective_totals(client) -> dict[str, float]:
     """trainee1's effective credits of this year, summed by class, and hours (from the API)."""
-    items = credits_of(client, bearer(client, "trainee1"), year=this_year(), status="effective")
+    items = credits_of(client, bearer(client, "trainee1"), year=this_year(), in_force="true")
     totals: dict[str, float] = {"I": 0.0, "II": 0.0, "hours": 0.0}
     for item in items:
         totals[item["credit_class"]] = totals.get(item["credit_class"], 0.0) + item["credits"]

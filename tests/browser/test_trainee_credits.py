@@ -41,7 +41,7 @@ def effective_credit(live_server):
         for approver in ("dept1", "unit1"):
             response = client.post(f"/api/credits/{credit_id}/approve", headers=bearer(client, approver))
             assert response.status_code == 200, response.text
-        effective = credits_of(client, trainee, year=this_year(), status="effective")
+        effective = credits_of(client, trainee, year=this_year(), in_force="true")
     assert credit_id in [c["id"] for c in effective]
     totals = {
         "I": sum(c["credits"] for c in effective if c["credit_class"] == "I"),

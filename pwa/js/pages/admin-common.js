@@ -382,6 +382,36 @@ export function pager(testid) {
  * A <table> with a header row; rows are added by the caller into `body`.
  * A header is its text, or [text, className] (e.g. 'num' for a right-aligned number column).
  */
+/**
+ * One list load at a time for a page's table: each call aborts the one before, marks `body`
+ * busy, and resolves to the data of `request(signal)`, or to null when the request failed (the
+ * failure is shown in `error`, with a 重试 button when `retry` is given) or a newer load started.
+ */
+export function listLoader({ body, summary, error, retry }) {
+  let controller = null;
+  return async function load(request) {
+    if (controller) controller.abort();
+    const mine = (controller = new AbortController());
+    body.setAttribute('aria-busy', 'true');
+    summary.textContent = '加载中…';
+    showMessage(error, '');
+    let data;
+    try {
+      data = await request(mine.signal);
+    } catch (e) {
+      if (isAbort(e) || e.handled || mine !== controller) return null;
+      body.removeAttribute('aria-busy');
+      summary.textContent = '';
+      showMessage(error, e.detail);
+      if (retry) error.appendChild(h('button', { type: 'button', class: 'link-btn', onclick: retry }, '重试'));
+      return null;
+    }
+    if (mine !== controller) return null;
+    body.removeAttribute('aria-busy');
+    return data;
+  };
+}
+
 export function table(headers, testid) {
   const body = h('tbody', { 'data-testid': testid + '-body' });
   const th = (header) => (Array.isArray(header) ? h('th', { scope: 'col', class: header[1] }, header[0]) : h('th', { scope: 'col' }, header));

@@ -195,7 +195,10 @@ export async function render(ctx) {
     screen.offsetWidth;
     screen.classList.add('flash-' + kind);
     flashTimer = setTimeout(() => screen.classList.remove('flash-' + kind), 700);
-    if (navigator.vibrate) {
+    // Chrome refuses (and logs an intervention) until the user has touched the page;
+    // a scan driven by the camera alone is not such a touch.
+    const activated = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && activated) {
       try {
         navigator.vibrate(kind === 'ok' ? 80 : [60, 60, 60]);
       } catch (e) {

@@ -1,21 +1,28 @@
 // /review: the credit review queue (seed 001 §5.3). A department admin reviews status=pending_dept,
 // a unit admin pending_unit (the active role of the shell's role switcher). Search by 姓名 / 人员编号 /
-// 证件号 / 手机号, activity date range and source; select rows (or all on the page) for 批量通过,
+// 证件号 / 手机号, status, source and activity date range; select rows (or all on the page) for 批量通过,
 // 退回 (reason) or 不通过 (reason), or act on one row. After each action the list is reloaded and
 // every record that failed (say, someone else handled it first: 409) is listed with its reason.
+// Beside the table (below it on narrow screens) the selected record's detail and its proof files,
+// so that the reviewer sees the evidence while deciding.
+//
+// Also exports the record detail pieces (facts, evidence thumbnails with a lightbox, history)
+// that the corrections page shows too.
 
-import { api, isAbort } from '../api.js';
+import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
+import { authorLabel, previewCredits, RULE_UNIT, rulesOfYear } from '../rules.js';
 import { debounce, h, messageBox, mount, notice, pageTitle, show, showMessage } from '../ui.js';
 import {
+  confirmDialog,
   CREDIT_CLASS,
   CREDIT_SOURCE,
   CREDIT_STATUS,
-  confirmDialog,
   dl,
   emptyRow,
   fmtDateTime,
-  formDialog,
+  linkButton,
+  listLoader,
   num,
   pager,
   pill,
@@ -26,12 +33,166 @@ import {
 const PAGE_SIZE = 20;
 const QUEUE = { dept_admin: 'pending_dept', unit_admin: 'pending_unit' };
 const ACTION_WORDS = { approve: '通过', return: '退回', reject: '不通过' };
+// The sources a reviewer filters by first (seed 001 §5.3), then the rest.
+const SOURCE_ORDER = ['attendance', 'personal', 'speaker', 'project', 'class', 'course', 'import'];
+
+// ---------------------------------------------------------------- shared record detail
+
+/** True when the record's rule asks for proof and none is attached (`rule` may be unknown: null). */
+export function missingProof(c, rule) {
+  if (c.source !== 'personal') return false;
+  const required = c.evidence_required !== undefined ? c.evidence_required : rule ? rule.evidence_required : false;
+  const count = c.evidence_count !== undefined ? c.evidence_count : (c.evidence || []).length;
+  return Boolean(required) && count === 0;
+}
+
+/** A map rule_code → rule for the years of `items` (empty when the catalogue cannot be read). */
+export async function rulesFor(items) {
+  // The list says evidence_required itself; the catalogue is only read for rows that do not.
+  const years = Array.from(new Set(items.filter((c) => c.source === 'personal' && c.evidence_required === undefined).map((c) => c.year)));
+  const map = new Map();
+  await Promise.all(
+    years.map((y) =>
+      rulesOfYear(y)
+        .then((rules) => rules.forEach((r) => map.set(y + ':' + r.code, r)))
+        .catch(() => {}), // the marks just stay off
+    ),
+  );
+  return { get: (c) => map.get(c.year + ':' + c.rule_code) || null };
+}
+
+/** '已生效' or '已生效（次日生效）' while effective_at is still ahead. */
+export function statusPill(c, testid) {
+  const node = pill(CREDIT_STATUS, c.status, testid);
+  if (c.status === 'effective' && c.effective_at && new Date(c.effective_at) > new Date()) node.textContent = '次日生效';
+  return node;
+}
+
+function quantityText(detail, rule) {
+  if (detail.quantity === null || detail.quantity === undefined) return null;
+  const unit = rule && rule.unit !== 'authorship' ? RULE_UNIT[rule.unit] || '' : '';
+  return num(detail.quantity) + (unit ? ' ' + unit : '');
+}
+
+/** The facts of one credit record (GET /api/credits/{id}) as definition rows. */
+export function creditFacts(detail, rule) {
+  const rows = [
+    ['姓名', [show(detail.person_name), detail.person_no ? h('span', { class: 'muted' }, ' · ' + detail.person_no) : null]],
+    ['科室', detail.department_name],
+    ['活动名称', detail.title],
+    ['活动日期', detail.activity_date],
+    ['来源', word(CREDIT_SOURCE, detail.source)],
+    ['学分规则', detail.rule_name ? detail.rule_name + (detail.rule_code ? '（' + detail.rule_code + '）' : '') : detail.rule_code],
+  ];
+  if (detail.quantity !== null && detail.quantity !== undefined && !detail.author_position) rows.push(['数量', quantityText(detail, rule)]);
+  if (detail.author_position) rows.push(['作者排名', authorLabel(detail.author_position)]);
+  if (detail.project_no) rows.push(['项目编号', detail.project_no]);
+  if (detail.organiser) rows.push(['举办单位', detail.organiser]);
+  rows.push(
+    ['学分', word(CREDIT_CLASS, detail.credit_class) + ' ' + num(detail.credits) + ' 分' + (Number(detail.hours) ? ' · ' + num(detail.hours) + ' 学时' : '')],
+    ['状态', [statusPill(detail, 'detail-status'), detail.reason ? h('span', { class: 'muted' }, ' ' + detail.reason) : null]],
+  );
+  if (detail.effective_at) rows.push(['生效时间', fmtDateTime(detail.effective_at)]);
+  if (rule && detail.quantity && rule.unit !== 'authorship') {
+    const expected = previewCredits(rule, detail.quantity, detail.author_position);
+    if (expected !== null && Math.abs(expected - Number(detail.credits)) > 0.005) rows.push(['按规则应为', num(expected) + ' 分']);
+  }
+  return dl(rows, 'detail-facts');
+}
+
+/** Open a proof image full size in a modal; Escape, the close button or a click outside closes it. */
+export function openLightbox(item) {
+  const close = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'lightbox-close' }, '关闭');
+  const img = h('img', { class: 'lightbox-img', src: item.url, alt: item.filename || '证明材料' });
+  const dialog = h(
+    'dialog',
+    { class: 'dialog lightbox', 'data-testid': 'lightbox', 'aria-label': item.filename || '证明材料' },
+    h('div', { class: 'lightbox-bar' }, h('span', { class: 'lightbox-name' }, show(item.filename)), h('a', { class: 'btn btn-secondary btn-sm', href: item.url, target: '_blank', rel: 'noopener' }, '新窗口打开'), close),
+    img,
+  );
+  const done = () => {
+    if (dialog.open) dialog.close();
+    dialog.remove();
+  };
+  close.addEventListener('click', done);
+  dialog.addEventListener('close', () => dialog.remove());
+  dialog.addEventListener('click', (event) => {
+    if (event.target === dialog) done(); // the backdrop
+  });
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  close.focus();
+}
+
+function sizeText(bytes) {
+  if (!bytes) return '';
+  return bytes >= 1024 * 1024 ? (bytes / 1024 / 1024).toFixed(1) + ' MB' : Math.max(1, Math.round(bytes / 1024)) + ' KB';
+}
+
+/** The record's proof files: image thumbnails (click: full size), other files (PDF) as links. */
+export function evidenceGallery(evidence) {
+  if (!evidence || !evidence.length) return h('p', { class: 'muted small', 'data-testid': 'evidence-none' }, '未上传证明材料。');
+  return h(
+    'ul',
+    { class: 'evidence-grid', 'data-testid': 'evidence-list' },
+    evidence.map((item) => {
+      const caption = h('span', { class: 'evidence-cap' }, show(item.filename), h('small', null, sizeText(item.size)));
+      if (item.thumb_url) {
+        return h(
+          'li',
+          null,
+          h(
+            'button',
+            { type: 'button', class: 'evidence-thumb', 'data-testid': 'evidence-thumb', title: '查看原图', onclick: () => openLightbox(item) },
+            h('img', { src: item.thumb_url, alt: item.filename || '证明材料', loading: 'lazy' }),
+          ),
+          caption,
+        );
+      }
+      return h(
+        'li',
+        null,
+        h('a', { class: 'evidence-file', href: item.url, target: '_blank', rel: 'noopener', 'data-testid': 'evidence-file' }, (item.content_type || '').indexOf('pdf') >= 0 ? 'PDF' : '文件'),
+        caption,
+      );
+    }),
+  );
+}
+
+/** The record's history: status changes and corrections, each with who, when and why. */
+export function eventsList(events) {
+  if (!events || !events.length) return null;
+  return h(
+    'ol',
+    { class: 'events', 'data-testid': 'detail-events' },
+    events.map((e) => {
+      // A correction keeps the status; the server writes what changed (and why) as its reason.
+      const edit = Boolean(e.from_status) && e.from_status === e.to_status;
+      const text = edit
+        ? e.reason || '修改'
+        : (e.from_status ? word(CREDIT_STATUS, e.from_status) + ' → ' : '') + word(CREDIT_STATUS, e.to_status) + (e.reason ? '（' + e.reason + '）' : '');
+      return h('li', { 'data-testid': 'detail-event', class: edit ? 'event-edit' : null }, h('span', { class: 'muted' }, fmtDateTime(e.at)), ' ', e.account_name || '系统', '：', text);
+    }),
+  );
+}
+
+/** A full detail block: facts, the missing-proof warning, evidence and history. */
+export function creditDetailBody(detail, rule) {
+  return [
+    creditFacts(detail, rule),
+    missingProof(detail, rule) ? h('p', { class: 'proof-missing', 'data-testid': 'detail-missing' }, '缺少证明材料：该学分规则要求上传证明材料。') : null,
+    detail.source === 'personal' || (detail.evidence && detail.evidence.length) ? [h('h3', { class: 'pane-sub' }, '证明材料'), evidenceGallery(detail.evidence)] : null,
+    detail.events && detail.events.length ? [h('h3', { class: 'pane-sub' }, '处理记录'), eventsList(detail.events)] : null,
+  ];
+}
+
+// ---------------------------------------------------------------- the page
 
 export function render(ctx) {
   ctx.setTitle('学分审核');
   const role = ctx.role;
-  const status = role ? QUEUE[role.role] : null;
-  if (!status) {
+  const queue = role ? QUEUE[role.role] : null;
+  if (!queue) {
     mount(
       ctx.main,
       pageTitle('学分审核', 'review-title'),
@@ -42,24 +203,38 @@ export function render(ctx) {
 
   const state = {
     q: ctx.query.get('q') || '',
+    status: ctx.query.get('status') || '',
     date_from: ctx.query.get('date_from') || '',
     date_to: ctx.query.get('date_to') || '',
     source: ctx.query.get('source') || '',
     page: Math.max(1, parseInt(ctx.query.get('page'), 10) || 1),
   };
   let items = [];
+  let rules = { get: () => null };
+  let current = null; // the id shown in the pane
   const selected = new Set();
-  let controller = null;
+
+  // '' = the queue of this role; 'all' = no status filter.
+  const statusParam = () => (state.status === 'all' ? '' : state.status || queue);
 
   // -- filters
   const search = h('input', { id: 'review-q', type: 'search', value: state.q, placeholder: '姓名 / 人员编号 / 证件号 / 手机号', autocomplete: 'off', 'data-testid': 'review-search' });
   const dateFrom = h('input', { id: 'review-from', type: 'date', value: state.date_from, 'data-testid': 'review-from' });
   const dateTo = h('input', { id: 'review-to', type: 'date', value: state.date_to, 'data-testid': 'review-to' });
+  const statusSel = h(
+    'select',
+    { id: 'review-status', 'data-testid': 'review-status' },
+    h('option', { value: '' }, '待我审核（' + CREDIT_STATUS[queue] + '）'),
+    Object.keys(CREDIT_STATUS)
+      .filter((k) => k !== queue)
+      .map((k) => h('option', { value: k, selected: k === state.status }, CREDIT_STATUS[k])),
+    h('option', { value: 'all', selected: state.status === 'all' }, '全部状态'),
+  );
   const source = h(
     'select',
     { id: 'review-source', 'data-testid': 'review-source' },
     h('option', { value: '' }, '全部来源'),
-    Object.keys(CREDIT_SOURCE).map((k) => h('option', { value: k, selected: k === state.source }, CREDIT_SOURCE[k])),
+    SOURCE_ORDER.map((k) => h('option', { value: k, selected: k === state.source }, CREDIT_SOURCE[k])),
   );
   const filters = h(
     'form',
@@ -73,14 +248,16 @@ export function render(ctx) {
       },
     },
     h('label', { class: 'af af-grow' }, h('span', null, '人员'), search),
+    h('label', { class: 'af' }, h('span', null, '审核状态'), statusSel),
+    h('label', { class: 'af' }, h('span', null, '来源'), source),
     h('label', { class: 'af' }, h('span', null, '活动日期从'), dateFrom),
     h('label', { class: 'af' }, h('span', null, '至'), dateTo),
-    h('label', { class: 'af' }, h('span', null, '来源'), source),
     h('button', { type: 'submit', class: 'btn btn-primary btn-sm', 'data-testid': 'review-query' }, '查询'),
   );
 
   function readFilters() {
     state.q = search.value.trim();
+    state.status = statusSel.value;
     state.date_from = dateFrom.value;
     state.date_to = dateTo.value;
     state.source = source.value;
@@ -98,13 +275,16 @@ export function render(ctx) {
   const error = messageBox('review-error');
   const selectAll = h('input', { type: 'checkbox', 'aria-label': '全选本页', 'data-testid': 'review-select-all' });
   const body = h('tbody', { 'data-testid': 'review-body' });
-  const headers = ['姓名', '人员编号', '科室', '活动名称', '活动日期', '学分级别', '学分', '学时', '来源', '操作'];
+  // Compact columns (number and department under the name, date and source under the title) so
+  // that the table and the evidence pane fit side by side on a 1280px desktop.
+  const headers = ['姓名', '活动名称', '学分', '证明材料', '操作'];
   const tableNode = h(
     'div',
     { class: 'table-wrap' },
-    h('table', { class: 'table review-table', 'data-testid': 'review-table' }, h('thead', null, h('tr', null, h('th', { class: 'col-check' }, selectAll), headers.map((t) => h('th', { scope: 'col', class: t === '学分' || t === '学时' ? 'num' : null }, t)))), body),
+    h('table', { class: 'table review-table', 'data-testid': 'review-table' }, h('thead', null, h('tr', null, h('th', { class: 'col-check' }, selectAll), headers.map((t) => h('th', { scope: 'col', class: t === '学分' ? 'num' : null }, t)))), body),
   );
   const pg = pager('review');
+  const pane = h('aside', { class: 'review-pane card', 'data-testid': 'review-pane', 'aria-label': '记录详情', 'aria-live': 'polite' });
 
   function paintSelection() {
     const n = selected.size;
@@ -117,6 +297,13 @@ export function render(ctx) {
       box.checked = selected.has(Number(box.dataset.id));
       box.closest('tr').classList.toggle('row-selected', box.checked);
     });
+    body.querySelectorAll('tr[data-id]').forEach((tr) => tr.classList.toggle('row-active', Number(tr.dataset.id) === current));
+  }
+
+  function proofCell(c) {
+    if (missingProof(c, rules.get(c))) return h('span', { class: 'proof-missing-tag', 'data-testid': 'review-missing' }, '缺少证明材料');
+    if (c.source !== 'personal' && !c.evidence_count) return '—';
+    return c.evidence_count ? c.evidence_count + ' 份' : '—';
   }
 
   function rowOf(c) {
@@ -131,62 +318,66 @@ export function render(ctx) {
         paintSelection();
       },
     });
-    const rowActions = h(
-      'span',
-      { class: 'row-actions' },
-      h('button', { type: 'button', class: 'link-act', 'data-testid': 'review-approve', onclick: () => runOne(c, 'approve') }, '通过'),
-      h('button', { type: 'button', class: 'link-act', 'data-testid': 'review-return', onclick: () => runOne(c, 'return') }, '退回'),
-      h('button', { type: 'button', class: 'link-act link-danger', 'data-testid': 'review-reject', onclick: () => runOne(c, 'reject') }, '不通过'),
-    );
-    return h(
+    const actionable = c.status === queue;
+    const rowActions = actionable
+      ? h(
+          'span',
+          { class: 'row-actions' },
+          h('button', { type: 'button', class: 'link-act', 'data-testid': 'review-approve', onclick: () => runOne(c, 'approve') }, '通过'),
+          h('button', { type: 'button', class: 'link-act', 'data-testid': 'review-return', onclick: () => runOne(c, 'return') }, '退回'),
+          h('button', { type: 'button', class: 'link-act link-danger', 'data-testid': 'review-reject', onclick: () => runOne(c, 'reject') }, '不通过'),
+        )
+      : statusPill(c);
+    const tr = h(
       'tr',
       { 'data-testid': 'review-row', 'data-id': String(c.id) },
       h('td', { class: 'col-check' }, box),
-      h('td', null, h('button', { type: 'button', class: 'link-name', 'data-testid': 'review-detail', onclick: () => openDetail(c) }, show(c.person_name))),
-      h('td', { class: 'nowrap' }, show(c.person_no)),
-      h('td', { class: 'nowrap' }, show(c.department_name)),
-      h('td', { class: 'cell-title' }, c.title),
-      h('td', { class: 'nowrap' }, show(c.activity_date)),
-      h('td', { class: 'nowrap' }, word(CREDIT_CLASS, c.credit_class)),
-      h('td', { class: 'num' }, num(c.credits)),
-      h('td', { class: 'num' }, num(c.hours)),
-      h('td', { class: 'nowrap' }, word(CREDIT_SOURCE, c.source)),
+      h(
+        'td',
+        { class: 'cell-person' },
+        h('button', { type: 'button', class: 'link-name', 'data-testid': 'review-detail', onclick: () => showDetail(c.id) }, show(c.person_name)),
+        h('span', { class: 'cell-sub' }, [c.person_no, c.department_name].filter(Boolean).join(' · ')),
+      ),
+      h('td', { class: 'cell-title' }, c.title, h('span', { class: 'cell-sub' }, show(c.activity_date) + ' · ' + word(CREDIT_SOURCE, c.source))),
+      h('td', { class: 'num' }, word(CREDIT_CLASS, c.credit_class) + ' ' + num(c.credits)),
+      h('td', { class: 'nowrap' }, proofCell(c)),
       h('td', null, rowActions),
     );
+    // A click anywhere else on the row shows it in the pane.
+    tr.addEventListener('click', (event) => {
+      if (event.target.closest('button, input, a, label')) return;
+      showDetail(c.id);
+    });
+    return tr;
   }
+
+  function filtered() {
+    return Boolean(state.q || state.date_from || state.date_to || state.source || state.status);
+  }
+
+  const loadList = listLoader({ body, summary, error });
 
   async function load() {
     if (!body.isConnected) return;
-    replaceQuery({ q: state.q, date_from: state.date_from, date_to: state.date_to, source: state.source, page: state.page > 1 ? state.page : '' });
-    if (controller) controller.abort();
-    const mine = (controller = new AbortController());
-    body.setAttribute('aria-busy', 'true');
-    summary.textContent = '加载中…';
-    showMessage(error, '');
-    let data;
-    try {
-      data = await api('/api/credits', {
-        query: { status, q: state.q, date_from: state.date_from, date_to: state.date_to, source: state.source, page: state.page, page_size: PAGE_SIZE },
-        signal: mine.signal,
+    replaceQuery({ q: state.q, status: state.status, date_from: state.date_from, date_to: state.date_to, source: state.source, page: state.page > 1 ? state.page : '' });
+    const data = await loadList(async (signal) => {
+      const page = await api('/api/credits', {
+        query: { status: statusParam(), q: state.q, date_from: state.date_from, date_to: state.date_to, source: state.source, page: state.page, page_size: PAGE_SIZE },
+        signal,
       });
-    } catch (e) {
-      if (isAbort(e) || e.handled || mine !== controller) return;
-      body.removeAttribute('aria-busy');
-      summary.textContent = '';
-      showMessage(error, e.detail);
-      return;
-    }
-    if (mine !== controller) return;
-    body.removeAttribute('aria-busy');
+      rules = await rulesFor(page.items || []);
+      return page;
+    });
+    if (!data) return;
     items = data.items || [];
-    // Keep only selections still in the queue on this page.
+    // Keep only selections still in the list on this page.
     const ids = new Set(items.map((c) => c.id));
     Array.from(selected).forEach((id) => {
       if (!ids.has(id)) selected.delete(id);
     });
     mount(body, items.map(rowOf));
-    if (!items.length) body.appendChild(emptyRow(headers.length + 1, state.q || state.date_from || state.date_to || state.source ? '没有符合条件的待审核学分。' : '暂无待审核的学分。'));
-    summary.textContent = '待审核 ' + data.total + ' 条';
+    if (!items.length) body.appendChild(emptyRow(headers.length + 1, filtered() ? '没有符合条件的学分。' : '暂无待审核的学分。'));
+    summary.textContent = (state.status ? '共 ' : '待审核 ') + data.total + ' 条';
     pg.update(state.page, data.total, PAGE_SIZE);
     if (state.page > 1 && !items.length && data.total > 0) {
       state.page = Math.max(1, Math.ceil(data.total / PAGE_SIZE)); // the last page emptied by an action
@@ -200,6 +391,53 @@ export function render(ctx) {
     state.page = 1;
     selected.clear();
     load();
+  }
+
+  // -- the detail pane
+  function paneEmpty() {
+    current = null;
+    mount(pane, h('p', { class: 'muted pane-empty', 'data-testid': 'review-pane-empty' }, '点击姓名查看记录详情和证明材料。'));
+  }
+
+  let paneSeq = 0;
+  async function showDetail(id) {
+    const seq = (paneSeq += 1);
+    current = id;
+    paintSelection();
+    mount(pane, h('p', { class: 'muted pane-empty' }, '加载中…'));
+    if (window.matchMedia('(max-width: 1099px)').matches) pane.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    let detail;
+    try {
+      detail = await api('/api/credits/' + encodeURIComponent(id));
+    } catch (e) {
+      if (e.handled || seq !== paneSeq) return;
+      mount(pane, h('p', { class: 'msg msg-error' }, e.detail));
+      return;
+    }
+    if (seq !== paneSeq) return;
+    let rule = null;
+    try {
+      rule = (await rulesOfYear(detail.year)).find((r) => r.code === detail.rule_code) || null;
+    } catch (e) {
+      rule = null; // the catalogue is only needed for units and the proof mark
+    }
+    if (seq !== paneSeq) return;
+    const actionable = detail.status === queue;
+    mount(
+      pane,
+      h('div', { class: 'pane-head' }, h('h2', { class: 'pane-title', 'data-testid': 'pane-title' }, detail.title), h('button', { type: 'button', class: 'link-act', 'aria-label': '关闭详情', onclick: paneEmpty }, '关闭')),
+      creditDetailBody(detail, rule),
+      h('p', { class: 'small' }, h('a', { href: '/corrections?tab=person&person_id=' + encodeURIComponent(detail.person_id), 'data-testid': 'pane-person-link' }, detail.person_name + ' 的全部学分记录')),
+      actionable
+        ? h(
+            'div',
+            { class: 'pane-actions' },
+            h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'pane-approve', onclick: () => runOne(detail, 'approve') }, '通过'),
+            h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'pane-return', onclick: () => runOne(detail, 'return') }, '退回'),
+            h('button', { type: 'button', class: 'btn btn-danger-outline btn-sm', 'data-testid': 'pane-reject', onclick: () => runOne(detail, 'reject') }, '不通过'),
+          )
+        : null,
+    );
   }
 
   // -- results
@@ -231,6 +469,13 @@ export function render(ctx) {
     return data.results || [];
   }
 
+  async function afterAction(action, results) {
+    showResults(action, results);
+    results.forEach((r) => selected.delete(r.id));
+    await load();
+    if (current !== null && results.some((r) => r.id === current)) showDetail(current);
+  }
+
   async function runBatch(action) {
     const ids = Array.from(selected);
     if (!ids.length) return;
@@ -252,9 +497,7 @@ export function render(ctx) {
       });
     }
     if (!done || !results) return;
-    showResults(action, results);
-    results.forEach((r) => selected.delete(r.id));
-    await load();
+    await afterAction(action, results);
   }
 
   async function runOne(c, action) {
@@ -282,48 +525,7 @@ export function render(ctx) {
       if (!done) return;
     }
     if (!results) return;
-    showResults(action, results);
-    selected.delete(c.id);
-    await load();
-  }
-
-  async function openDetail(c) {
-    let detail = c;
-    try {
-      detail = await api('/api/credits/' + encodeURIComponent(c.id));
-    } catch (e) {
-      if (e.handled) return;
-    }
-    const events = detail.events || [];
-    await formDialog({
-      title: '学分详情',
-      testid: 'credit-detail',
-      submitText: '关闭',
-      wide: true,
-      body: [
-        dl([
-          ['姓名', detail.person_name],
-          ['人员编号', detail.person_no],
-          ['科室', detail.department_name],
-          ['活动名称', detail.title],
-          ['活动日期', detail.activity_date],
-          ['学分级别', word(CREDIT_CLASS, detail.credit_class)],
-          ['学分 / 学时', num(detail.credits) + ' / ' + num(detail.hours)],
-          ['来源', word(CREDIT_SOURCE, detail.source)],
-          ['状态', word(CREDIT_STATUS, detail.status)],
-        ]),
-        events.length
-          ? h(
-              'ol',
-              { class: 'events' },
-              events.map((e) =>
-                h('li', null, h('span', { class: 'muted' }, fmtDateTime(e.at)), ' ', e.account_name || '系统', '：', e.from_status ? word(CREDIT_STATUS, e.from_status) + ' → ' : '', word(CREDIT_STATUS, e.to_status), e.reason ? '（' + e.reason + '）' : ''),
-              ),
-            )
-          : null,
-      ],
-      onSubmit: () => true,
-    });
+    await afterAction(action, results);
   }
 
   // -- wiring
@@ -345,7 +547,7 @@ export function render(ctx) {
       reload();
     }, 400),
   );
-  [dateFrom, dateTo, source].forEach((el) =>
+  [statusSel, dateFrom, dateTo, source].forEach((el) =>
     el.addEventListener('change', () => {
       readFilters();
       reload();
@@ -362,19 +564,26 @@ export function render(ctx) {
     load();
   });
 
-  const sub = (role.scope_name ? role.scope_name + ' · ' : '') + (status === 'pending_dept' ? '科室审核：通过后交单位审核' : '单位审核：通过后学分生效');
+  const sub = (role.scope_name ? role.scope_name + ' · ' : '') + (queue === 'pending_dept' ? '科室审核：通过后交单位审核' : '单位审核：通过后学分生效');
+  const headActions = h(
+    'div',
+    { class: 'head-actions' },
+    linkButton('/corrections/entry', '代录入学分', { 'data-testid': 'review-entry' }),
+    linkButton('/corrections', '学分修改', { 'data-testid': 'review-corrections' }),
+    linkButton('/rules', '学分规则', { 'data-testid': 'review-rules' }),
+  );
+  paneEmpty();
   mount(
     ctx.main,
     h(
       'div',
-      { class: 'admin-page' },
-      h('div', { class: 'page-head' }, h('div', null, pageTitle('学分审核', 'review-title'), h('p', { class: 'muted page-sub' }, sub, ' ', pill(CREDIT_STATUS, status)))),
+      { class: 'admin-page admin-wide' },
+      h('div', { class: 'page-head' }, h('div', null, pageTitle('学分审核', 'review-title'), h('p', { class: 'muted page-sub' }, sub, ' ', pill(CREDIT_STATUS, queue))), headActions),
       filters,
       result,
       error,
       h('div', { class: 'list-head' }, summary, batchBar),
-      tableNode,
-      pg.node,
+      h('div', { class: 'review-layout' }, h('div', { class: 'review-main' }, tableNode, pg.node), pane),
     ),
   );
   load();

@@ -2,10 +2,10 @@
 // Tabs 全部 / 已举办 / 未举办 / 待评分 with counts, filters (year, credit class, name), paging.
 // The state lives in the query string (?tab=&year=&credit_class=&q=&page=) so back/refresh keep it.
 
-import { api, isAbort } from '../api.js';
+import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
-import { debounce, h, messageBox, mount, pageTitle, showMessage } from '../ui.js';
-import { CREDIT_CLASS, TRAINING_STATUS, emptyRow, fmtDateTime, num, pager, pill, table, word } from './admin-common.js';
+import { debounce, h, messageBox, mount, pageTitle } from '../ui.js';
+import { CREDIT_CLASS, emptyRow, fmtDateTime, listLoader, num, pager, pill, table, TRAINING_STATUS, word } from './admin-common.js';
 
 const PAGE_SIZE = 20;
 const TABS = [
@@ -44,7 +44,6 @@ export function render(ctx) {
     q: ctx.query.get('q') || '',
     page: Math.max(1, parseInt(ctx.query.get('page'), 10) || 1),
   };
-  let controller = null;
 
   // -- tabs
   const tabButtons = TABS.map((t) =>
@@ -131,6 +130,8 @@ export function render(ctx) {
     );
   }
 
+  const loadList = listLoader({ body: list.body, summary, error, retry: () => load() });
+
   async function load() {
     if (!list.body.isConnected) return;
     replaceQuery({
@@ -141,27 +142,11 @@ export function render(ctx) {
       page: state.page > 1 ? state.page : '',
     });
     paintTabs();
-    if (controller) controller.abort();
-    const mine = (controller = new AbortController());
-    list.body.setAttribute('aria-busy', 'true');
-    summary.textContent = '加载中…';
-    showMessage(error, '');
-    let data;
-    try {
-      data = await api('/api/trainings', {
-        query: Object.assign({ tab: state.tab, page: state.page, page_size: PAGE_SIZE }, filterQuery()),
-        signal: mine.signal,
-      });
-    } catch (e) {
-      if (isAbort(e) || e.handled || mine !== controller) return;
-      list.body.removeAttribute('aria-busy');
-      summary.textContent = '';
-      showMessage(error, e.detail);
-      error.appendChild(h('button', { type: 'button', class: 'link-btn', onclick: load }, '重试'));
-      return;
-    }
-    if (mine !== controller) return;
-    list.body.removeAttribute('aria-busy');
+    const data = await loadList((signal) => api('/api/trainings', {
+      query: Object.assign({ tab: state.tab, page: state.page, page_size: PAGE_SIZE }, filterQuery()),
+      signal,
+    }));
+    if (!data) return;
     const items = data.items || [];
     const offset = (state.page - 1) * PAGE_SIZE;
     mount(list.body, items.map((t, i) => row(t, i, offset)));

@@ -1,16 +1,27 @@
-// /credits?year=: my credits of one year: the effective totals (I类 / II类 / 学时) and every
-// record with its state; more pages load on demand. A record opens /credits/:id.
+// /credits?year=&status=&q=: my credits of one year (seed 000 §6.5 学分查询): the effective totals
+// (I类 / II类 / 学时) and every record with its state, filtered by state and searched by title;
+// more pages load on demand. A record opens /credits/:id; 录入学分 opens /credits/new.
 
 import { api, isAbort } from '../api.js';
 import { replaceQuery } from '../router.js';
-import { h, icon, messageBox, mount, pageTitle, showMessage } from '../ui.js';
-import { classWord, effectiveTotals, num, sourceWord, statusChip, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
+import { debounce, h, icon, messageBox, mount, pageTitle, showMessage } from '../ui.js';
+import { classWord, creditChip, effectiveTotals, num, sourceWord, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
 
 const PAGE_SIZE = 20;
 
+// The state filter: API status values (comma = any of them) and their words.
+const STATUS_FILTERS = [
+  ['', '全部状态'],
+  ['draft', '草稿'],
+  ['pending_dept,pending_unit', '审核中'],
+  ['returned', '已退回'],
+  ['effective', '已生效'],
+  ['rejected,revoked', '未通过 / 已撤销'],
+];
+
 function creditRow(item) {
   const meta = [item.activity_date, sourceWord(item.source)].filter(Boolean).join(' · ');
-  const note = item.reason && (item.status === 'returned' || item.status === 'rejected' || item.status === 'revoked') ? item.reason : '';
+  const note = item.reason && (item.status === 'returned' || item.status === 'rejected' || item.status === 'revoked') ? '原因：' + item.reason : item.status === 'draft' ? '尚未上报' : '';
   return h(
     'li',
     null,
@@ -22,14 +33,14 @@ function creditRow(item) {
         { class: 'credit-main' },
         h('span', { class: 'credit-title', 'data-testid': 'credit-row-title' }, item.title || sourceWord(item.source) || '学分记录'),
         h('span', { class: 'credit-meta' }, meta),
-        note ? h('span', { class: 'credit-note' }, '原因：' + note) : null,
+        note ? h('span', { class: item.status === 'draft' ? 'credit-note credit-note-muted' : 'credit-note', 'data-testid': 'credit-row-note' }, note) : null,
       ),
       h(
         'span',
         { class: 'credit-side' },
         h('span', { class: 'credit-amount' }, h('b', null, num(item.credits)), ' 分'),
         h('span', { class: 'credit-class' }, [classWord(item.credit_class), num(item.hours) + ' 学时'].filter(Boolean).join(' · ')),
-        statusChip(item.status),
+        creditChip(item),
       ),
       icon('chevron', 'row-chevron'),
     ),
@@ -41,6 +52,21 @@ export function render(ctx) {
   let year = yearFromQuery(ctx.query);
   let page = 1;
   let controller = null;
+  const statusParam = ctx.query.get('status') || '';
+  const statusFilter = h(
+    'select',
+    { 'aria-label': '状态', 'data-testid': 'credits-status', onchange: () => load(true) },
+    STATUS_FILTERS.map(([value, text]) => h('option', { value, selected: value === statusParam }, text)),
+  );
+  const search = h('input', {
+    type: 'search',
+    placeholder: '按项目名称搜索',
+    'aria-label': '按项目名称搜索',
+    enterkeyhint: 'search',
+    value: ctx.query.get('q') || '',
+    'data-testid': 'credits-search',
+  });
+  search.addEventListener('input', debounce(() => load(true), 300));
 
   const totalsSlot = h('div', { class: 'totals-slot', 'aria-live': 'polite' });
   const summary = h('p', { class: 'list-summary muted', 'data-testid': 'credits-total' });
@@ -53,11 +79,23 @@ export function render(ctx) {
     load(true);
   }, 'credits-year');
 
+  const newEntry = h('a', { class: 'btn btn-primary btn-block credits-new', href: '/credits/new?year=' + encodeURIComponent(year), 'data-testid': 'credits-new' }, '录入学分');
+
   mount(
     ctx.main,
     h('div', { class: 'page-head' }, pageTitle('我的学分', 'credits-title'), picker),
     h('section', { class: 'section' }, h('h2', { class: 'section-title' }, '已生效合计'), totalsSlot),
-    h('section', { class: 'section' }, h('h2', { class: 'section-title' }, '学分记录'), error, summary, list, more),
+    newEntry,
+    h(
+      'section',
+      { class: 'section' },
+      h('h2', { class: 'section-title' }, '学分记录'),
+      h('div', { class: 'filters credits-filters' }, h('label', { class: 'search-box' }, icon('search'), search), statusFilter),
+      error,
+      summary,
+      list,
+      more,
+    ),
   );
 
   async function loadTotals(signal) {
@@ -75,9 +113,13 @@ export function render(ctx) {
 
   async function load(reset) {
     if (!list.isConnected) return;
+    const status = statusFilter.value;
+    const term = search.value.trim();
+    const searching = term !== '';
     if (reset) {
       page = 1;
-      replaceQuery({ year });
+      replaceQuery({ year, status, q: term });
+      newEntry.setAttribute('href', '/credits/new?year=' + encodeURIComponent(year));
       if (controller) controller.abort();
       controller = new AbortController();
       mount(list);
@@ -89,7 +131,8 @@ export function render(ctx) {
     showMessage(error, '');
     let data;
     try {
-      data = await api('/api/credits', { query: { year, page, page_size: PAGE_SIZE }, signal: mine.signal });
+      // The server's q matches titles (and, for admins, people).
+      data = await api('/api/credits', { query: { year, status, q: term || undefined, page, page_size: PAGE_SIZE }, signal: mine.signal });
     } catch (e) {
       if (isAbort(e) || e.handled) return;
       summary.textContent = '';
@@ -100,9 +143,12 @@ export function render(ctx) {
     data.items.forEach((item) => list.appendChild(creditRow(item)));
     if (data.total === 0) {
       summary.textContent = '';
-      mount(list, h('li', { class: 'empty', 'data-testid': 'credits-empty' }, year + ' 年度还没有学分记录。参加院内培训扫码签到后，学分会自动登记。'));
+      const text = searching || status
+        ? '没有符合条件的学分记录。'
+        : year + ' 年度还没有学分记录。参加院内培训扫码签到后，学分会自动登记；外出进修、发表论文等可点击“录入学分”。';
+      mount(list, h('li', { class: 'empty', 'data-testid': 'credits-empty' }, text));
     } else {
-      summary.textContent = '共 ' + data.total + ' 条';
+      summary.textContent = (searching ? '找到 ' : '共 ') + data.total + ' 条';
     }
     const shown = list.querySelectorAll('[data-testid="credit-row"]').length;
     more.hidden = shown >= data.total || data.items.length === 0;

@@ -24,9 +24,23 @@ function actionCard(action) {
   );
 }
 
+// Credit management (issue 5): corrections and entering on behalf for department and unit admins,
+// the rule catalogue for every admin (a region admin maintains it).
+function creditActions(role) {
+  const actions = [];
+  if (role.role === 'dept_admin' || role.role === 'unit_admin') {
+    actions.push({ href: '/corrections', icon: 'credits', title: '学分修改', text: '修改或删除未生效的学分，代录入个人学分', name: 'corrections' });
+  }
+  actions.push({ href: '/rules', icon: 'certificate', title: '学分规则', text: role.role === 'region_admin' ? '维护本省学分规则' : '查看本省学分规则', name: 'rules' });
+  return actions;
+}
+
 function actionsFor(role) {
   if (role.role === 'trainee') return TRAINEE_ACTIONS;
-  if (isAdminRole(role)) return adminActions(role);
+  if (role.role === 'unit_admin') {
+    return adminActions(role).concat([{ href: '/registrations', icon: 'review', title: '注册审核', text: '个人注册与单位变更申请', name: 'registrations' }], creditActions(role));
+  }
+  if (isAdminRole(role)) return adminActions(role).concat(creditActions(role));
   return [];
 }
 
@@ -78,7 +92,25 @@ export function render(ctx) {
       'section',
       { class: 'section' },
       h('h2', { class: 'section-title' }, '账号'),
-      h('div', { class: 'actions' }, actionCard({ href: '/password', icon: 'lock', title: '修改密码', text: '定期修改密码，保护账号安全', name: 'password' })),
+      h(
+        'div',
+        { class: 'actions' },
+        role && role.role === 'trainee'
+          ? [
+              actionCard({ href: '/profile', icon: 'people', title: '个人基本信息', text: '职称、专业、联系方式', name: 'profile' }),
+              actionCard({ href: '/binding', icon: 'home', title: '单位变更', text: '调往其他单位或科室时申请', name: 'binding' }),
+            ]
+          : null,
+        actionCard({ href: '/password', icon: 'lock', title: '修改密码', text: '定期修改密码，保护账号安全', name: 'password' }),
+      ),
+      isAdminRole(role)
+        ? h(
+            'p',
+            { class: 'form-links form-links-more' },
+            h('a', { href: '/security', 'data-testid': 'home-security' }, '安全设置（两步验证）'),
+            role.role === 'dept_admin' || role.role === 'unit_admin' ? h('a', { href: '/admin-contacts', 'data-testid': 'home-admin-contacts' }, '管理员信息') : null,
+          )
+        : null,
     ),
   );
   mount(ctx.main, sections);

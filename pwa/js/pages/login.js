@@ -1,13 +1,98 @@
-// /login: username + password. ?next= is where to go afterwards (an in-app path only).
+// /login: username + password, or (for admins listed on 管理员信息) phone + SMS code.
+// After a few failures the server asks for an image captcha (captcha_required): the form shows it
+// (tap the image for a new one). Accounts with two-step verification get a 动态验证码 field when
+// the server answers totp_required. ?next= is where to go afterwards (an in-app path only).
 
 import { api } from '../api.js';
 import { navigate, safePath } from '../router.js';
 import { loadUser } from '../session.js';
 import { field, h, messageBox, mount, pageTitle, setBusy, showMessage } from '../ui.js';
+import { codeInput, codeProblem, digitsOnly, errorField, inputWithButton, phoneInput, phoneProblem, smsButton } from './account-common.js';
 
 function destination(user, next) {
   if (user.must_change_password) return '/password' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '');
   return next;
+}
+
+/** The captcha block: image (tap to refresh) + answer input; hidden until the server asks for it. */
+function captchaBlock() {
+  let id = null;
+  const image = h('img', { class: 'captcha-img', alt: '图形验证码，点击更换', width: 160, height: 60, 'data-testid': 'login-captcha-image' });
+  const refresh = h('button', { type: 'button', class: 'captcha-btn', title: '看不清？换一张', 'aria-label': '看不清？换一张', 'data-testid': 'login-captcha-refresh' }, image);
+  const answer = h('input', {
+    type: 'text',
+    name: 'captcha_answer',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    autocorrect: 'off',
+    spellcheck: 'false',
+    maxlength: '4',
+    placeholder: '4 位字符',
+    enterkeyhint: 'go',
+    'data-testid': 'login-captcha-answer',
+  });
+  const row = h('div', { class: 'input-row captcha-row' }, answer, refresh);
+  const wrap = h('div', { class: 'field', hidden: true, 'data-testid': 'login-captcha' }, h('label', { for: 'login-captcha-answer' }, '图形验证码'), row, h('p', { class: 'hint' }, '看不清？点击图片换一张。'));
+  answer.id = 'login-captcha-answer';
+
+  async function load() {
+    answer.value = '';
+    try {
+      const captcha = await api('/api/auth/captcha', { redirect: false });
+      id = captcha.id;
+      image.src = captcha.image;
+      image.dataset.captchaId = captcha.id;
+    } catch (e) {
+      id = null;
+    }
+  }
+  refresh.addEventListener('click', () => {
+    load();
+    answer.focus();
+  });
+
+  return {
+    wrap,
+    answer,
+    get active() {
+      return !wrap.hidden;
+    },
+    async show() {
+      wrap.hidden = false;
+      await load();
+    },
+    body() {
+      return this.active ? { captcha_id: id, captcha_answer: answer.value.trim() } : {};
+    },
+    reload: load,
+  };
+}
+
+function totpBlock(prefix) {
+  const input = h('input', {
+    type: 'text',
+    name: 'totp_code',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    pattern: '[0-9]*',
+    placeholder: '6 位数字',
+    enterkeyhint: 'go',
+    'data-testid': prefix + '-totp',
+  });
+  digitsOnly(input, 6);
+  const wrap = h('div', { hidden: true }, field(prefix + '-totp', '动态验证码', input, '请打开手机上的验证器应用，输入当前显示的 6 位数字。'));
+  return {
+    wrap,
+    input,
+    show() {
+      wrap.hidden = false;
+      input.value = '';
+      input.focus();
+    },
+    body() {
+      return wrap.hidden ? {} : { totp_code: input.value.trim() };
+    },
+  };
 }
 
 export function render(ctx) {
@@ -15,6 +100,19 @@ export function render(ctx) {
   const nextParam = safePath(ctx.query.get('next'));
   const next = nextParam && nextParam.indexOf('/login') !== 0 ? nextParam : '/';
   let submitting = false;
+
+  async function finish(error, submit) {
+    const user = await loadUser({ force: true });
+    if (user) {
+      navigate(destination(user, next), { replace: true });
+      return;
+    }
+    submitting = false;
+    setBusy(submit, false);
+    showMessage(error, '登录状态未能保存，请检查浏览器是否禁用了 Cookie。');
+  }
+
+  // ---------------------------------------------------------------- password login
 
   const username = h('input', {
     type: 'text',
@@ -38,6 +136,8 @@ export function render(ctx) {
     'data-testid': 'login-password',
   });
   const error = messageBox('login-error');
+  const captcha = captchaBlock();
+  const totp = totpBlock('login');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'login-submit' }, '登录');
 
   async function onSubmit(event) {
@@ -54,36 +154,55 @@ export function render(ctx) {
       password.focus();
       return;
     }
+    if (captcha.active && !captcha.answer.value.trim()) {
+      showMessage(error, '请输入图形验证码。');
+      captcha.answer.focus();
+      return;
+    }
     showMessage(error, '');
     submitting = true;
     setBusy(submit, true, '登录中…');
     try {
-      await api('/api/auth/login', { method: 'POST', body: { username: name, password: password.value }, redirect: false });
-      const user = await loadUser({ force: true });
-      if (user) {
-        navigate(destination(user, next), { replace: true });
-        return;
-      }
-      submitting = false;
-      setBusy(submit, false);
-      showMessage(error, '登录状态未能保存，请检查浏览器是否禁用了 Cookie。');
+      const body = Object.assign({ username: name, password: password.value }, captcha.body(), totp.body());
+      await api('/api/auth/login', { method: 'POST', body, redirect: false });
+      await finish(error, submit);
     } catch (e) {
       submitting = false;
       setBusy(submit, false);
       showMessage(error, (e && e.detail) || '登录失败，请稍后再试。');
-      if (e && e.code === 'invalid_credentials') {
+      const code = e && e.code;
+      if (code === 'totp_required' || code === 'totp_invalid') {
+        // The password was right; a captcha, if shown, is used up either way.
+        if (captcha.active) captcha.reload();
+        if (code === 'totp_required') totp.show();
+        else {
+          totp.input.value = '';
+          totp.input.focus();
+        }
+        return;
+      }
+      if (code === 'captcha_required' || code === 'captcha_invalid') {
+        if (captcha.active) await captcha.reload();
+        else await captcha.show();
+        captcha.answer.focus();
+        return;
+      }
+      if (captcha.active) captcha.reload(); // each captcha answers one try
+      if (code === 'invalid_credentials') {
         password.value = '';
         password.focus();
       }
     }
   }
 
-  const form = h(
+  const passwordForm = h(
     'form',
     { class: 'card form', 'data-testid': 'login-form', novalidate: true, onsubmit: onSubmit },
     pageTitle('账号登录'),
     field('login-username', '用户名', username),
     field('login-password', '密码', password),
+    captcha.wrap,
+    totp.wrap,
     error,
     submit,
     h(
@@ -98,8 +217,66 @@ export function render(ctx) {
       h('a', { href: '/forgot/username', 'data-testid': 'login-find-username' }, '找回用户名'),
       h('a', { href: '/register/status', 'data-testid': 'login-register-status' }, '注册状态查询'),
     ),
+    h('p', { class: 'form-links form-links-more' }, h('button', { type: 'button', class: 'link-btn', 'data-testid': 'login-mode-sms', onclick: () => setMode('sms') }, '短信验证码登录（科室管理员）')),
   );
-  mount(ctx.main, form);
+
+  // ---------------------------------------------------------------- SMS login
+
+  const smsError = messageBox('sms-login-error');
+  const smsInfo = messageBox('sms-login-sent', 'info');
+  const phone = phoneInput('sms-login-phone');
+  const code = codeInput('sms-login-code');
+  digitsOnly(phone, 11);
+  digitsOnly(code, 6);
+  const sendButton = smsButton({ purpose: 'login', phone, message: smsError, info: smsInfo, testid: 'sms-login-send' });
+  const smsTotp = totpBlock('sms-login');
+  const smsSubmit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'sms-login-submit' }, '登录');
+
+  async function onSmsSubmit(event) {
+    event.preventDefault();
+    if (submitting) return;
+    const problem = phoneProblem(phone.value.trim()) || codeProblem(code.value.trim());
+    if (problem) {
+      showMessage(smsError, problem);
+      (phoneProblem(phone.value.trim()) ? phone : code).focus();
+      return;
+    }
+    showMessage(smsError, '');
+    submitting = true;
+    setBusy(smsSubmit, true, '登录中…');
+    try {
+      const body = Object.assign({ phone: phone.value.trim(), sms_code: code.value.trim() }, smsTotp.body());
+      await api('/api/auth/sms-login', { method: 'POST', body, redirect: false });
+      await finish(smsError, smsSubmit);
+    } catch (e) {
+      submitting = false;
+      setBusy(smsSubmit, false);
+      showMessage(smsError, (e && e.detail) || '登录失败，请稍后再试。');
+      if (e && e.code === 'totp_required') smsTotp.show();
+    }
+  }
+
+  const smsForm = h(
+    'form',
+    { class: 'card form', 'data-testid': 'sms-login-form', novalidate: true, onsubmit: onSmsSubmit },
+    pageTitle('短信验证码登录'),
+    h('p', { class: 'muted' }, '仅限已在“管理员信息”中登记手机号的科室管理员使用。'),
+    errorField('sms-login-phone', '手机号', phone, { control: inputWithButton(phone, sendButton) }),
+    smsInfo,
+    errorField('sms-login-code', '短信验证码', code, { hint: '请输入短信中的 6 位数字。' }),
+    smsTotp.wrap,
+    smsError,
+    smsSubmit,
+    h('p', { class: 'form-links form-links-more' }, h('button', { type: 'button', class: 'link-btn', 'data-testid': 'login-mode-password', onclick: () => setMode('password') }, '使用用户名和密码登录')),
+  );
+
+  // One form in the page at a time: the page has one heading, and what is typed stays in the other.
+  function setMode(mode) {
+    mount(ctx.main, mode === 'sms' ? smsForm : passwordForm);
+    (mode === 'sms' ? phone : username).focus();
+  }
+
+  mount(ctx.main, passwordForm);
 
   // Already logged in (e.g. opened /login from a bookmark): go straight on.
   loadUser()

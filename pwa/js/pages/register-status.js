@@ -1,9 +1,12 @@
 // /register/status: 注册状态查询 (seed 000 §2.3). Username + ID number → 单位待审, 单位审核不过
 // (with the reason) or 单位审核通过; a pair that does not belong together → 用户名和身份证号码不匹配.
+// While pending or rejected the registrant may edit and resubmit (issue 4 item 3): the password
+// proves ownership and reads the form back (POST /api/registrations/lookup), then PUT resubmits it.
 
 import { api } from '../api.js';
 import { h, icon, messageBox, mount, pageTitle, setBusy, showMessage } from '../ui.js';
-import { errorField, failField, idNumberInput, setFieldError } from './account-common.js';
+import { errorField, failField, idNumberInput, passwordInput, setFieldError } from './account-common.js';
+import { unitDepartmentPicker } from './profile-common.js';
 
 const MISMATCH = '用户名和身份证号码不匹配';
 
@@ -37,6 +40,97 @@ function resultCard(status, reason) {
   );
 }
 
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** 修改并重新提交: ask for the password, read the registration back, edit it, PUT it. */
+function editor(username, idNumber, onDone) {
+  const password = passwordInput('password', 'reg-edit-password');
+  password.setAttribute('autocomplete', 'current-password');
+  const error = messageBox('reg-edit-error');
+  const open = h('button', { type: 'submit', class: 'btn btn-secondary btn-block', 'data-testid': 'reg-edit-open' }, '修改并重新提交');
+  const slot = h('div', { class: 'card form', 'data-testid': 'reg-edit' });
+
+  async function unlock(event) {
+    event.preventDefault();
+    if (open.disabled) return;
+    showMessage(error, '');
+    if (!password.value) return failField(password, '请输入注册时设置的密码。');
+    setBusy(open, true, '读取中…');
+    let reg;
+    try {
+      reg = await api('/api/registrations/lookup', { method: 'POST', body: { username, id_number: idNumber, password: password.value }, redirect: false });
+    } catch (e) {
+      setBusy(open, false);
+      if (e.field === 'password') failField(password, e.detail);
+      else showMessage(error, e.detail);
+      return;
+    }
+    edit(reg, password.value);
+  }
+
+  function edit(reg, secret) {
+    const name = h('input', { type: 'text', maxlength: '50', value: reg.name, 'data-testid': 'reg-edit-name' });
+    const email = h('input', { type: 'email', maxlength: '100', value: reg.email || '', 'data-testid': 'reg-edit-email' });
+    const joins = h('input', { type: 'checkbox', checked: reg.joins_cme, 'data-testid': 'reg-edit-joins' });
+    const picker = unitDepartmentPicker('reg-edit', { initial: reg });
+    const msg = messageBox('reg-edit-save-error');
+    const save = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'reg-edit-submit' }, '重新提交');
+
+    async function onSave(event) {
+      event.preventDefault();
+      if (save.disabled) return;
+      showMessage(msg, '');
+      if (!name.value.trim()) return failField(name, '请填写真实姓名。');
+      if (email.value.trim() && !EMAIL_RE.test(email.value.trim())) return failField(email, '电子邮箱格式不正确。');
+      const where = picker.value();
+      if (!where) return;
+      setBusy(save, true, '提交中…');
+      try {
+        await api('/api/registrations/' + encodeURIComponent(reg.id), {
+          method: 'PUT',
+          redirect: false,
+          body: { username, id_number: idNumber, password: secret, name: name.value.trim(), email: email.value.trim(), joins_cme: joins.checked, standard_id: reg.standard_id, ...where },
+        });
+      } catch (e) {
+        setBusy(save, false);
+        showMessage(msg, e.detail);
+        return;
+      }
+      onDone();
+    }
+
+    mount(
+      slot,
+      h(
+        'form',
+        { novalidate: true, 'data-testid': 'reg-edit-form', onsubmit: onSave },
+        h('h2', { class: 'section-title' }, '修改注册信息'),
+        reg.reason ? h('p', { class: 'msg msg-info' }, '不通过原因：' + reg.reason) : null,
+        errorField('reg-edit-name', '真实姓名 *', name),
+        picker.node,
+        errorField('reg-edit-email', '电子邮箱', email),
+        h('label', { class: 'choice' }, joins, h('span', null, '参加继续医学教育')),
+        msg,
+        save,
+      ),
+    );
+    picker.load();
+  }
+
+  mount(
+    slot,
+    h(
+      'form',
+      { novalidate: true, 'data-testid': 'reg-edit-unlock', onsubmit: unlock },
+      h('p', { class: 'muted' }, '信息填写有误？输入注册时设置的密码，修改后重新提交给单位审核。'),
+      errorField('reg-edit-password', '密码', password),
+      error,
+      open,
+    ),
+  );
+  return slot;
+}
+
 export function render(ctx) {
   ctx.setTitle('注册状态查询');
   const username = h('input', {
@@ -67,7 +161,9 @@ export function render(ctx) {
     setBusy(submit, true, '查询中…');
     try {
       const data = await api('/api/registrations/status', { query: { username: name, id_number: id }, redirect: false });
-      mount(result, resultCard(data && data.status, data && data.reason));
+      const status = data && data.status;
+      const resubmitted = () => mount(result, h('p', { class: 'msg msg-ok', 'data-testid': 'reg-edit-done' }, '已重新提交，请等待单位审核。'), resultCard('pending', ''));
+      mount(result, resultCard(status, data && data.reason), status === 'pending' || status === 'rejected' ? editor(name, id, resubmitted) : null);
     } catch (e) {
       if (e && e.code === 'mismatch') showMessage(error, e.detail || MISMATCH);
       else if (e && e.status === 404) showMessage(error, MISMATCH);

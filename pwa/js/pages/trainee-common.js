@@ -53,6 +53,21 @@ export function statusChip(status) {
   return h('span', { class: 'chip chip-' + (STATUS_TONE[status] || 'muted'), 'data-testid': 'status-chip', 'data-status': status }, statusWord(status) || '—');
 }
 
+/** True for an approved record not in force yet: personal entries take effect the next day. */
+export function effectiveLater(credit) {
+  return credit.status === 'effective' && Boolean(credit.effective_at) && Date.parse(credit.effective_at) > Date.now();
+}
+
+/** The chip of a record's state; 次日生效 for an approved record that is not in force yet. */
+export function creditChip(credit) {
+  const chip = statusChip(credit.status);
+  if (effectiveLater(credit)) {
+    chip.className = 'chip chip-pending';
+    chip.textContent = '次日生效';
+  }
+  return chip;
+}
+
 /** 'I' -> 'I类'; other schemes as they come. */
 export function classWord(creditClass) {
   if (creditClass === 'I' || creditClass === 'II') return creditClass + '类';
@@ -156,7 +171,8 @@ const PAGE_SIZE_MAX = 200;
 export async function effectiveTotals(year, signal) {
   const totals = { I: 0, II: 0, other: 0, hours: 0, count: 0 };
   for (let page = 1; page <= 50; page += 1) {
-    const data = await api('/api/credits', { query: { year, status: 'effective', page, page_size: PAGE_SIZE_MAX }, signal });
+    // in_force: an entry approved today counts from tomorrow (次日生效), as on the certificate.
+    const data = await api('/api/credits', { query: { year, in_force: 'true', page, page_size: PAGE_SIZE_MAX }, signal });
     data.items.forEach((item) => {
       const credits = Number(item.credits) || 0;
       if (item.credit_class === 'I' || item.credit_class === 'II') totals[item.credit_class] += credits;

@@ -1,0 +1,81 @@
+"""Evidence files of credit records: upload, download, thumbnail, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, ClassVar
+from urllib.parse import quote
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import File
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from server.controllers.schemas import PathId
+from server.security import Caller
+from server.services import evidence
+
+# Stored files never change (a new upload gets a new id), so the browser may
+# keep them a day; "private" keeps shared caches from holding them.
+CACHE_CONTROL = "private, max-age=86400"
+
+
+@dataclass
+class EvidenceUpload:
+    file: UploadFile
+
+
+class EvidenceRead(msgspec.Struct):
+    id: int
+    content_type: str
+    size: int
+    filename: str
+    width: int | None
+    height: int | None
+    captured_at: dt.datetime | None
+    created_at: dt.datetime
+    url: str
+    thumb_url: str | None
+
+
+def _file(download: evidence.Download, *, inline: bool) -> File:
+    kind = "inline" if inline else "attachment"
+    # An ASCII name for old clients, the real one (RFC 6266) for the rest.
+    disposition = f"{kind}; filename=\"{download.ascii_name}\"; filename*=UTF-8''{quote(download.filename)}"
+    return File(path=download.path, media_type=download.content_type, filename=download.ascii_name,
+                content_disposition_type=kind,
+                headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff",
+                         "Cache-Control": CACHE_CONTROL})
+
+
+class EvidenceController(Controller):
+    tags: ClassVar[list[str]] = ["credits"]
+
+    @post("/api/credits/{credit_id:int}/evidence", status_code=HTTP_201_CREATED)
+    async def upload(self, principal: Caller, credit_id: PathId, state: State,
+                     data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> EvidenceRead:
+        # Read one byte past the limit: enough to know it is too large.
+        try:
+            content = await data.file.read(evidence.MAX_BYTES + 1)
+        finally:
+            await data.file.close()
+        row = await evidence.upload(principal, credit_id, content, data.file.filename, state.settings)
+        return msgspec.convert(row, EvidenceRead)
+
+    # Photos and PDFs are compressed already.
+    @get("/api/evidence/{evidence_id:int}", skip_compression=True)
+    async def download(self, principal: Caller, evidence_id: PathId, state: State) -> File:
+        found = await evidence.open_file(principal, evidence_id, state.settings)
+        return _file(found, inline=found.content_type.startswith("image/"))
+
+    @get("/api/evidence/{evidence_id:int}/thumb", skip_compression=True)
+    async def thumb(self, principal: Caller, evidence_id: PathId, state: State) -> File:
+        return _file(await evidence.open_file(principal, evidence_id, state.settings, thumb=True), inline=True)
+
+    @delete("/api/evidence/{evidence_id:int}", status_code=HTTP_204_NO_CONTENT)
+    async def remove(self, principal: Caller, evidence_id: PathId, state: State) -> None:
+        await evidence.delete(principal, evidence_id, state.settings)

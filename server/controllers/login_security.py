@@ -1,0 +1,87 @@
+"""Login hardening: the image captcha, SMS-code login for listed admins, and the TOTP second factor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from server.controllers.auth import LoginRead, _cookies
+from server.controllers.schemas import UserRead
+from server.security import Caller, client_ip
+from server.services import auth, captcha, totp
+
+Code = Annotated[str, msgspec.Meta(max_length=10)]
+
+
+class CaptchaRead(msgspec.Struct):
+    id: str
+    image: str
+
+
+class SmsLoginCreate(msgspec.Struct):
+    phone: Annotated[str, msgspec.Meta(max_length=20)]
+    sms_code: Code
+    totp_code: Code | None = None
+
+
+class TotpStatusRead(msgspec.Struct):
+    enabled: bool
+
+
+class TotpEnrolmentRead(msgspec.Struct):
+    secret: str
+    otpauth_url: str
+    qr_image: str
+
+
+class TotpConfirmCreate(msgspec.Struct):
+    code: Code
+
+
+class TotpDisable(msgspec.Struct):
+    code: Code = ""
+    password: Annotated[str, msgspec.Meta(max_length=128)] = ""
+
+
+class LoginSecurityController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @get("/captcha", exclude_from_auth=True, cache_control=None)
+    async def captcha(self) -> Response[CaptchaRead]:
+        body = CaptchaRead(**await captcha.issue())
+        return Response(body, headers={"Cache-Control": "no-store"})
+
+    @post("/sms-login", exclude_from_auth=True, status_code=200)
+    async def sms_login(self, data: JSONBody[SmsLoginCreate], request: Request, state: State) -> Response[LoginRead]:
+        result = await auth.sms_login(data.phone, data.sms_code, totp_code=data.totp_code, ip=client_ip(request),
+                                      user_agent=request.headers.get("user-agent", ""), settings=state.settings)
+        body = LoginRead(token=result.token, user=UserRead.of(result.principal))
+        return Response(body, cookies=_cookies(state, result.token, result.csrf_token,
+                                               state.settings.session_ttl_hours * 3600))
+
+
+class TotpController(Controller):
+    path = "/api/me/totp"
+    tags = ["auth"]
+
+    @get("")
+    async def status(self, principal: Caller) -> TotpStatusRead:
+        return TotpStatusRead(**await totp.status(principal))
+
+    @post("", status_code=200)
+    async def enrol(self, principal: Caller) -> TotpEnrolmentRead:
+        return TotpEnrolmentRead(**await totp.enrol(principal))
+
+    @post("/confirm", status_code=HTTP_204_NO_CONTENT)
+    async def confirm(self, principal: Caller, data: JSONBody[TotpConfirmCreate]) -> None:
+        await totp.confirm(principal, data.code)
+
+    @delete("", status_code=HTTP_204_NO_CONTENT)
+    async def disable(self, principal: Caller, data: JSONBody[TotpDisable]) -> None:
+        await totp.disable(principal, code=data.code, password=data.password)

@@ -1,0 +1,117 @@
+"""The credit rule catalogue: read by everyone logged in, kept by the province's administration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post, put
+from litestar.params import JSONBody, QueryParameter
+
+from server.controllers.schemas import Page, PathId
+from server.security import Caller
+from server.services import rules
+from server.tables.enums import CreditClass, RuleUnit
+
+Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+Amount = Annotated[float, msgspec.Meta(ge=0, le=1000)]
+
+
+class RuleRead(msgspec.Struct, rename={"credit_class": "class"}):
+    id: int
+    code: str
+    name: str
+    subtype: str
+    credit_class: str
+    unit: str
+    unit_size: float
+    credits_per_step: float
+    credits_per_unit: float
+    author_credits: list[float]
+    cap: float | None
+    daily_limit: float | None
+    evidence_required: bool
+    guidance: str
+    rule_text: str
+    year: int
+    national: bool
+    region_id: int | None
+    active: bool
+    sort: int
+
+
+class RuleCreate(msgspec.Struct, rename={"credit_class": "class"}):
+    year: Year
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
+    name: Annotated[str, msgspec.Meta(max_length=100)]
+    credit_class: CreditClass
+    unit: RuleUnit
+    subtype: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    unit_size: Amount = 1
+    credits_per_step: Amount = 0
+    author_credits: Annotated[list[Amount], msgspec.Meta(max_length=10)] = []
+    cap: Amount | None = None
+    daily_limit: Amount | None = None
+    evidence_required: bool = True
+    guidance: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    active: bool = True
+    sort: Annotated[int, msgspec.Meta(ge=0, le=10000)] = 0
+
+    def fields(self) -> rules.RuleFields:
+        def dec(value: float | None) -> Decimal | None:
+            return None if value is None else Decimal(str(value))
+
+        return rules.RuleFields(
+            code=self.code, name=self.name, subtype=self.subtype, credit_class=self.credit_class, unit=self.unit,
+            unit_size=dec(self.unit_size), credits_per_step=dec(self.credits_per_step),
+            author_credits=[dec(c) for c in self.author_credits], cap=dec(self.cap),
+            daily_limit=dec(self.daily_limit), evidence_required=self.evidence_required, guidance=self.guidance,
+            active=self.active, sort=self.sort)
+
+
+class RuleUpdate(RuleCreate, kw_only=True):
+    """The whole rule again (its year stays; its place in the list unless ``sort`` is sent)."""
+
+    year: Year | None = None
+    sort: Annotated[int, msgspec.Meta(ge=0, le=10000)] | None = None
+
+
+class RuleCopy(msgspec.Struct):
+    from_year: Year
+    to_year: Year
+
+
+class CopyRead(msgspec.Struct):
+    copied: int
+
+
+class CreditRuleController(Controller):
+    path = "/api/credit-rules"
+    tags = ["credit rules"]
+
+    @get("")
+    async def catalogue(
+        self,
+        principal: Caller,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+        q: Annotated[str, QueryParameter(max_length=50)] = "",
+        subtype: Annotated[str, QueryParameter(max_length=100)] = "",
+        include_inactive: Annotated[bool, QueryParameter()] = False,
+    ) -> Page[RuleRead]:
+        items = await rules.catalogue(principal, year=year or dt.date.today().year, q=q, subtype=subtype,
+                                      include_inactive=include_inactive)
+        return Page(items=[msgspec.convert(r, RuleRead, from_attributes=False) for r in items], total=len(items))
+
+    @post("")
+    async def create(self, principal: Caller, data: JSONBody[RuleCreate]) -> RuleRead:
+        return msgspec.convert(await rules.create_rule(principal, data.year, data.fields()), RuleRead)
+
+    @put("/{rule_id:int}")
+    async def update(self, principal: Caller, rule_id: PathId, data: JSONBody[RuleUpdate]) -> RuleRead:
+        return msgspec.convert(await rules.update_rule(principal, rule_id, data.fields()), RuleRead)
+
+    @post("/copy", status_code=200)
+    async def copy(self, principal: Caller, data: JSONBody[RuleCopy]) -> CopyRead:
+        return CopyRead(copied=await rules.copy_year(principal, data.from_year, data.to_year))
