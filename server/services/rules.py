@@ -71,8 +71,8 @@ def validate_declaration(rule: dict, quantity: Decimal | None, author_position: 
             raise Invalid("author_position", f"该规则只对前{len(table)}位作者授予学分")
         return Decimal(1)
     if unit == RuleUnit.time.value:
-        # "每1次": one activity per entry whatever the client sent.
-        return Decimal(1) if quantity is None else _positive(quantity, whole=True, most=Decimal(1))
+        # "每1次": one activity unless told otherwise; the cap bounds what several give.
+        return Decimal(1) if quantity is None else _positive(quantity, whole=True, most=Decimal(100))
     if quantity is None:
         raise Invalid("quantity", f"请填写{UNIT_WORDS[unit]}数")
     most = Decimal(366) if unit == RuleUnit.day.value else Decimal(2000)

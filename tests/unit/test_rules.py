@@ -52,6 +52,10 @@ def test_once_rules_award_their_fixed_credits(code):
     assert credits(RULES[code]) == Decimal(25)
 
 
+def test_several_times_are_still_capped():
+    assert credits(RULES["study_long"], 2) == Decimal(25)
+
+
 @pytest.mark.parametrize(("code", "position", "expected"), [
     ("paper_sci", 1, 25), ("paper_sci", 2, 15), ("paper_sci", 3, 10), ("paper_core", 1, 15), ("paper_core", 2, 10),
 ])
