@@ -8,6 +8,7 @@ server's SQLite file; TOTP codes come from the secret the page shows.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -82,8 +83,8 @@ def test_captcha_appears_after_three_failures_and_solving_it_logs_in(live_server
     for _ in range(3):
         fill_login(phone, "wrong-password1")
         expect(phone.get_by_test_id("login-error")).to_have_text("用户名或密码错误")
-    fill_login(phone)
-    expect(phone.get_by_test_id("login-error")).to_contain_text("图形验证码")
+    # The third failure brings the captcha at once.
+    expect(phone.get_by_test_id("login-captcha")).to_be_visible()
     image = phone.get_by_test_id("login-captcha-image")
     expect(image).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
     first = image.get_attribute("data-captcha-id")
@@ -101,6 +102,16 @@ def test_captcha_appears_after_three_failures_and_solving_it_logs_in(live_server
     phone.get_by_test_id("login-submit").click()
     expect(phone.get_by_test_id("home-title")).to_be_visible()
     log_out(phone)
+
+
+def test_failures_elsewhere_make_the_server_ask_for_the_captcha(live_server, live_dir, phone):
+    for _ in range(3):  # e.g. on another phone
+        sql(live_dir, "INSERT INTO login_attempt (username, ip, at, success) VALUES (?, '10.0.0.9', ?, 0)",
+            USER, dt.datetime.now(dt.timezone.utc).isoformat(sep=" "))
+    phone.goto(live_server + "/login")
+    fill_login(phone)
+    expect(phone.get_by_test_id("login-error")).to_contain_text("图形验证码")
+    expect(phone.get_by_test_id("login-captcha-image")).to_have_attribute("src", re.compile(r"^data:image/png"))
 
 
 def test_two_step_verification_enrol_log_in_and_turn_off(live_server, live_dir, phone, screenshot_dir):

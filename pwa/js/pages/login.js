@@ -9,6 +9,9 @@ import { loadUser } from '../session.js';
 import { field, h, messageBox, mount, pageTitle, setBusy, showMessage } from '../ui.js';
 import { codeInput, codeProblem, digitsOnly, errorField, inputWithButton, phoneInput, phoneProblem, smsButton } from './account-common.js';
 
+// JIJIAO_LOGIN_CAPTCHA_AFTER_FAILURES's default; another setting still works, through captcha_required.
+const CAPTCHA_AFTER_FAILURES = 3;
+
 function destination(user, next) {
   if (user.must_change_password) return '/password' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '');
   return next;
@@ -100,6 +103,7 @@ export function render(ctx) {
   const nextParam = safePath(ctx.query.get('next'));
   const next = nextParam && nextParam.indexOf('/login') !== 0 ? nextParam : '/';
   let submitting = false;
+  const failures = {}; // username -> wrong passwords typed on this page
 
   async function finish(error, submit) {
     const user = await loadUser({ force: true });
@@ -191,6 +195,10 @@ export function render(ctx) {
       if (code === 'invalid_credentials') {
         password.value = '';
         password.focus();
+        // The server asks for a captcha from the third failure on (its default): show it now,
+        // rather than spending the next try on hearing so.
+        failures[name] = (failures[name] || 0) + 1;
+        if (failures[name] >= CAPTCHA_AFTER_FAILURES && !captcha.active) await captcha.show();
       }
     }
   }
