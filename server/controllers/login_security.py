@@ -53,8 +53,8 @@ class LoginSecurityController(Controller):
     tags = ["auth"]
 
     @get("/captcha", exclude_from_auth=True, cache_control=None)
-    async def captcha(self) -> Response[CaptchaRead]:
-        body = CaptchaRead(**await captcha.issue())
+    async def captcha(self, request: Request) -> Response[CaptchaRead]:
+        body = CaptchaRead(**await captcha.issue(ip=client_ip(request)))
         return Response(body, headers={"Cache-Control": "no-store"})
 
     @post("/sms-login", exclude_from_auth=True, status_code=200)

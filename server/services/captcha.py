@@ -19,7 +19,7 @@ import secrets
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from server.services.errors import DomainError
+from server.services.errors import DomainError, TooManyAttempts
 from server.tables import LoginCaptcha
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: what a tired eye confuses.
@@ -27,6 +27,8 @@ ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 LENGTH = 4
 WIDTH, HEIGHT = 160, 60
 TTL = dt.timedelta(minutes=5)
+PER_IP_WINDOW = dt.timedelta(minutes=10)
+PER_IP_LIMIT = 300
 
 
 def now() -> dt.datetime:
@@ -76,16 +78,21 @@ def render_png(answer: str) -> bytes:
     return out.getvalue()
 
 
-async def issue() -> dict:
+async def issue(*, ip: str = "") -> dict:
     """A new captcha: ``{"id", "image"}`` with the PNG as a data URL."""
+    moment = now()
+    # Each one costs a drawing and a row: an address asking for more than a
+    # crowd of real users would (a hospital shares one NAT address) is a script.
+    if ip and await LoginCaptcha.count().where(
+            (LoginCaptcha.ip == ip[:64]) & (LoginCaptcha.created_at > moment - PER_IP_WINDOW)) >= PER_IP_LIMIT:
+        raise TooManyAttempts("获取图形验证码过于频繁，请稍后再试", retry_after=int(PER_IP_WINDOW.total_seconds()))
     answer = new_answer()
     png = await asyncio.to_thread(render_png, answer)
     key = secrets.token_urlsafe(24)
-    moment = now()
-    # Old rows are useless; clearing them here keeps the table to a few minutes' worth.
+    # Old rows are useless; clearing them here keeps the table to an hour's worth.
     await LoginCaptcha.delete().where(LoginCaptcha.expires_at < moment - dt.timedelta(hours=1))
     await LoginCaptcha.insert(LoginCaptcha(key=key, answer_hash=answer_hash(answer), created_at=moment,
-                                           expires_at=moment + TTL))
+                                           expires_at=moment + TTL, ip=ip[:64]))
     return {"id": key, "image": "data:image/png;base64," + base64.b64encode(png).decode()}
 
 

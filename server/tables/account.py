@@ -70,6 +70,8 @@ class LoginCaptcha(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)
     used_at = Timestamptz(null=True, default=None)
+    # Who asked: drawing one costs CPU and a row, so one address gets a bounded number.
+    ip = Varchar(length=64, default="", index=True)
 
 
 class AdminContact(Table):

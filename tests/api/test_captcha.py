@@ -127,3 +127,14 @@ def test_expired_captchas_are_cleared_when_new_ones_are_issued(client):
         return await LoginCaptcha.count()
 
     assert client.blocking_portal.call(count) == 1
+
+
+def test_one_address_gets_a_bounded_number_of_captchas(client, monkeypatch):
+    from server.services import captcha as captcha_service
+
+    monkeypatch.setattr(captcha_service, "PER_IP_LIMIT", 3)
+    for _ in range(3):
+        assert client.get("/api/auth/captcha").status_code == 200
+    response = client.get("/api/auth/captcha")
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_attempts"
