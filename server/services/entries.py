@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from server.services import audit, credits, rules, scope
+from server.services import audit, credits, media, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
 from server.settings import Settings
@@ -323,7 +323,7 @@ async def delete(principal: Principal, credit_id: int, reason: str, *, settings:
                            detail=f"删除学分《{row['title']}》{rules._num(row['credits'])} 分，"
                                   f"日期 {row['activity_date']}，状态 {credits.state_word(row['status'])}"
                                   + (f"：{reason}" if reason else ""))
-    await evidence.unlink_keys(settings, files)
+    await media.store(settings).remove(files)
 
 
 async def submit(principal: Principal, credit_id: int) -> dict:

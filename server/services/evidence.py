@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from piccolo.query.functions.aggregate import Count
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from server.services import audit
+from server.services import audit, media
 from server.services.credits import reviewers_where
 from server.services.errors import (
     Conflict,
@@ -238,59 +237,16 @@ def display_name(filename: str | None) -> str:
     return name[-200:] if len(name) > 200 else name
 
 
-# -- storage -----------------------------------------------------------------------
-
-
-def _path(settings: Settings, key: str) -> Path:
-    # Keys are ours (evidence/yyyy/mm/<hex>.<ext>); refuse anything else
-    # rather than follow a damaged row out of the data directory.
-    if not re.fullmatch(r"evidence/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)", key):
-        raise ValueError(f"not an evidence key: {key!r}")
-    return Path(settings.data_dir) / PurePosixPath(key)
-
-
-def _write(settings: Settings, key: str, body: bytes) -> None:
-    path = _path(settings, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _unlink(settings: Settings, keys: list[str]) -> None:
-    for key in keys:
-        if not key:
-            continue
-        try:
-            _path(settings, key).unlink(missing_ok=True)
-        except (OSError, ValueError):
-            # The row is already gone; a leftover file is harmless and logged.
-            log.warning("could not remove evidence file %s", key, exc_info=True)
-
-
-async def unlink_keys(settings: Settings, keys: list[str]) -> None:
-    """Remove stored files by key (after their rows are gone)."""
-    if keys:
-        await asyncio.to_thread(_unlink, settings, keys)
-
-
-def _store(settings: Settings, stored: Stored) -> tuple[str, str]:
+def _store(store: media.MediaStore, stored: Stored) -> tuple[str, str]:
     today = dt.datetime.now(CHINA)
     stem = f"evidence/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
     key, thumb_key = f"{stem}.{stored.ext}", (f"{stem}.thumb.jpg" if stored.thumb is not None else "")
-    _write(settings, key, stored.body)
+    store.write(key, stored.body)
     if thumb_key:
         try:
-            _write(settings, thumb_key, stored.thumb)
+            store.write(thumb_key, stored.thumb)
         except BaseException:
-            _unlink(settings, [key])
+            store.remove_now([key])
             raise
     return key, thumb_key
 
@@ -350,7 +306,7 @@ async def open_file(principal: Principal, evidence_id: int, settings: Settings, 
     key = row["thumb_key"] if thumb else row["storage_key"]
     if not key:
         raise NotFound("thumbnail_not_found", "该文件没有缩略图")
-    path = _path(settings, key)
+    path = media.store(settings).path(key)
     if not await asyncio.to_thread(path.is_file):
         log.error("evidence %s: stored file %s is missing", evidence_id, key)
         raise NotFound(*_NOT_FOUND)
@@ -379,7 +335,7 @@ async def upload(principal: Principal, credit_id: int, data: bytes, filename: st
     if await Evidence.count().where(Evidence.credit == credit_id) >= MAX_FILES_PER_CREDIT:
         raise Conflict("too_many_files", f"每条学分记录最多上传 {MAX_FILES_PER_CREDIT} 个证明材料")
     stored = await asyncio.to_thread(clean, data)
-    key, thumb_key = await asyncio.to_thread(_store, settings, stored)
+    key, thumb_key = await asyncio.to_thread(_store, media.store(settings), stored)
     name = display_name(filename)
     try:
         async with Evidence._meta.db.transaction():
@@ -396,7 +352,7 @@ async def upload(principal: Principal, credit_id: int, data: bytes, filename: st
                                target_id=credit_id,
                                detail=f"为学分记录《{credit.get('title', credit_id)}》上传证明材料 {name}".strip())
     except BaseException:
-        await unlink_keys(settings, [key, thumb_key])
+        await media.store(settings).remove([key, thumb_key])
         raise
     return present({**row.to_dict(), "id": row.id, "thumb_key": thumb_key})
 
@@ -414,11 +370,11 @@ async def delete(principal: Principal, evidence_id: int, settings: Settings) -> 
         await audit.record("evidence_delete", principal=principal, target_type="credit",
                            target_id=row["credit_id"],
                            detail=f"删除学分记录《{credit.get('title', row['credit_id'])}》的证明材料 {row['filename']}")
-    await unlink_keys(settings, [row["storage_key"], row["thumb_key"]])
+    await media.store(settings).remove([row["storage_key"], row["thumb_key"]])
 
 
 async def keys_for_credit(credit_id: int) -> list[str]:
     """Every stored file of a record: read before deleting the record, unlinked after
-    (``await unlink_keys(settings, keys)``) once the rows are gone."""
+    (``await media.store(settings).remove(keys)``) once the rows are gone."""
     rows = await Evidence.select(Evidence.storage_key, Evidence.thumb_key).where(Evidence.credit == credit_id)
     return [key for r in rows for key in (r["storage_key"], r["thumb_key"]) if key]
