@@ -176,12 +176,12 @@ export function eventsList(events) {
   );
 }
 
-/** A full detail block: facts, the missing-proof warning, evidence and history. */
+/** A full detail block: the proof first (what a reviewer checks the record against), the facts, history. */
 export function creditDetailBody(detail, rule) {
   return [
-    creditFacts(detail, rule),
     missingProof(detail, rule) ? h('p', { class: 'proof-missing', 'data-testid': 'detail-missing' }, '缺少证明材料：该学分规则要求上传证明材料。') : null,
     detail.source === 'personal' || (detail.evidence && detail.evidence.length) ? [h('h3', { class: 'pane-sub' }, '证明材料'), evidenceGallery(detail.evidence)] : null,
+    creditFacts(detail, rule),
     detail.events && detail.events.length ? [h('h3', { class: 'pane-sub' }, '处理记录'), eventsList(detail.events)] : null,
   ];
 }
