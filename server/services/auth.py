@@ -176,18 +176,31 @@ async def start_session(account: Account, *, attempt_key: str, ip: str, user_age
     return LoginResult(token=token, csrf_token=csrf, principal=principal, expires_at=expires)
 
 
-async def sms_login(phone: str, sms_code: str, *, ip: str, user_agent: str, settings: Settings,
-                    totp_code: str | None = None) -> LoginResult:
-    """Log in a listed admin contact (seed 001 §8) by an SMS code sent to their phone."""
+async def check_sms_code(phone: str, purpose: SmsPurpose, sms_code: str, *, settings: Settings, ip: str,
+                         before_code: Callable[[], None] | None = None) -> tuple[str, str, int]:
+    """``(phone, attempt key, code id)`` for a live SMS code, throttled like a login by ``phone:<phone>``.
+
+    A wrong code counts as a failed attempt; ``before_code`` runs after the
+    throttle and before the code is looked at (validation of the rest of a form).
+    """
     phone = sms.check_phone(phone)
     key = f"phone:{phone}"
     await _check_throttle(key, ip, settings)
+    if before_code is not None:
+        before_code()
     try:
-        # Codes are only ever sent to listed phones, so an unlisted phone fails here like a wrong code.
-        code_id = await sms.check_code(phone, SmsPurpose.login, sms_code, settings=settings)
+        code_id = await sms.check_code(phone, purpose, sms_code, settings=settings)
     except Invalid:
         await _record_attempt(key, ip, False)
         raise
+    return phone, key, code_id
+
+
+async def sms_login(phone: str, sms_code: str, *, ip: str, user_agent: str, settings: Settings,
+                    totp_code: str | None = None) -> LoginResult:
+    """Log in a listed admin contact (seed 001 §8) by an SMS code sent to their phone."""
+    # Codes are only ever sent to listed phones, so an unlisted phone fails here like a wrong code.
+    phone, key, code_id = await check_sms_code(phone, SmsPurpose.login, sms_code, settings=settings, ip=ip)
     contact = await AdminContact.select(AdminContact.account, AdminContact.name).where(
         AdminContact.phone == phone).first()
     account = await Account.objects().where(Account.id == contact["account"]).first() if contact else None

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from server.services import audit, batch, sms
-from server.services.auth import _check_throttle, _record_attempt, end_all_sessions
+from server.services.auth import _check_throttle, _record_attempt, check_sms_code, end_all_sessions
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.idcard import IdNumber, parse_id_number
 from server.services.masking import mask_id_number, mask_phone
@@ -280,17 +280,13 @@ async def review_many(principal: Principal, ids: list[int], action: str, reason:
 
 
 async def reset_password(phone: str, sms_code: str, new_password: str, *, settings: Settings, ip: str) -> None:
-    phone = sms.check_phone(phone)
-    key = f"phone:{phone}"
-    await _check_throttle(key, ip, settings)
-    problem = password_problem(new_password)
-    if problem:
-        raise Invalid("new_password", problem, code="weak_password")
-    try:
-        code_id = await sms.check_code(phone, SmsPurpose.reset_password, sms_code, settings=settings)
-    except Invalid:
-        await _record_attempt(key, ip, False)
-        raise
+    def check_password() -> None:
+        problem = password_problem(new_password)
+        if problem:
+            raise Invalid("new_password", problem, code="weak_password")
+
+    phone, key, code_id = await check_sms_code(phone, SmsPurpose.reset_password, sms_code, settings=settings, ip=ip,
+                                               before_code=check_password)
     account = await Account.select(Account.id, Account.username).where(Account.phone == phone).order_by(
         Account.id).first()
     if account is None:  # no code is ever sent to an unknown phone; belt and braces
@@ -307,15 +303,8 @@ async def reset_password(phone: str, sms_code: str, new_password: str, *, settin
 
 
 async def find_username(id_number: str, phone: str, sms_code: str, *, settings: Settings, ip: str) -> dict:
-    phone = sms.check_phone(phone)
     value = (id_number or "").strip().upper()
-    key = f"phone:{phone}"
-    await _check_throttle(key, ip, settings)
-    try:
-        code_id = await sms.check_code(phone, SmsPurpose.find_username, sms_code, settings=settings)
-    except Invalid:
-        await _record_attempt(key, ip, False)
-        raise
+    phone, key, code_id = await check_sms_code(phone, SmsPurpose.find_username, sms_code, settings=settings, ip=ip)
     account = await Account.select(Account.id, Account.username).where(
         (Account.person.id_number == value) & (Account.phone == phone)).first()
     if account is None:
