@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import io
 import random
 import secrets
@@ -20,6 +18,7 @@ import secrets
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from server.services.errors import DomainError, TooManyAttempts
+from server.services.passwords import code_hash, code_matches
 from server.tables import LoginCaptcha
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: what a tired eye confuses.
@@ -39,16 +38,13 @@ def new_answer() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
-def answer_hash(answer: str, salt: str | None = None) -> str:
-    """Salted SHA-256 of the upper-cased answer, as ``salt$hex``."""
-    salt = salt or secrets.token_hex(8)
-    digest = hashlib.sha256(f"{salt}:{answer.strip().upper()}".encode()).hexdigest()
-    return f"{salt}${digest}"
+def answer_hash(answer: str) -> str:
+    """What the database keeps of an answer: case and spaces don't count."""
+    return code_hash(answer.strip().upper())
 
 
 def _matches(answer: str, stored: str) -> bool:
-    salt, _, _ = stored.partition("$")
-    return hmac.compare_digest(answer_hash(answer, salt), stored)
+    return code_matches(answer.strip().upper(), stored)
 
 
 def render_png(answer: str) -> bytes:

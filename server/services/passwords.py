@@ -54,3 +54,20 @@ def password_problem(password: str) -> str | None:
     if not (_LETTER.search(password) and _DIGIT.search(password)):
         return "密码须同时包含字母和数字"
     return None
+
+
+# -- one-time codes ----------------------------------------------------------------
+# SMS codes and captcha answers live minutes and are tried a few times at most:
+# a salted SHA-256 keeps them out of a stolen table without scrypt's cost.
+
+
+def code_hash(code: str, salt: str | None = None) -> str:
+    """Salted SHA-256 of a short-lived code, as ``salt$hex``."""
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+    return f"{salt}${digest}"
+
+
+def code_matches(code: str, stored: str) -> bool:
+    salt, _, _ = stored.partition("$")
+    return hmac.compare_digest(code_hash(code, salt), stored)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from server.services.errors import Invalid, TooManyAttempts
+from server.services.passwords import code_hash, code_matches
 from server.settings import Settings
 from server.tables import Account, AdminContact, SmsCode
 from server.tables.enums import SmsPurpose
@@ -85,17 +84,6 @@ def gateway_for(settings: Settings) -> SmsGateway:
     raise ValueError(f"unknown JIJIAO_SMS_BACKEND {settings.sms_backend!r} (log | http)")
 
 
-def _hash(code: str, salt: str | None = None) -> str:
-    salt = salt or secrets.token_hex(8)
-    digest = hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
-    return f"{salt}${digest}"
-
-
-def _matches(code: str, stored: str) -> bool:
-    salt, _, _ = stored.partition("$")
-    return hmac.compare_digest(_hash(code, salt), stored)
-
-
 def check_phone(phone: str, field: str = "phone") -> str:
     phone = (phone or "").strip()
     if not PHONE.match(phone):
@@ -128,7 +116,7 @@ async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, g
         # Answer as if sent: whether a phone is registered is nobody's business.
         return
     code = f"{secrets.randbelow(10**6):06d}"
-    await SmsCode.insert(SmsCode(phone=phone, purpose=purpose.value, code_hash=_hash(code), created_at=moment,
+    await SmsCode.insert(SmsCode(phone=phone, purpose=purpose.value, code_hash=code_hash(code), created_at=moment,
                                  expires_at=moment + dt.timedelta(minutes=settings.sms_code_ttl_minutes)))
     minutes = settings.sms_code_ttl_minutes
     await gateway.send(phone, purpose.value, code, f"【继教】您的验证码为：{code}，{minutes}分钟内有效。")
@@ -148,7 +136,7 @@ async def check_code(phone: str, purpose: SmsPurpose, code: str, *, settings: Se
         raise Invalid("sms_code", "验证码已过期或无效，请重新获取", code="sms_code_expired")
     if row["attempts"] >= settings.sms_max_attempts:
         raise Invalid("sms_code", "验证码错误次数过多，请重新获取", code="sms_code_exhausted")
-    if not _matches((code or "").strip(), row["code_hash"]):
+    if not code_matches((code or "").strip(), row["code_hash"]):
         await SmsCode.update({SmsCode.attempts: SmsCode.attempts + 1}).where(SmsCode.id == row["id"])
         left = settings.sms_max_attempts - row["attempts"] - 1
         if left <= 0:
