@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from zoneinfo import ZoneInfo
 
 from server.services import audit, batch, scope
@@ -37,14 +35,8 @@ def reviewers_where(principal: Principal):
     Narrower than scope_where: a region admin counts the credits but does not
     open the proof people upload (seed: "seen only by the owner and their reviewers").
     """
-    clauses = []
-    if principal.person_id is not None:
-        clauses.append(Credit.person == principal.person_id)
-    if departments := principal.department_ids():
-        clauses.append(Credit.department.is_in(sorted(departments)))
-    if units := principal.unit_ids():
-        clauses.append(Credit.unit.is_in(sorted(units)))
-    return reduce(or_, clauses) if clauses else None
+    own = Credit.person == principal.person_id if principal.person_id is not None else None
+    return scope.grants_where(principal, department=Credit.department, unit=Credit.unit, region_code=None, own=own)
 
 
 _COLUMNS = (

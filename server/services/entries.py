@@ -71,19 +71,20 @@ async def _target_person(principal: Principal, person_id: int | None) -> dict:
         if principal.person_id is None:
             raise Forbidden("no_person", "当前账号未关联人员档案，不能录入个人学分")
         return await Person.select(*columns).where(Person.id == principal.person_id).first()
-    # On behalf of someone (001 §5.2 "被授权的科室…也可以录入"): their department or unit admin.
-    where = scope.grants_where(principal, department=Person.department, unit=Person.unit,
-                               region_code=Person.unit.region_code)
+    # On behalf of someone (001 §5.2 "被授权的科室…也可以录入"): their department or unit admin
+    # (a region's admin oversees, but does not enter).
+    where = scope.grants_where(principal, department=Person.department, unit=Person.unit, region_code=None)
     row = None
-    if where is not None and (principal.department_ids() or principal.unit_ids()):
+    if where is not None:
         row = await Person.select(*columns).where(where).where(Person.id == person_id).first()
-    if row is None or not (row["department"] in principal.department_ids() or row["unit"] in principal.unit_ids()):
+    if row is None:
         raise NotFound("person_not_found", "人员不存在或不在您的管理范围内")
     return row
 
 
-def _is_admin_of(principal: Principal, row: dict) -> bool:
-    return row["department"] in principal.department_ids() or row["unit"] in principal.unit_ids()
+def _admin_over(principal: Principal, department_id: int | None, unit_id: int) -> bool:
+    """Whether the caller reviews records of this department and unit."""
+    return department_id in principal.department_ids() or unit_id in principal.unit_ids()
 
 
 async def load_for_change(principal: Principal, credit_id: int) -> dict:
@@ -103,7 +104,7 @@ async def load_for_change(principal: Principal, credit_id: int) -> dict:
         ).where(where).where(Credit.id == credit_id).first()
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
-    row["as_admin"] = _is_admin_of(principal, row)
+    row["as_admin"] = _admin_over(principal, row["department"], row["unit"])
     if row["as_admin"]:
         allowed = ADMIN_CHANGEABLE
     elif row["person"] == principal.person_id and row["source"] == CreditSource.personal.value:
@@ -118,7 +119,7 @@ async def load_for_change(principal: Principal, credit_id: int) -> dict:
 
 def editable(principal: Principal, row: dict) -> bool:
     """The same rule as load_for_change, for a presented row (no exception, no query)."""
-    if row["department_id"] in principal.department_ids() or row["unit_id"] in principal.unit_ids():
+    if _admin_over(principal, row["department_id"], row["unit_id"]):
         return row["status"] in ADMIN_CHANGEABLE
     return (row["person_id"] == principal.person_id and row["source"] == CreditSource.personal.value
             and row["status"] in OWNER_CHANGEABLE)

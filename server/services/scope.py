@@ -19,17 +19,19 @@ from piccolo.columns import Column
 from server.services.principal import Principal
 
 
-def grants_where(principal: Principal, *, department: Column, unit: Column, region_code: Column,
+def grants_where(principal: Principal, *, department: Column, unit: Column, region_code: Column | None,
                  own: Where | None = None):
     """WHERE for rows the caller's grants reach, given the row's department, unit and
-    unit-region-code columns; ``own`` adds what the caller reaches as a person. None: nothing."""
+    unit-region-code columns; ``own`` adds what the caller reaches as a person. None: nothing.
+    ``region_code=None`` leaves region grants out (what only a row's reviewers may open)."""
     clauses: list[Where | Or] = []
     if departments := principal.department_ids():
         clauses.append(department.is_in(sorted(departments)))
     if units := principal.unit_ids():
         clauses.append(unit.is_in(sorted(units)))
-    for prefix in sorted(principal.region_prefixes()):
-        clauses.append(region_code.like(f"{prefix}%"))
+    if region_code is not None:
+        for prefix in sorted(principal.region_prefixes()):
+            clauses.append(region_code.like(f"{prefix}%"))
     if own is not None:
         clauses.append(own)
     return reduce(or_, clauses) if clauses else None
