@@ -31,6 +31,29 @@ export const STATUS_LABELS = {
   deceased: '已故',
 };
 
+// A credit record's state, source and class (the API's codes).
+export const CREDIT_STATUS = {
+  draft: '草稿',
+  pending_dept: '待科室审核',
+  pending_unit: '待单位审核',
+  effective: '已生效',
+  returned: '已退回',
+  rejected: '审核不通过',
+  revoked: '已撤销',
+};
+
+export const CREDIT_SOURCE = {
+  attendance: '院内培训签到',
+  speaker: '授课',
+  personal: '个人录入',
+  project: '继教项目',
+  class: '培训班',
+  course: '课程学习',
+  import: '历史导入',
+};
+
+export const CREDIT_CLASS = { I: 'I类', II: 'II类' };
+
 /** The label for `value` in `map`, else the value itself ('' for null). */
 export function label(map, value) {
   if (value === null || value === undefined) return '';

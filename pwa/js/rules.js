@@ -7,7 +7,6 @@ import { h } from './ui.js';
 
 export const RULE_UNIT = { hour: '小时', day: '天', time: '次', authorship: '作者排名' };
 export const UNIT_QUANTITY = { hour: '学时（小时）', day: '天数', time: '次数' };
-export const CLASS_WORDS = { I: 'I类', II: 'II类' };
 
 /** 第一作者（通讯作者）, 第二作者, ...: seed 001 §5.2's words. */
 export function authorLabel(position) {

@@ -69,6 +69,19 @@ export function failField(input, text) {
   input.scrollIntoView({ block: 'center' });
 }
 
+/** A username field: no autocapitalisation or correction (usernames are ID numbers or ASCII). */
+export function usernameInput(testid, attrs = {}) {
+  return h('input', Object.assign({
+    type: 'text',
+    name: 'username',
+    autocomplete: 'username',
+    autocapitalize: 'off',
+    autocorrect: 'off',
+    spellcheck: 'false',
+    'data-testid': testid,
+  }, attrs));
+}
+
 export function phoneInput(testid) {
   return h('input', {
     type: 'tel',

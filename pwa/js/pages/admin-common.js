@@ -13,29 +13,7 @@ export const TRAINING_STATUS = {
   closed: '已结束',
 };
 
-export const CREDIT_STATUS = {
-  draft: '草稿',
-  pending_dept: '待科室审核',
-  pending_unit: '待单位审核',
-  effective: '已生效',
-  returned: '已退回',
-  rejected: '审核不通过',
-  revoked: '已撤销',
-};
-
-export const CREDIT_SOURCE = {
-  attendance: '院内培训签到',
-  speaker: '授课',
-  personal: '个人录入',
-  project: '继教项目',
-  class: '培训班',
-  course: '课程学习',
-  import: '历史导入',
-};
-
 export const CHECKIN_METHOD = { scan: '扫码', claim: '扫码', manual: '补签', reverse: '扫个人码' };
-
-export const CREDIT_CLASS = { I: 'I类', II: 'II类' };
 
 export const FORMATS = ['面授', '线上', '线上线下结合'];
 export const ASSESSMENTS = ['', '笔试', '操作考核', '问卷', '口试', '其他'];
@@ -359,15 +337,31 @@ export function peoplePicker({ id = 'people-picker', onPick, label: labelText = 
 // ---------------------------------------------------------------- lists
 
 /** The pager used under the admin tables. */
-export function pager(testid) {
-  const prev = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': testid + '-prev' }, '上一页');
-  const next = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': testid + '-next' }, '下一页');
+/**
+ * The message line of the tablet screens: `say(text, kind)` shows it for 6 s (kind ok | error);
+ * `stop()` when leaving the page.
+ */
+export function screenMessage(testid) {
+  const node = h('div', { class: 'screen-msg', role: 'status', 'aria-live': 'polite', 'data-testid': testid, hidden: true });
+  let timer = null;
+  function say(text, kind = 'ok') {
+    clearTimeout(timer);
+    node.textContent = text;
+    node.className = 'screen-msg screen-msg-' + kind;
+    node.hidden = !text;
+    if (text) timer = setTimeout(() => (node.hidden = true), 6000);
+  }
+  return { node, say, stop: () => clearTimeout(timer) };
+}
+
+/** 上一页 / 下一页 with the page count; `onTurn(-1 | 1)` runs when the user turns a page. */
+export function pager(testid, onTurn) {
+  const prev = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': testid + '-prev', onclick: () => onTurn(-1) }, '上一页');
+  const next = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': testid + '-next', onclick: () => onTurn(1) }, '下一页');
   const info = h('span', { class: 'pager-info', 'data-testid': testid + '-page' });
   const node = h('div', { class: 'pager', hidden: true }, prev, info, next);
   return {
     node,
-    prev,
-    next,
     update(page, total, pageSize) {
       const pages = Math.max(1, Math.ceil(total / pageSize));
       info.textContent = '第 ' + page + ' / ' + pages + ' 页';

@@ -11,9 +11,8 @@ import { api, isAbort } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { authorLabel, quantityInput, rulesOfYear, UNIT_QUANTITY } from '../rules.js';
 import { debounce, h, messageBox, mount, notice, pageTitle, show } from '../ui.js';
+import { CREDIT_CLASS, CREDIT_SOURCE } from '../labels.js';
 import {
-  CREDIT_CLASS,
-  CREDIT_SOURCE,
   emptyRow,
   formDialog,
   linkButton,
@@ -196,7 +195,10 @@ export function render(ctx) {
     { class: 'table-wrap' },
     h('table', { class: 'table review-table', 'data-testid': 'corr-table' }, h('thead', null, h('tr', null, headers.map((t) => h('th', { scope: 'col', class: t === '学分' || t === '学时' ? 'num' : null }, t)))), body),
   );
-  const pg = pager('corr');
+  const pg = pager('corr', (delta) => {
+    state.page += delta;
+    load();
+  });
   const listArea = h('div', null, target, h('div', { class: 'list-head' }, summary), tableNode, pg.node);
 
   function query() {
@@ -332,14 +334,6 @@ export function render(ctx) {
     load();
   }
 
-  pg.prev.addEventListener('click', () => {
-    state.page -= 1;
-    load();
-  });
-  pg.next.addEventListener('click', () => {
-    state.page += 1;
-    load();
-  });
 
   // A link with ?person_id= or ?training_id=: name the target from the server.
   if (state.tab === 'person' && state.person_id) {

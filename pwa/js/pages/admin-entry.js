@@ -7,7 +7,8 @@
 import { ApiError, api } from '../api.js';
 import { authorLabel, previewCredits, quantityInput, ruleText, rulesOfYear, subtypes, UNIT_QUANTITY } from '../rules.js';
 import { h, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
-import { CREDIT_STATUS, backLink, num, peoplePicker, word, ymd } from './admin-common.js';
+import { CREDIT_STATUS } from '../labels.js';
+import { backLink, num, peoplePicker, word, ymd } from './admin-common.js';
 
 const ADMINS = ['dept_admin', 'unit_admin'];
 const CSRF_COOKIE = 'jijiao_csrf';

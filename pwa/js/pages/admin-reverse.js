@@ -15,7 +15,7 @@ import { api } from '../api.js';
 import { navigate } from '../router.js';
 import { ROSTER_KEY_PREFIX, activeRole, isAdminRole, loadUser, roleKey } from '../session.js';
 import { h, mount, notice } from '../ui.js';
-import { fmtRange, fmtTime, fullscreenButton, loadJson, randomId, saveJson, whenLeft } from './admin-common.js';
+import { fmtRange, fmtTime, fullscreenButton, loadJson, randomId, saveJson, screenMessage, whenLeft } from './admin-common.js';
 
 const SYNC_MS = 5000;
 const BATCH = 200;
@@ -147,7 +147,7 @@ export async function render(ctx) {
   const syncBtn = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'reverse-sync', onclick: () => sync() }, '立即同步');
   const rosterInfo = h('p', { class: 'hint', 'data-testid': 'reverse-roster' });
   const list = h('ol', { class: 'rev-list', 'data-testid': 'reverse-list' });
-  const message = h('div', { class: 'screen-msg', role: 'status', 'aria-live': 'polite', 'data-testid': 'reverse-msg', hidden: true });
+  const { node: message, say, stop: stopMessage } = screenMessage('reverse-msg');
 
   const back = h('a', { class: 'screen-back', href: training && training.id ? '/trainings/' + encodeURIComponent(training.id) : '/trainings', 'data-testid': 'screen-back' }, '‹ 返回');
   const screenLink = h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/screen', 'data-testid': 'reverse-screen' }, '签到屏');
@@ -178,15 +178,6 @@ export async function render(ctx) {
   mount(ctx.main, screen);
 
   // -- feedback
-  let messageTimer = null;
-  function say(text, kind = 'ok') {
-    clearTimeout(messageTimer);
-    message.textContent = text;
-    message.className = 'screen-msg screen-msg-' + kind;
-    message.hidden = !text;
-    if (text) messageTimer = setTimeout(() => (message.hidden = true), 6000);
-  }
-
   let flashTimer = null;
   function pulse(kind) {
     clearTimeout(flashTimer);
@@ -429,7 +420,7 @@ export async function render(ctx) {
   whenLeft(screen, () => {
     alive = false;
     clearInterval(syncTimer);
-    clearTimeout(messageTimer);
+    stopMessage();
     clearTimeout(flashTimer);
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);

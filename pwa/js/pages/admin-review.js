@@ -13,11 +13,9 @@ import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { authorLabel, previewCredits, RULE_UNIT, rulesOfYear } from '../rules.js';
 import { debounce, h, messageBox, mount, notice, pageTitle, show, showMessage } from '../ui.js';
+import { CREDIT_CLASS, CREDIT_SOURCE, CREDIT_STATUS } from '../labels.js';
 import {
   confirmDialog,
-  CREDIT_CLASS,
-  CREDIT_SOURCE,
-  CREDIT_STATUS,
   dl,
   emptyRow,
   fmtDateTime,
@@ -283,7 +281,11 @@ export function render(ctx) {
     { class: 'table-wrap' },
     h('table', { class: 'table review-table', 'data-testid': 'review-table' }, h('thead', null, h('tr', null, h('th', { class: 'col-check' }, selectAll), headers.map((t) => h('th', { scope: 'col', class: t === '学分' ? 'num' : null }, t)))), body),
   );
-  const pg = pager('review');
+  const pg = pager('review', (delta) => {
+    state.page += delta;
+    selected.clear();
+    load();
+  });
   const pane = h('aside', { class: 'review-pane card', 'data-testid': 'review-pane', 'aria-label': '记录详情', 'aria-live': 'polite' });
 
   function paintSelection() {
@@ -553,16 +555,6 @@ export function render(ctx) {
       reload();
     }),
   );
-  pg.prev.addEventListener('click', () => {
-    state.page -= 1;
-    selected.clear();
-    load();
-  });
-  pg.next.addEventListener('click', () => {
-    state.page += 1;
-    selected.clear();
-    load();
-  });
 
   const sub = (role.scope_name ? role.scope_name + ' · ' : '') + (queue === 'pending_dept' ? '科室审核：通过后交单位审核' : '单位审核：通过后学分生效');
   const headActions = h(

@@ -7,7 +7,8 @@ import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { forgetRules, RULE_UNIT, ruleText, subtypes } from '../rules.js';
 import { debounce, field, h, messageBox, mount, pageTitle, show } from '../ui.js';
-import { CREDIT_CLASS, emptyRow, formDialog, listLoader, num, word } from './admin-common.js';
+import { CREDIT_CLASS } from '../labels.js';
+import { emptyRow, formDialog, listLoader, num, word } from './admin-common.js';
 
 const EDITOR = 'region_admin';
 

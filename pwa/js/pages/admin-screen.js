@@ -10,9 +10,9 @@
 
 import { api } from '../api.js';
 import { h, mount, notice, show } from '../ui.js';
+import { CREDIT_CLASS } from '../labels.js';
 import {
   CHECKIN_METHOD,
-  CREDIT_CLASS,
   fmtRange,
   fmtTime,
   formDialog,
@@ -20,6 +20,7 @@ import {
   peoplePicker,
   reasonDialog,
   reasonField,
+  screenMessage,
   whenLeft,
   word,
 } from './admin-common.js';
@@ -87,7 +88,7 @@ export async function render(ctx) {
     h('div', { class: 'screen-tools' }, addBtn, exportLink, reverseLink, fullBtn),
   );
   const banner = h('div', { class: 'screen-banner', role: 'alert', 'data-testid': 'screen-offline', hidden: true });
-  const message = h('div', { class: 'screen-msg', role: 'status', 'aria-live': 'polite', 'data-testid': 'screen-msg', hidden: true });
+  const { node: message, say, stop: stopMessage } = screenMessage('screen-msg');
 
   // -- the QR
   let qrImg = h('img', { class: 'qr-img', alt: '签到二维码', 'data-testid': 'screen-qr', hidden: true });
@@ -128,15 +129,6 @@ export async function render(ctx) {
   mount(ctx.main, screen);
 
   // ---------------------------------------------------------------- helpers
-
-  let messageTimer = null;
-  function say(text, kind = 'ok') {
-    clearTimeout(messageTimer);
-    message.textContent = text;
-    message.className = 'screen-msg screen-msg-' + kind;
-    message.hidden = !text;
-    if (text) messageTimer = setTimeout(() => (message.hidden = true), 6000);
-  }
 
   // `from`: which loop noticed ('qr' or 'list'); coming back online, the other one catches up at once.
   function setOffline(offline, from) {
@@ -442,7 +434,7 @@ export async function render(ctx) {
     state.alive = false;
     clearTimeout(qrTimer);
     clearTimeout(pollTimer);
-    clearTimeout(messageTimer);
+    stopMessage();
     clearInterval(tickTimer);
     document.removeEventListener('visibilitychange', onVisibility);
     document.removeEventListener('fullscreenchange', onFullscreenChange);

@@ -4,8 +4,8 @@
 
 import { api } from '../api.js';
 import { h, messageBox, mount, pageTitle, setBusy, show, showMessage } from '../ui.js';
+import { CREDIT_CLASS } from '../labels.js';
 import {
-  CREDIT_CLASS,
   TRAINING_STATUS,
   backLink,
   confirmDialog,

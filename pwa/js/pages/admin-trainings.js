@@ -5,7 +5,8 @@
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { debounce, h, messageBox, mount, pageTitle } from '../ui.js';
-import { CREDIT_CLASS, emptyRow, fmtDateTime, listLoader, num, pager, pill, table, TRAINING_STATUS, word } from './admin-common.js';
+import { CREDIT_CLASS } from '../labels.js';
+import { emptyRow, fmtDateTime, listLoader, num, pager, pill, table, TRAINING_STATUS, word } from './admin-common.js';
 
 const PAGE_SIZE = 20;
 const TABS = [
@@ -109,7 +110,10 @@ export function render(ctx) {
   const summary = h('p', { class: 'list-summary muted', 'data-testid': 'trainings-total', 'aria-live': 'polite' });
   const error = messageBox('trainings-error');
   const list = table([['序号', 'idx'], '活动名称', '所在科室', '学分级别', ['总学分', 'num'], ['总学时', 'num'], '状态', '添加时间', '操作'], 'trainings-table');
-  const pg = pager('trainings');
+  const pg = pager('trainings', (delta) => {
+    state.page += delta;
+    load();
+  });
 
   function filterQuery() {
     return { year: state.year, credit_class: state.credit_class, q: state.q };
@@ -191,14 +195,6 @@ export function render(ctx) {
       reload();
     }, 400),
   );
-  pg.prev.addEventListener('click', () => {
-    state.page -= 1;
-    load();
-  });
-  pg.next.addEventListener('click', () => {
-    state.page += 1;
-    load();
-  });
 
   const canCreate = role && role.role === 'dept_admin';
   const head = h(

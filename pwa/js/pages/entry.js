@@ -10,7 +10,8 @@ import { api, isAbort } from '../api.js';
 import { navigate, replaceQuery } from '../router.js';
 import { debounce, h, icon, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
 import { clearFieldErrors, errorField, failField, setFieldError } from './account-common.js';
-import { authorCredits, authorLabel, CLASS_WORDS, previewCredits, RULE_UNIT, rulesOfYear, UNIT_QUANTITY } from '../rules.js';
+import { CREDIT_CLASS } from '../labels.js';
+import { authorCredits, authorLabel, previewCredits, RULE_UNIT, rulesOfYear, UNIT_QUANTITY } from '../rules.js';
 import { evidenceField } from './entry-evidence.js';
 import { num, statusChip, statusWord, thisYear, yearPicker } from './trainee-common.js';
 
@@ -47,7 +48,7 @@ function ruleRow(rule, year) {
         h('span', { class: 'rulepick-text' }, rule.rule_text || ''),
         rule.subtype ? h('span', { class: 'rulepick-subtype' }, rule.subtype) : null,
       ),
-      h('span', { class: 'chip chip-muted rulepick-class' }, CLASS_WORDS[rule.class] || rule.class || ''),
+      h('span', { class: 'chip chip-muted rulepick-class' }, CREDIT_CLASS[rule.class] || rule.class || ''),
       icon('chevron', 'row-chevron'),
     ),
   );
@@ -267,7 +268,7 @@ async function renderForm(ctx, newCode) {
     'section',
     { class: 'card entry-rule', 'data-testid': 'entry-rule' },
     h('p', { class: 'entry-rule-name', 'data-testid': 'entry-rule-name' }, rule.name),
-    h('p', { class: 'entry-rule-text' }, [rule.rule_text, CLASS_WORDS[rule.class] || rule.class].filter(Boolean).join(' · ')),
+    h('p', { class: 'entry-rule-text' }, [rule.rule_text, CREDIT_CLASS[rule.class] || rule.class].filter(Boolean).join(' · ')),
     rule.subtype ? h('p', { class: 'muted entry-rule-subtype' }, rule.subtype) : null,
     !editingId ? h('a', { class: 'link-btn entry-rule-change', href: backHref, 'data-testid': 'entry-rule-change' }, '更换学分类型') : null,
   );

@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { navigate, safePath } from '../router.js';
 import { loadUser } from '../session.js';
 import { field, h, messageBox, mount, pageTitle, setBusy, showMessage } from '../ui.js';
-import { codeInput, codeProblem, digitsOnly, errorField, inputWithButton, phoneInput, phoneProblem, smsButton } from './account-common.js';
+import { codeInput, codeProblem, digitsOnly, errorField, inputWithButton, phoneInput, phoneProblem, smsButton, usernameInput } from './account-common.js';
 
 // JIJIAO_LOGIN_CAPTCHA_AFTER_FAILURES's default; another setting still works, through captcha_required.
 const CAPTCHA_AFTER_FAILURES = 3;
@@ -118,18 +118,7 @@ export function render(ctx) {
 
   // ---------------------------------------------------------------- password login
 
-  const username = h('input', {
-    type: 'text',
-    name: 'username',
-    autocomplete: 'username',
-    autocapitalize: 'off',
-    autocorrect: 'off',
-    spellcheck: 'false',
-    enterkeyhint: 'next',
-    required: true,
-    maxlength: '64',
-    'data-testid': 'login-username',
-  });
+  const username = usernameInput('login-username', { enterkeyhint: 'next', required: true, maxlength: '64' });
   const password = h('input', {
     type: 'password',
     name: 'password',

@@ -5,7 +5,7 @@
 
 import { api } from '../api.js';
 import { h, icon, messageBox, mount, pageTitle, setBusy, showMessage } from '../ui.js';
-import { errorField, failField, idNumberInput, passwordInput, setFieldError } from './account-common.js';
+import { errorField, failField, idNumberInput, passwordInput, setFieldError, usernameInput } from './account-common.js';
 import { unitDepartmentPicker } from './profile-common.js';
 
 const MISMATCH = '用户名和身份证号码不匹配';
@@ -133,16 +133,7 @@ function editor(username, idNumber, onDone) {
 
 export function render(ctx) {
   ctx.setTitle('注册状态查询');
-  const username = h('input', {
-    type: 'text',
-    name: 'username',
-    autocomplete: 'username',
-    autocapitalize: 'off',
-    autocorrect: 'off',
-    spellcheck: 'false',
-    maxlength: '64',
-    'data-testid': 'reg-status-username',
-  });
+  const username = usernameInput('reg-status-username', { maxlength: '64' });
   const idNumber = idNumberInput('reg-status-id', 'reg-status-id');
   const error = messageBox('reg-status-error');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'reg-status-submit' }, '查询');

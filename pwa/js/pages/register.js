@@ -21,6 +21,7 @@ import {
   phoneProblem,
   setFieldError,
   smsButton,
+  usernameInput,
 } from './account-common.js';
 
 const STEP_NAMES = ['验证手机', '选择单位', '账户信息'];
@@ -264,16 +265,7 @@ export function render(ctx) {
   );
 
   // ------------------------------------------------------------------ step 3: the account
-  const username = h('input', {
-    type: 'text',
-    name: 'username',
-    autocomplete: 'username',
-    autocapitalize: 'off',
-    autocorrect: 'off',
-    spellcheck: 'false',
-    maxlength: '50',
-    'data-testid': 'reg-username',
-  });
+  const username = usernameInput('reg-username', { maxlength: '50' });
   const realName = h('input', { type: 'text', name: 'name', autocomplete: 'name', maxlength: '50', 'data-testid': 'reg-name' });
   const idNumber = idNumberInput('reg-id-number', 'reg-id-number');
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', inputmode: 'email', maxlength: '100', 'data-testid': 'reg-email' });

@@ -59,7 +59,11 @@ export function render(ctx) {
   const head = h('thead');
   const body = h('tbody', { 'data-testid': 'registrations-body' });
   const tableNode = h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': 'registrations-table' }, head, body));
-  const pg = pager('registrations');
+  const pg = pager('registrations', (delta) => {
+    state.page += delta;
+    selected.clear();
+    load();
+  });
 
   function switchTo(change) {
     Object.assign(state, change, { page: 1 });
@@ -187,16 +191,6 @@ export function render(ctx) {
       else selected.delete(r.id);
     });
     paintSelection();
-  });
-  pg.prev.addEventListener('click', () => {
-    state.page -= 1;
-    selected.clear();
-    load();
-  });
-  pg.next.addEventListener('click', () => {
-    state.page += 1;
-    selected.clear();
-    load();
   });
 
   paintTabs();

@@ -3,27 +3,8 @@
 // the year picker and the year's effective totals.
 
 import { api } from '../api.js';
+import { CREDIT_SOURCE, CREDIT_STATUS } from '../labels.js';
 import { h } from '../ui.js';
-
-export const STATUS_WORDS = {
-  draft: '草稿',
-  pending_dept: '待科室审核',
-  pending_unit: '待单位审核',
-  effective: '已生效',
-  returned: '已退回',
-  rejected: '审核不通过',
-  revoked: '已撤销',
-};
-
-export const SOURCE_WORDS = {
-  attendance: '院内培训签到',
-  speaker: '授课',
-  personal: '个人录入',
-  project: '继教项目',
-  class: '培训班',
-  course: '课程学习',
-  import: '历史导入',
-};
 
 const STATUS_TONE = {
   draft: 'muted',
@@ -41,11 +22,11 @@ function word(map, value) {
 }
 
 export function statusWord(status) {
-  return word(STATUS_WORDS, status);
+  return word(CREDIT_STATUS, status);
 }
 
 export function sourceWord(source) {
-  return word(SOURCE_WORDS, source);
+  return word(CREDIT_SOURCE, source);
 }
 
 /** A coloured chip for a credit state. */
