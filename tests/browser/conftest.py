@@ -369,7 +369,14 @@ def wait_for_service_worker(page) -> None:
                 }
                 return worker.state;
             })();
-            const late = new Promise((resolve) => setTimeout(resolve, timeoutMs, 'not active and controlling within ' + timeoutMs + ' ms'));
+            const late = new Promise((resolve) => setTimeout(async () => {
+                const registration = await navigator.serviceWorker.getRegistration();
+                const states = registration
+                    ? ['installing', 'waiting', 'active'].map((k) => k + '=' + (registration[k] ? registration[k].state : '-')).join(' ')
+                    : 'no registration';
+                resolve('not active and controlling within ' + timeoutMs + ' ms (' + states + ', controller='
+                        + Boolean(navigator.serviceWorker.controller) + ')');
+            }, timeoutMs));
             return Promise.race([activated, late]);
         }""",
         SERVICE_WORKER_TIMEOUT_MS,
