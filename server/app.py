@@ -16,6 +16,7 @@ from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
 from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
+from server.controllers.devices import DeviceController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
 from server.controllers.health import health_check
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health_check,
             AuthController,
             MeController,
+            DeviceController,
             LoginSecurityController,
             TotpController,
             AdminContactController,
