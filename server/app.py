@@ -17,6 +17,7 @@ from server.controllers.auth import AuthController, MeController
 from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
 from server.controllers.devices import DeviceController
+from server.controllers.display import DisplayController, DisplayLinkController, SessionDisplayLinkController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
 from server.controllers.health import health_check
@@ -77,6 +78,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TrainingController,
             SessionController,
             CheckinController,
+            SessionDisplayLinkController,
+            DisplayLinkController,
+            DisplayController,
             CreditController,
             CreditRuleController,
             EvidenceController,

@@ -5,11 +5,12 @@ from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.evidence import Evidence
+from server.tables.notice import Notice
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
-from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
+from server.tables.training import Checkin, CheckinClaim, DisplayLink, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
     Region,
@@ -37,6 +38,8 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    DisplayLink,
+    Notice,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]
