@@ -46,6 +46,8 @@ const ROUTES = [
   { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
   // What the check-in QR opens, logged in or not (the page logs in on the way if needed).
   { path: '/c/:sessionId', load: () => import('./pages/checkin.js'), access: 'public' },
+  // The lecture-hall PC or projector: a display link, no login, the whole screen and nothing around it.
+  { path: '/d/:token', load: () => import('./pages/display.js'), access: 'public', chrome: false },
 ];
 
 const NOT_FOUND = { path: '*', access: 'public' };
@@ -197,7 +199,8 @@ async function render() {
 
   const role = user ? activeRole(user) : null;
   const main = h('main', { class: 'main', id: 'main' });
-  mount(root, user ? shell(user, role, route, main) : bare(main));
+  if (route.chrome === false) mount(root, main);
+  else mount(root, user ? shell(user, role, route, main) : bare(main));
   window.scrollTo(0, 0);
 
   if (!page) {
