@@ -56,11 +56,11 @@ from pathlib import Path
 import httpx
 
 from bench import loadgen
+from server.clock import CHINA
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PASSWORD = "Demo@2026"
-CHINA = dt.timezone(dt.timedelta(hours=8))
 TARGET_RATE = 3000.0
 TARGET_P99_MS = 50.0
 TARGET_RAW_RATIO = 0.60
