@@ -523,12 +523,12 @@ def make_engine(database_url: str) -> Engine:
     return PostgresEngine(config={"dsn": database_url})
 
 
-async def open_engine(engine: Engine) -> None:
+async def open_engine(engine: Engine, *, pool_size: int = 20) -> None:
     if isinstance(engine, PostgresEngine):
         # No per-release reset: the app never changes session state (no SET,
         # LISTEN or advisory locks), and the reset round trip was a tenth of a
         # check-in's time on PostgreSQL.
-        await engine.start_connection_pool(min_size=2, max_size=20, reset=_no_reset)
+        await engine.start_connection_pool(min_size=min(2, pool_size), max_size=pool_size, reset=_no_reset)
     elif isinstance(engine, JijiaoSQLiteEngine):
         await engine.writer()
 
