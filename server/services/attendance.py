@@ -18,6 +18,7 @@ import qr
 from server import db
 from server import clock
 from server.clock import CHINA, china_date
+from server.labels import CHECKIN_METHOD, CREDIT_STATUS, label
 from server.services import audit, ledger
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
@@ -402,11 +403,6 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
     )
 
 
-_METHOD_WORDS = {"scan": "扫码", "claim": "扫码", "manual": "补签", "reverse": "扫个人码"}
-_STATUS_WORDS = {"pending_dept": "待科室审核", "pending_unit": "待单位审核", "effective": "已生效",
-                 "returned": "已退回", "rejected": "不通过", "revoked": "已撤销"}
-
-
 async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, str]:
     """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM)."""
     import csv
@@ -423,7 +419,7 @@ async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, 
             index, r["name"], r["person_no"], r["department_name"] or "",
             r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
             r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
-            _METHOD_WORDS.get(r["method"], r["method"]), r["reason"], _STATUS_WORDS.get(r["credit_status"] or "", ""),
+            label(CHECKIN_METHOD, r["method"]), r["reason"], label(CREDIT_STATUS, r["credit_status"]),
         ])
     day = session["starts_at"].astimezone(CHINA).strftime("%Y%m%d")
     return ("\ufeff" + out.getvalue()).encode("utf-8"), quote(f"{training['title']}-{day}-签到表.csv")
