@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from server import db
+from server.clock import now
 from server.services import audit, captcha, sms, totp
 from server.services.identity import find_account, sms_login_account
 from server.services.errors import DomainError, Forbidden, Invalid, NotAuthenticated, TooManyAttempts
@@ -31,10 +32,6 @@ _TOUCH_FRACTION = 24
 # days, a remembered one after 180 (a term of weekly lectures), or when revoked.
 _ABSOLUTE_LIFETIME = dt.timedelta(days=30)
 _REMEMBERED_ABSOLUTE_LIFETIME = dt.timedelta(days=180)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def token_hash(token: str) -> str:

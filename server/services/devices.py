@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from server.clock import now
 from server.services.errors import NotFound
 from server.services.principal import Principal
 from server.tables import LoginSession
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)

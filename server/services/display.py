@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import qr
 from server import db
+from server.clock import now
 from server.services import audit
 from server.services.attendance import checkin_url
 from server.services.errors import Conflict, NotFound
@@ -21,10 +22,6 @@ from server.services.principal import Principal
 from server.services.trainings import load_session
 from server.tables import DisplayLink
 from server.tables.enums import QrPhase, TrainingStatus
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
+from server.clock import now
 from server.services import identity
 from server.services.errors import Invalid, TooManyAttempts
 from server.services.passwords import code_hash, code_matches
@@ -27,10 +28,6 @@ from server.tables.enums import SmsPurpose
 
 PHONE = identity.PHONE
 OUTBOX = "sms-outbox.jsonl"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class SmsGateway(Protocol):

@@ -5,7 +5,7 @@
 
 import { api } from '../api.js';
 import { h, messageBox, mount, setBusy, showMessage } from '../ui.js';
-import { fmtTime } from './admin-common.js';
+import { fmtTime } from '../format.js';
 
 const PHASE_WORDS = { checkin: '签到码', checkout: '签退码' };
 
