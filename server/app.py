@@ -17,6 +17,7 @@ from server.controllers.auth import AuthController, MeController
 from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
 from server.controllers.devices import DeviceController
+from server.controllers.notices import NoticeController
 from server.controllers.display import DisplayController, DisplayLinkController, SessionDisplayLinkController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuthController,
             MeController,
             DeviceController,
+            NoticeController,
             LoginSecurityController,
             TotpController,
             AdminContactController,

@@ -15,6 +15,7 @@ from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId,
 from server.controllers.trainings import ReasonUpdate, StatusRead
 from server.security import Caller
 from server.controllers.evidence import EvidenceRead
+from server.controllers.notices import deliver_notices
 from server.services import credits, entries, evidence
 from server.services.principal import Principal
 from server.tables.enums import CreditClass
@@ -201,11 +202,11 @@ class CreditController(Controller):
         return StatusRead(**await credits.transition(principal, credit_id, "approve",
                                                      personal_next_day=state.settings.personal_credit_next_day))
 
-    @post("/{credit_id:int}/return", status_code=200)
+    @post("/{credit_id:int}/return", status_code=200, after_response=deliver_notices)
     async def return_(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "return", data.reason))
 
-    @post("/{credit_id:int}/reject", status_code=200)
+    @post("/{credit_id:int}/reject", status_code=200, after_response=deliver_notices)
     async def reject(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "reject", data.reason))
 
@@ -213,7 +214,7 @@ class CreditController(Controller):
     async def revoke(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "revoke", data.reason))
 
-    @post("/batch", status_code=200)
+    @post("/batch", status_code=200, after_response=deliver_notices)
     async def batch(self, principal: Caller, data: JSONBody[BatchUpdate], state: State) -> BatchRead:
         results = await credits.transition_many(principal, data.ids, data.action, data.reason,
                                                 personal_next_day=state.settings.personal_credit_next_day)

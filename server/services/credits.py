@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from server.clock import now, start_of_next_day
 from server.labels import CREDIT_STATUS, label
-from server.services import audit, batch, scope
+from server.services import audit, batch, notices, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, CreditEvent
@@ -186,7 +186,7 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     row = None
     if where is not None:
         row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title,
-                                  Credit.source).where(
+                                  Credit.source, Credit.person).where(
             where).where(Credit.id == credit_id).first()
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
@@ -216,6 +216,9 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
         await CreditEvent.insert(CreditEvent(credit=credit_id, at=moment, account=principal.account_id,
                                              from_status=row["status"], to_status=move.to, reason=reason,
                                              ip=principal.ip[:64]))
+        if move.to in (S.returned, S.rejected):
+            # Nothing missed: the trainee's home card, tab dot and an SMS (sent after the commit).
+            await notices.credit_reviewed(credit_id, row["person"], row["title"], move.to, reason)
         await audit.record(f"credit_{action}", principal=principal, target_type="credit", target_id=credit_id,
                            detail=f"{_WORDS[action]}学分《{row['title']}》" + (f"：{reason}" if reason else ""))
     return {"id": credit_id, "status": move.to.value}
