@@ -56,6 +56,8 @@ export function loadUser({ force = false } = {}) {
 
 /** localStorage key of the trainee's personal-code secret (pages/mycode.js). */
 export const PERSONAL_CODE_KEY = 'jijiao.personalCode';
+/** sessionStorage key prefix of a check-in claim, by session id (pages/checkin.js; shown by pages/login.js). */
+export const CLAIM_KEY_PREFIX = 'jijiao.claim.';
 /** localStorage key prefix of the people rosters cached for reverse mode (pages/admin-reverse.js). */
 export const ROSTER_KEY_PREFIX = 'jijiao.roster.';
 

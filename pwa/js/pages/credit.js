@@ -62,6 +62,12 @@ export async function render(ctx) {
     return;
   }
   back.setAttribute('href', '/credits?year=' + encodeURIComponent(credit.year));
+  if (credit.status === 'rejected' && ctx.user && credit.person_id === ctx.user.person_id) {
+    // Seen: the rejection leaves the home card and the 学分 tab's dot (a returned one stays until fixed).
+    api('/api/me/notices/read', { method: 'POST', body: { credit_id: credit.id }, redirect: false })
+      .then(() => ctx.attention(true))
+      .catch(() => {});
+  }
 
   const message = messageBox('credit-message');
   const saved = ctx.query.get('saved');

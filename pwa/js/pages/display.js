@@ -7,18 +7,13 @@
 // - 404: the link was ended or its session is over: say so and stop; offline: keep the last QR, say so
 
 import { api } from '../api.js';
-import { h, mount } from '../ui.js';
+import { h, loadStyle, mount } from '../ui.js';
 
 const POLL_MS = 3000;
 const RETRY_MS = 5000;
 
-function loadStyle(href) {
-  if (document.querySelector('link[href="' + href + '"]')) return;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href }));
-}
-
-export function render(ctx) {
-  loadStyle('/css/display.css');
+export async function render(ctx) {
+  await loadStyle('/css/display.css');
   const token = ctx.params.token;
   const base = '/api/display/' + encodeURIComponent(token);
   ctx.setTitle('签到投屏');
