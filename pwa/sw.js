@@ -1,6 +1,6 @@
 // jijiao service worker (hand-written).
 // - precaches, under a versioned cache, only what a trainee uses (issue 13: ≤ 150 KB): the shell, home,
-//   the check-in page, 我的签到码, 学分 and 证书; bump VERSION whenever one changes
+//   the check-in page, 我的签到码, 学分, 证书 and the login page; bump VERSION whenever one changes
 // - everything else under /css, /js, /icons, /vendor (the admin pages and stylesheet, the entry form,
 //   the QR decoder: LAZY below) is cached on first use, cache first
 // - page navigations (check-in links and display links too): network first, the cached shell when
@@ -13,7 +13,7 @@ const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
 const NAVIGATION_TIMEOUT_MS = 5000;
 
-// tests/browser/test_offline_shell.py checks this list against what a trainee's pages import.
+// tests/browser/test_pwa.py checks this list against what those pages import, and its size.
 const SHELL = [
   SHELL_URL,
   '/manifest.webmanifest',
@@ -36,6 +36,9 @@ const SHELL = [
   '/js/pages/mycode.js',
   '/js/pages/credits.js',
   '/js/pages/certificates.js',
+  '/js/pages/login.js',
+  '/js/pages/account-common.js',
+  '/js/idcard.js',
   '/icons/icon-32.png',
 ];
 

@@ -266,7 +266,7 @@ async function render() {
       // Offline: a trainee's home, 学分 and 证书 open from what the phone kept at the last online start.
       const kept = offline.isOffline(error) && route.offline ? offline.read('user') : null;
       if (!kept) {
-        showFailure(offline.isOffline(error) ? '请检查网络后重试。个人签到码无需联网，可随时出示。' : error.detail, render, offline.isOffline(error));
+        showFailure(offline.isOffline(error) ? '网络连接失败，请检查网络后重试。个人签到码无需联网，可随时出示。' : error.detail, render, offline.isOffline(error));
         return;
       }
       user = kept.data;

@@ -6,6 +6,8 @@ the fake camera, scanning trainee2's personal code (on a training of its own).
 
 from __future__ import annotations
 
+import gzip
+import posixpath
 import re
 import time
 from pathlib import Path
@@ -78,11 +80,34 @@ def _app_files() -> set[str]:
     return paths
 
 
+# What a trainee opens (issue 13: the service worker precaches only these and what they import):
+# the shell, home, the check-in page, 我的签到码, 学分, 证书 and the login page.
+TRAINEE_PAGES = ["/js/app.js", "/js/pages/home.js", "/js/pages/checkin.js", "/js/pages/mycode.js",
+                 "/js/pages/credits.js", "/js/pages/certificates.js", "/js/pages/login.js"]
+TRAINEE_ASSETS = {"/", "/manifest.webmanifest", "/css/app.css", "/css/trainee.css", "/icons/icon-32.png"}
+_IMPORT = re.compile(r"^import\s[^'\"]*['\"](\.{1,2}/[^'\"]+)['\"]", re.MULTILINE)
+PRECACHE_BUDGET = 150 * 1024
+
+
+def _static_imports(modules: list[str]) -> set[str]:
+    """`modules` and everything they import statically, transitively (dynamic imports load on demand)."""
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            source = (PWA_DIR / path.lstrip("/")).read_text(encoding="utf-8")
+            todo.extend(posixpath.normpath(posixpath.join(posixpath.dirname(path), t)) for t in _IMPORT.findall(source))
+    return seen
+
+
 def _shell_files() -> set[str]:
-    """What the service worker precaches: every file of the app but the LAZY ones."""
-    files = _app_files()
-    assert set(LAZY) <= files, set(LAZY) - files  # the list names real files
-    return files - set(LAZY)
+    """What the service worker precaches: the trainee's pages, what they import, and their assets."""
+    files = _static_imports(TRAINEE_PAGES) | TRAINEE_ASSETS
+    assert files <= _app_files(), files - _app_files()  # real files
+    assert not files & set(LAZY)
+    return files
 
 
 def test_installable_in_chromium(installed_app):
@@ -106,6 +131,21 @@ def test_service_worker_precaches_exactly_the_shell(installed_app):
     caches = {entry.split(" ", 1)[0] for entry in cached}
     assert len(caches) == 1, caches  # older versions are deleted on activate
     assert {entry.split(" ", 1)[1] for entry in cached} == _shell_files()
+
+
+def test_no_admin_page_is_precached(installed_app):
+    cached = {entry.split(" ", 1)[1] for entry in installed_app.evaluate(CACHED_PATHS)}
+    assert not [path for path in cached if "admin" in path]
+
+
+def test_the_precache_stays_within_its_budget(installed_app):
+    """≤ 150 KB transferred (gzip, as the server sends it); the uncompressed size is reported beside it."""
+    cached = {entry.split(" ", 1)[1] for entry in installed_app.evaluate(CACHED_PATHS)}
+    raw = {path: (PWA_DIR / ("index.html" if path == "/" else path.lstrip("/"))).read_bytes() for path in cached}
+    transferred = sum(len(gzip.compress(body, 6)) if len(body) >= 1024 else len(body) for body in raw.values())
+    print(f"precache: {len(cached)} files, {sum(map(len, raw.values())) / 1024:.0f} KB raw, "
+          f"{transferred / 1024:.0f} KB gzipped")
+    assert transferred <= PRECACHE_BUDGET
 
 
 def test_login_page_loads_offline(installed_app, live_server):
