@@ -19,7 +19,7 @@ import qr
 from server import db
 from server import clock
 from server.clock import CHINA, china_date
-from server.services import audit
+from server.services import audit, live
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
@@ -216,8 +216,17 @@ def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, 
 
 async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "",
                   claim_hash: str | None = None, at: dt.datetime | None = None) -> CheckinResult:
-    return await db.run_write(_engine(), _record_program(row, who, method=method, reason=reason,
-                                                         claim_hash=claim_hash, at=at))
+    result = await db.run_write(_engine(), _record_program(row, who, method=method, reason=reason,
+                                                           claim_hash=claim_hash, at=at))
+    if result.created:
+        await live.publish(row["id"])
+    return result
+
+
+async def live_changes(principal: Principal, session_id: int):  # type: ignore[no-untyped-def]
+    """The organiser's stream of "the list changed" signals for one session (see services/live.py)."""
+    await load_session(principal, session_id)
+    return live.changes(session_id)
 
 
 def _self(principal: Principal, training_unit: int) -> Who:
@@ -290,6 +299,8 @@ async def check_out(principal: Principal, session_id: int, code: str, now: float
         return bool(updated)
 
     updated = await db.run_write(_engine(), checkout_program())
+    if updated:
+        await live.publish(row["id"])
     result = await _existing(row, who.person_id)
     assert result is not None
     return CheckinResult(updated, result.body)
@@ -398,6 +409,7 @@ async def undo(principal: Principal, checkin_id: int, reason: str) -> None:
         await Checkin.delete().where(Checkin.id == checkin_id)
         await audit.record("checkin_undo", principal=principal, target_type="checkin", target_id=checkin_id,
                            detail=f"撤销签到：{reason.strip()}")
+    await live.publish(found["session"])
 
 
 async def attendance(principal: Principal, session_id: int) -> list[dict]:
