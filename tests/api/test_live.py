@@ -1,8 +1,8 @@
 """The organiser's screen hears of every check-in at once, whichever process took it.
 
 Real server processes: on PostgreSQL two of them on one database (the screen listens on
-one, the trainee checks in through the other, so only LISTEN/NOTIFY can carry it); on
-SQLite the one process SQLite is served by.
+one, the trainee checks in through the other, so only LISTEN/NOTIFY, or Redis pub/sub when
+configured, can carry it); on SQLite the one process SQLite is served by.
 """
 
 from __future__ import annotations
@@ -51,15 +51,20 @@ class EventReader:
         self.response.close()
 
 
-@pytest.fixture(scope="module")
-def screen_and_door(module_settings, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """(the organiser's server, the trainees' server): two processes on PostgreSQL, one on SQLite."""
+REDIS_URL = "redis://127.0.0.1:6379/0"  # the machine's Redis (.ci/run starts it when it is down)
+
+
+@pytest.fixture(scope="module", params=["database", "redis"])
+def screen_and_door(request, module_settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """(the organiser's server, the trainees' server): two processes on PostgreSQL, one on SQLite;
+    the signals carried by the database itself, or by Redis (JIJIAO_REDIS_URL)."""
+    env = {"JIJIAO_REDIS_URL": REDIS_URL} if request.param == "redis" else {}
     logs = tmp_path_factory.mktemp("live")
-    with serving(module_settings, logs) as first:
+    with serving(module_settings, logs, **env) as first:
         if not USING_POSTGRES:
             yield first, first
             return
-        with serving(module_settings, logs) as second:
+        with serving(module_settings, logs, **env) as second:
             yield first, second
 
 
