@@ -50,8 +50,10 @@ class PersonPage:
 
 def _present(row: dict, *, reveal: bool) -> dict:
     row = dict(row)
+    # The ID number is masked for everyone, its owner too (issue 13): a screen shown or
+    # photographed at a lecture must not carry it; the owner's own phone stays readable.
+    row["id_number"] = mask_id_number(row["id_number"])
     if not reveal:
-        row["id_number"] = mask_id_number(row["id_number"])
         row["phone"] = mask_phone(row["phone"])
     for key in ("birth_date", "title_assessed_on"):
         if isinstance(row.get(key), dt.date):

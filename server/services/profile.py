@@ -22,6 +22,7 @@ from server.services import audit
 from server.services.errors import Forbidden, Invalid, NotFound
 from server.services.masking import mask_phone
 from server.services.principal import Principal
+from server.services.masking import mask_id_number
 from server.tables import Account, Department, Person, PersonYear
 from server.tables.enums import Role, TitleLevel
 
@@ -94,6 +95,7 @@ async def get_profile(principal: Principal) -> dict:
     row = dict(row)
     row["missing"] = missing_fields(row)
     row["complete"] = not row["missing"]
+    row["id_number"] = mask_id_number(row["id_number"])  # like everywhere else, for its owner too
     for key in ("birth_date", "title_assessed_on"):
         if isinstance(row[key], dt.date):
             row[key] = row[key].isoformat()

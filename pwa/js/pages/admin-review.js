@@ -12,7 +12,7 @@
 import { fmtDateTime, num } from '../format.js';
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
-import { authorLabel, previewCredits, RULE_UNIT, rulesOfYear } from '../rules.js';
+import { authorLabel, previewCredits, RULE_UNIT, ruleName, rulesOfYear } from '../rules.js';
 import { debounce, h, messageBox, mount, notice, pageTitle, show, showMessage } from '../ui.js';
 import { CREDIT_CLASS, CREDIT_SOURCE, CREDIT_STATUS, label } from '../labels.js';
 import { confirmDialog, dl, emptyRow, linkButton, listLoader, pager, pill, reasonDialog } from './admin-common.js';
@@ -69,7 +69,7 @@ export function creditFacts(detail, rule) {
     ['活动名称', detail.title],
     ['活动日期', detail.activity_date],
     ['来源', label(CREDIT_SOURCE, detail.source)],
-    ['学分规则', detail.rule_name ? detail.rule_name + (detail.rule_code ? '（' + detail.rule_code + '）' : '') : detail.rule_code],
+    ['学分类型', detail.rule_name ? ruleName(detail) : null],
   ];
   if (detail.quantity !== null && detail.quantity !== undefined && !detail.author_position) rows.push(['数量', quantityText(detail, rule)]);
   if (detail.author_position) rows.push(['作者排名', authorLabel(detail.author_position)]);

@@ -7,7 +7,7 @@ import { dateTimeWords, num } from '../format.js';
 import { api } from '../api.js';
 import { navigate } from '../router.js';
 import { h, icon, messageBox, mount, notice, pageTitle, setBusy, show, showMessage } from '../ui.js';
-import { findRule, quantityWords } from '../rules.js';
+import { findRule, quantityWords, ruleName } from '../rules.js';
 import { classWord, creditChip, effectiveLater, sourceWord, statusWord } from './trainee-common.js';
 
 const SAVED_WORDS = { saved: '已保存。', submitted: '已上报，等待科室审核。' };
@@ -96,7 +96,7 @@ export async function render(ctx) {
         { class: 'dl' },
         row('学分', classWord(credit.credit_class) + ' ' + num(credit.credits) + ' 分', 'credit-credits'),
         row('学时', num(credit.hours), 'credit-hours'),
-        credit.rule_name ? row('学分类型', credit.rule_name, 'credit-rule') : null,
+        credit.rule_name ? row('学分类型', ruleName(credit), 'credit-rule') : null,
         quantity ? row(credit.author_position ? '作者位次' : '数量', quantity, 'credit-quantity') : null,
         row('日期', show(credit.activity_date), 'credit-date'),
         credit.project_no ? row('项目编号', credit.project_no, 'credit-project-no') : null,
