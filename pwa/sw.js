@@ -132,6 +132,26 @@ async function cacheFirst(event, path) {
   return response;
 }
 
+// The page that was open while this worker installed loaded its files past it (an admin page, the
+// reverse-mode tablet): it sends their paths once the worker controls it, and they are kept as if
+// fetched through here, so that the page reloads offline (app.js keepLoadedFiles).
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type !== 'keep' || !Array.isArray(data.paths)) return;
+  const wanted = data.paths.filter((path) => typeof path === 'string' && startsWithAny(path, STATIC_PREFIXES)).slice(0, 100);
+  event.waitUntil(
+    Promise.all(
+      wanted.map(async (path) => {
+        if (await caches.match(path)) return;
+        const response = await fetch(new Request(path, { cache: 'no-cache' }));
+        if (response.status !== 200) return;
+        const cache = await caches.open(LAZY.indexOf(path) !== -1 ? LAZY_CACHE : CACHE);
+        await cache.put(path, response);
+      }),
+    ).catch(() => {}),
+  );
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;

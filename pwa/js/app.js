@@ -349,8 +349,21 @@ async function render() {
 // slow link with it, so it waits a while there (issue 13: the first visit's budget).
 const CHECKIN_SW_DELAY_MS = 10000;
 
+/** Once a new worker controls this page, hand it the files the page loaded before it did (sw.js 'keep'). */
+function keepLoadedFiles() {
+  const worker = navigator.serviceWorker.controller;
+  if (!worker || !window.performance || !performance.getEntriesByType) return;
+  const paths = performance
+    .getEntriesByType('resource')
+    .map((entry) => new URL(entry.name, location.href))
+    .filter((url) => url.origin === location.origin && /^\/(css|js|icons|vendor)\//.test(url.pathname))
+    .map((url) => url.pathname);
+  worker.postMessage({ type: 'keep', paths });
+}
+
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.addEventListener('controllerchange', keepLoadedFiles);
   const register = () => navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
   const delay = location.pathname.indexOf('/c/') === 0 && !navigator.serviceWorker.controller ? CHECKIN_SW_DELAY_MS : 0;
   const soon = () => setTimeout(register, delay);

@@ -382,11 +382,13 @@ def test_reverse_mode_queues_offline_and_syncs_once(live_server, new_context, ap
     assert page.evaluate("(text) => window.__jijiaoTestScan(text)", li_payload) is True
     expect(page.get_by_test_id("reverse-last")).to_have_text("李娜")  # from the cached roster
     expect(page.get_by_test_id("reverse-pending")).to_have_text("1")
+    expect(page.locator("html")).to_have_attribute("data-beeps", "1")  # a good scan beeps (issue 13)
     # The same person again within a minute: ignored.
     assert page.evaluate("(text) => window.__jijiaoTestScan(text)", li_payload) is False
     expect(page.get_by_test_id("reverse-last-sub")).to_contain_text("刚刚已扫过")
     assert page.evaluate("(text) => window.__jijiaoTestScan(text)", "https://example.com/not-ours") is False
     expect(page.get_by_test_id("reverse-last")).to_have_text("无法识别")
+    assert page.locator("html").get_attribute("data-beeps") == "1"  # neither a repeat nor a bad one
     stored = page.evaluate(f"JSON.parse(localStorage.getItem('jijiao.scans.{sid}'))")
     assert [(s["payload"], s["state"]) for s in stored] == [(li_payload, "pending")]
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", stored[0]["scanned_at"])
