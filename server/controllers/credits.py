@@ -130,6 +130,19 @@ def _decimal(value: float | None | msgspec.UnsetType) -> Decimal | None:
     return None if value is None or value is msgspec.UNSET else Decimal(str(value))
 
 
+class TrainingGroupRead(msgspec.Struct):
+    training_id: int
+    title: str
+    activity_date: dt.date
+    credit_class: str
+    credits: float
+    count: int
+
+
+GroupStatus = Annotated[Literal["pending_dept", "pending_unit", "effective", "returned", "rejected"],
+                        QueryParameter()]
+
+
 class BatchUpdate(msgspec.Struct):
     ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
     action: Literal["approve", "return", "reject"]
@@ -177,6 +190,12 @@ class CreditController(Controller):
     async def create(self, principal: Caller, data: JSONBody[EntryCreate]) -> EntryCreated:
         return EntryCreated(**await entries.create(principal, data.declaration(), draft=data.draft,
                                                    person_id=data.person_id))
+
+    @get("/groups")
+    async def groups(self, principal: Caller, status: GroupStatus) -> Page[TrainingGroupRead]:
+        items = [msgspec.convert(g, TrainingGroupRead, from_attributes=True)
+                 for g in await credits.attendance_groups(principal, status)]
+        return Page(items=items, total=len(items))
 
     @get("/{credit_id:int}")
     async def detail(self, principal: Caller, credit_id: PathId) -> CreditDetailRead:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from piccolo.query.functions.aggregate import Count, Max, Min
+
 from server.clock import now, start_of_next_day
 from server.labels import CREDIT_STATUS, label
 from server.services import audit, batch, notices, scope
@@ -128,6 +130,36 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
     rows = await query.order_by(Credit.activity_date, ascending=False).order_by(Credit.id, ascending=False).limit(
         page_size).offset((page - 1) * page_size)
     return [present(r) for r in rows], await count
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingGroup:
+    """The attendance credits of one training in one state, as one review row ("200 人")."""
+
+    training_id: int
+    title: str
+    activity_date: dt.date
+    credit_class: str
+    credits: float
+    count: int
+
+
+async def attendance_groups(principal: Principal, status: str) -> list[TrainingGroup]:
+    """The caller's attendance credits in ``status`` grouped by training (a lecture is one row)."""
+    where = scope_where(principal)
+    if where is None:
+        return []
+    rows = await (Credit.select(Credit.training, Max(Credit.title).as_alias("title"),
+                                Min(Credit.activity_date).as_alias("activity_date"),
+                                Max(Credit.credit_class).as_alias("credit_class"),
+                                Max(Credit.credits).as_alias("credits"), Count(Credit.id).as_alias("count"))
+                  .where(where).where((Credit.source == CreditSource.attendance.value) & (Credit.status == status)
+                                      & Credit.training.is_not_null())
+                  .group_by(Credit.training).order_by(Min(Credit.activity_date), ascending=False).limit(200))
+    return [TrainingGroup(training_id=r["training"], title=r["title"], credit_class=r["credit_class"],
+                          activity_date=r["activity_date"] if isinstance(r["activity_date"], dt.date)
+                          else dt.date.fromisoformat(str(r["activity_date"])[:10]),
+                          credits=float(r["credits"]), count=int(r["count"])) for r in rows]
 
 
 async def get_credit(principal: Principal, credit_id: int) -> dict:
