@@ -167,7 +167,8 @@ class CreditController(Controller):
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
         person_id: QueryId = None,
         training_id: QueryId = None,
-        source: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        # One source, or several separated by commas (the review queue without lectures' check-ins).
+        source: Annotated[str | None, QueryParameter(max_length=80)] = None,
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         department_id: QueryId = None,
         date_from: Annotated[dt.date | None, QueryParameter()] = None,

@@ -105,7 +105,7 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
     if training_id is not None:
         clauses.append(Credit.training == training_id)
     if source:
-        clauses.append(Credit.source == source)
+        clauses.append(Credit.source.is_in(source.split(",")))
     if department_id is not None:
         clauses.append(Credit.department == department_id)
     if credit_class:

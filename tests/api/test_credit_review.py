@@ -176,3 +176,22 @@ def test_credit_groups_need_a_known_status(client):
     response = client.get("/api/credits/groups", params={"status": "everything"}, headers=login(client, "dept1"))
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
+
+
+def test_sources_may_be_listed_together(client):
+    """The review queue shows personal entries and the rest, lectures' check-ins being grouped."""
+    from tests.api import entry_helpers
+    from tests.api.attendance_helpers import current_code, open_session
+    from tests.api.conftest import login
+
+    dept, unit = login(client, "dept1"), login(client, "unit1")
+    _, session = open_session(client, dept, unit, title="讲座")
+    trainee = login(client, "trainee1")
+    client.post("/api/checkins", headers=trainee, json={"session_id": session["id"],
+                                                        "code": current_code(client, dept, session["id"])})
+    entry = entry_helpers.create(client, trainee)
+    entry_helpers.attach(client, trainee, entry["id"])
+    client.post(f"/api/credits/{entry['id']}/submit", headers=trainee)
+    items = client.get("/api/credits", params={"status": "pending_dept", "source": "personal,speaker"},
+                       headers=dept).json()["items"]
+    assert [i["id"] for i in items] == [entry["id"]]
