@@ -7,9 +7,13 @@
 //   offline or slow (every app URL serves index.html; the shell then says what works offline)
 // - never touches /api/ or /v/ (certificate check, a server page): they always go to the network
 
-const VERSION = 'v10';
+const VERSION = 'v11';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
+// What is cached on first use (admin pages, the entry form, Chromium's fetch of the manifest's
+// icons) is kept apart, so that the shell cache holds exactly the precache.
+const RUNTIME_PREFIX = 'jijiao-runtime-';
+const RUNTIME = RUNTIME_PREFIX + VERSION;
 const SHELL_URL = '/';
 const NAVIGATION_TIMEOUT_MS = 5000;
 
@@ -68,6 +72,7 @@ self.addEventListener('install', (event) => {
 /** An older version's cache: another shell version, or another version of the lazy files. */
 function isStale(key) {
   if (key.indexOf(CACHE_PREFIX) === 0) return key !== CACHE;
+  if (key.indexOf(RUNTIME_PREFIX) === 0) return key !== RUNTIME;
   if (key.indexOf(LAZY_PREFIX) === 0) return key !== LAZY_CACHE;
   return false;
 }
@@ -125,7 +130,7 @@ async function cacheFirst(event, path) {
   // Whole same-origin answers only (not a 206 range, not an error page).
   if (response.status === 200 && response.type === 'basic') {
     const copy = response.clone();
-    const name = LAZY.indexOf(path) !== -1 ? LAZY_CACHE : CACHE;
+    const name = LAZY.indexOf(path) !== -1 ? LAZY_CACHE : RUNTIME;
     // waitUntil: the worker is not stopped before the copy is stored.
     event.waitUntil(caches.open(name).then((cache) => cache.put(request, copy)).catch(() => {}));
   }
@@ -145,7 +150,7 @@ self.addEventListener('message', (event) => {
         if (await caches.match(path)) return;
         const response = await fetch(new Request(path, { cache: 'no-cache' }));
         if (response.status !== 200) return;
-        const cache = await caches.open(LAZY.indexOf(path) !== -1 ? LAZY_CACHE : CACHE);
+        const cache = await caches.open(LAZY.indexOf(path) !== -1 ? LAZY_CACHE : RUNTIME);
         await cache.put(path, response);
       }),
     ).catch(() => {}),
