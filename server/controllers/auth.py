@@ -67,8 +67,8 @@ class AuthController(Controller):
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=_cookies(state, "", "", 0))
 
     @post("/password", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True)
-    async def change_password(self, data: JSONBody[PasswordUpdate], principal: Caller) -> None:
-        await auth.change_password(principal, data.old_password, data.new_password)
+    async def change_password(self, data: JSONBody[PasswordUpdate], principal: Caller, state: State) -> None:
+        await auth.change_password(principal, data.old_password, data.new_password, settings=state.settings)
 
 
 class MeController(Controller):

@@ -25,6 +25,9 @@ Reason = Annotated[str, msgspec.Meta(max_length=500)]
 class SmsCodeCreate(msgspec.Struct):
     phone: Phone
     purpose: SmsPurpose
+    # Asked for (captcha_required) once an address has sent a few codes within the hour.
+    captcha_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    captcha_answer: Annotated[str, msgspec.Meta(max_length=10)] | None = None
 
 
 class RegistrationCreate(msgspec.Struct):
@@ -125,8 +128,9 @@ class SmsController(Controller):
     tags = ["registration"]
 
     @post("/codes", exclude_from_auth=True, status_code=HTTP_202_ACCEPTED)
-    async def send_code(self, data: JSONBody[SmsCodeCreate], state: State) -> Response[None]:
-        await sms.request_code(data.phone, data.purpose, settings=state.settings, gateway=state.sms_gateway)
+    async def send_code(self, data: JSONBody[SmsCodeCreate], state: State, request: Request) -> Response[None]:
+        await sms.request_code(data.phone, data.purpose, settings=state.settings, gateway=state.sms_gateway,
+                               ip=client_ip(request), captcha_id=data.captcha_id, captcha_answer=data.captcha_answer)
         return Response(None, status_code=HTTP_202_ACCEPTED)
 
 
@@ -158,9 +162,10 @@ class RegistrationController(Controller):
 
     @put("/{registration_id:int}", exclude_from_auth=True)
     async def resubmit(self, registration_id: PathId, data: JSONBody[RegistrationUpdate],
-                       request: Request) -> RegistrationStatusRead:
+                       request: Request, state: State) -> RegistrationStatusRead:
         result = await registration.resubmit(registration_id, username=data.username, id_number=data.id_number,
-                                             password=data.password, form=_form(data), ip=client_ip(request))
+                                             password=data.password, form=_form(data), ip=client_ip(request),
+                                             settings=state.settings)
         return RegistrationStatusRead(**result)
 
     @get("")

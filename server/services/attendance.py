@@ -17,10 +17,11 @@ from decimal import Decimal
 
 import qr
 from server import db
-from server.services import audit
+from server.services import audit, throttle
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
+from server.settings import Settings
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingStatus
@@ -89,11 +90,24 @@ def _summary(row: dict) -> dict:
     }
 
 
-async def _open_session_for_code(session_id: int, code: str, now: float) -> dict:
+async def _wrong_code(ip: str, settings: Settings, detail: str | None = None) -> BadRequest:
+    """Count a wrong code (or claim) from ``ip``: the error to raise, or 429 once the address passed its limit."""
+    limit = throttle.wrong_codes(settings)
+    await throttle.guard(limit, ip, memo=True)  # already blocked: answered without a write
+    await throttle.failure(limit, ip)
+    return invalid_code(detail) if detail else invalid_code()
+
+
+async def _open_session_for_code(session_id: int, code: str, now: float, ip: str, settings: Settings) -> dict:
     row = await _session_row(session_id)
     # An unknown session answers like a wrong code: ids are not to be probed.
     if row is None or not qr.verify(row["secret"], code, now, row["step"]):
-        raise invalid_code()
+        raise await _wrong_code(ip, settings)
+    # Only wrong codes are counted, so a lecture hall behind one address never
+    # is; a right code costs this read (memoised on SQLite), never a write. An
+    # address past the limit gets 429 for right codes too: else its guesses would
+    # still tell right from wrong.
+    await throttle.guard(throttle.wrong_codes(settings), ip, memo=True)
     if row["status"] != TrainingStatus.approved.value:
         raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
     return row
@@ -102,10 +116,10 @@ async def _open_session_for_code(session_id: int, code: str, now: float) -> dict
 # -- claims ----------------------------------------------------------------------
 
 
-async def create_claim(session_id: int, code: str, now: float | None = None) -> dict:
+async def create_claim(session_id: int, code: str, *, ip: str, settings: Settings, now: float | None = None) -> dict:
     """Exchange a scanned code for a claim that survives logging in (no login needed)."""
     now = time.time() if now is None else now
-    row = await _open_session_for_code(session_id, code, now)
+    row = await _open_session_for_code(session_id, code, now, ip, settings)
     token = qr.new_claim_token()
     expires_at = dt.datetime.fromtimestamp(qr.claim_expiry(now, CLAIM_TTL_SECONDS), dt.timezone.utc)
     await CheckinClaim.insert(CheckinClaim(token_hash=qr.hash_token(token), session=session_id,
@@ -237,19 +251,19 @@ async def _someone(principal: Principal, person_id: int) -> Who:
     return Who(person_id, person[0]["unit"], person[0]["department"], principal.account_id, principal.ip)
 
 
-async def check_in_with_code(principal: Principal, session_id: int, code: str,
+async def check_in_with_code(principal: Principal, session_id: int, code: str, settings: Settings,
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
-    row = await _open_session_for_code(session_id, code, now)
+    row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
     return await _record(row, _self(principal, row["unit"]), method=CheckinMethod.scan)
 
 
-async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult:
+async def check_in_with_claim(principal: Principal, claim: str, settings: Settings) -> CheckinResult:
     claim_hash = qr.hash_token(claim)
     rows = await db.fetch(_engine(), "SELECT session, used_at, expires_at FROM checkin_claim WHERE token_hash = {}",
                           claim_hash, types={"used_at": "timestamp", "expires_at": "timestamp"})
     if not rows:
-        raise invalid_code("签到凭证无效，请重新扫描现场二维码")
+        raise await _wrong_code(principal.ip, settings, "签到凭证无效，请重新扫描现场二维码")
     row = await _session_row(rows[0]["session"])
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
@@ -265,10 +279,11 @@ async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult
     return await _record(row, who, method=CheckinMethod.claim, claim_hash=claim_hash)
 
 
-async def check_out(principal: Principal, session_id: int, code: str, now: float | None = None) -> CheckinResult:
+async def check_out(principal: Principal, session_id: int, code: str, settings: Settings,
+                    now: float | None = None) -> CheckinResult:
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
-    row = await _open_session_for_code(session_id, code, now)
+    row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
     who = _self(principal, row["unit"])
     existing = await _existing(row, who.person_id)
     if existing is None:
