@@ -83,5 +83,5 @@ class TotpController(Controller):
         await totp.confirm(principal, data.code)
 
     @delete("", status_code=HTTP_204_NO_CONTENT)
-    async def disable(self, principal: Caller, data: JSONBody[TotpDisable]) -> None:
-        await totp.disable(principal, code=data.code, password=data.password)
+    async def disable(self, principal: Caller, data: JSONBody[TotpDisable], state: State) -> None:
+        await totp.disable(principal, state.settings, code=data.code, password=data.password)

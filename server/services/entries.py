@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from server import db
 from server.services import audit, credits, media, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
@@ -137,8 +138,21 @@ def _clean(text: str | None, name: str, label: str, *, required: bool, most: int
     return value
 
 
-async def _assess(person: dict, d: Declaration, *, exclude_id: int | None = None) -> dict:
-    """Validate a complete declaration for ``person`` and compute its credits: the Credit values."""
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """A validated declaration: the Credit values, and the per-day hour limit its rule sets (or None).
+
+    The day's limit is checked by :func:`_within_daily_limit` inside the writing
+    transaction, under the person's row lock: checked before it, ten parallel
+    3-hour entries all saw an empty day.
+    """
+
+    values: dict
+    daily_limit: Decimal | None
+
+
+async def _assess(person: dict, d: Declaration) -> Assessed:
+    """Validate a complete declaration for ``person`` and compute its credits."""
     if d.activity_date is None:
         raise Invalid("activity_date", "请填写活动日期")
     if d.activity_date > today():
@@ -149,10 +163,9 @@ async def _assess(person: dict, d: Declaration, *, exclude_id: int | None = None
     code = _clean(d.rule_code, "rule_code", "学分规则", required=True, most=40)
     rule = await rules.rule_for_person(code, d.activity_date.year, person["unit"])
     quantity = rules.validate_declaration(rule, d.quantity, d.author_position)
-    if rule["daily_limit"] is not None:
-        await _check_daily_limit(person["id"], d.activity_date, quantity, Decimal(rule["daily_limit"]), exclude_id)
     award = rules.compute(rule, quantity, d.author_position)
-    return {
+    daily = Decimal(rule["daily_limit"]) if rule["daily_limit"] is not None else None
+    return Assessed(daily_limit=daily, values={
         Credit.year: d.activity_date.year,
         Credit.activity_date: d.activity_date,
         Credit.credit_class: rule["credit_class"],
@@ -166,12 +179,19 @@ async def _assess(person: dict, d: Declaration, *, exclude_id: int | None = None
         Credit.credits: award.credits,
         Credit.hours: award.hours,
         Credit.dedupe_key: dedupe_key(person["id"], rule["code"], d.activity_date, title),
-    }
+    })
 
 
-async def _check_daily_limit(person_id: int, day: dt.date, quantity: Decimal, limit: Decimal,
-                             exclude_id: int | None) -> None:
-    """Seed 004 §5: at most ``limit`` hours per training day, across all such entries of the day."""
+async def _within_daily_limit(person_id: int, assessed: Assessed, exclude_id: int | None = None) -> None:
+    """Seed 004 §5: at most the rule's hours per training day, across all such entries of the day.
+
+    Call inside the transaction that writes the entry: it locks the person's row
+    first, so two entries of one person are counted one after the other.
+    """
+    if assessed.daily_limit is None:
+        return
+    await db.lock_row(Person, person_id)
+    day, quantity, limit = assessed.values[Credit.activity_date], assessed.values[Credit.quantity], assessed.daily_limit
     query = Credit.select(Credit.quantity).where(
         (Credit.person == person_id) & (Credit.activity_date == day) & Credit.status.not_in(list(_DEAD))
         & (Credit.source == CreditSource.personal.value) & Credit.rule.daily_limit.is_not_null())
@@ -200,7 +220,8 @@ async def create(principal: Principal, d: Declaration, *, draft: bool, person_id
     person = await _target_person(principal, person_id)
     if person["status"] != PersonStatus.active.value:
         raise Conflict("person_inactive", f"{person['name']}当前人员状态为“{person['status']}”，不能录入学分")
-    values = await _assess(person, d)
+    assessed = await _assess(person, d)
+    values = assessed.values
     on_behalf = person["id"] != principal.person_id
     # Entered by the department, the department's review is already done: it waits for the unit.
     status = S.draft if draft else (S.pending_unit if on_behalf else S.pending_dept)
@@ -211,6 +232,7 @@ async def create(principal: Principal, d: Declaration, *, draft: bool, person_id
                  created_at=moment, updated_at=moment, **{col._meta.name: v for col, v in values.items()})
     try:
         async with Credit._meta.db.transaction():
+            await _within_daily_limit(person["id"], assessed)
             await row.save()
             await CreditEvent.insert(CreditEvent(credit=row.id, at=moment, account=principal.account_id,
                                                  from_status="", to_status=status, ip=principal.ip[:64]))
@@ -263,9 +285,11 @@ async def update(principal: Principal, credit_id: int, d: Declaration, *, new_cr
             organiser=d.organiser if "organiser" in d.given else row["organiser"],
         )
         person = {"id": row["person"], "unit": row["unit"]}
-        values = await _assess(person, merged, exclude_id=credit_id)
+        assessed = await _assess(person, merged)
+        values = assessed.values
         await _check_not_duplicate(values[Credit.dedupe_key], exclude_id=credit_id)
     else:
+        assessed = None
         if d.given - {"title"}:
             raise Invalid(sorted(d.given - {"title"})[0], "培训、授课学分只能修改学分、学时和名称")
         values = {}
@@ -281,6 +305,8 @@ async def update(principal: Principal, credit_id: int, d: Declaration, *, new_cr
     values[Credit.updated_at] = moment
     try:
         async with Credit._meta.db.transaction():
+            if assessed is not None:
+                await _within_daily_limit(row["person"], assessed, exclude_id=credit_id)
             changed = await Credit.update(values).where(
                 (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
             if not changed:
