@@ -8,7 +8,6 @@ server's SQLite file; TOTP codes come from the secret the page shows.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import sqlite3
