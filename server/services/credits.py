@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from server import db
 from server.clock import now, start_of_next_day
 from server.services import audit, batch, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
-from server.tables import Credit, CreditEvent
+from server.tables import Credit, CreditEvent, Evidence
 from server.tables.enums import CreditSource, CreditStatus
 
 S = CreditStatus
@@ -26,6 +27,21 @@ def scope_where(principal: Principal):
     own = Credit.person == principal.person_id if principal.person_id is not None else None
     return scope.grants_where(principal, department=Credit.department, unit=Credit.unit,
                               region_code=Credit.unit.region_code, own=own)
+
+
+def drafts_hidden(principal: Principal):
+    """WHERE on Credit: a draft is its author's until submitted, and for anyone else it does not
+    exist (the same 404 as out of scope). Its author is whoever made it or the person it is for."""
+    mine = Credit.created_by == principal.account_id
+    if principal.person_id is not None:
+        mine = mine | (Credit.person == principal.person_id)
+    return (Credit.status != S.draft.value) | mine
+
+
+def visible_where(principal: Principal):
+    """WHERE on Credit for the records the caller may open: in scope, and no one else's draft; or None."""
+    where = scope_where(principal)
+    return None if where is None else where & drafts_hidden(principal)
 
 
 def reviewers_where(principal: Principal):
@@ -84,14 +100,10 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
                        q: str = "", department_id: int | None = None, date_from: dt.date | None = None,
                        date_to: dt.date | None = None, credit_class: str | None = None,
                        in_force_only: bool = False) -> tuple[list[dict], int]:
-    where = scope_where(principal)
+    where = visible_where(principal)
     if where is None:
         return [], 0
-    # A draft is its author's until submitted: reviewers don't see it in their lists.
-    mine = Credit.created_by == principal.account_id
-    if principal.person_id is not None:
-        mine = mine | (Credit.person == principal.person_id)
-    clauses = [where, (Credit.status != S.draft.value) | mine]
+    clauses = [where]
     if status:
         clauses.append(Credit.status.is_in(status.split(",")))
     if year is not None:
@@ -129,7 +141,7 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
 
 
 async def get_credit(principal: Principal, credit_id: int) -> dict:
-    where = scope_where(principal)
+    where = visible_where(principal)
     row = None
     if where is not None:
         row = await Credit.select(*_COLUMNS).where(where).where(Credit.id == credit_id).first()
@@ -184,11 +196,11 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     reason = reason.strip()
     if action in _NEEDS_REASON and not reason:
         raise Invalid("reason", "请填写原因")
-    where = scope_where(principal)
+    where = visible_where(principal)
     row = None
     if where is not None:
         row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title,
-                                  Credit.source).where(
+                                  Credit.source, Credit.rule.evidence_required.as_alias("evidence_required")).where(
             where).where(Credit.id == credit_id).first()
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
@@ -211,6 +223,12 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
         next_day = personal_next_day and row["source"] == CreditSource.personal.value
         values[Credit.effective_at] = start_of_next_day(moment) if next_day else moment
     async with Credit._meta.db.transaction():
+        if action == "approve" and row["evidence_required"]:
+            # Under the record's row lock, which deleting a file takes too: the
+            # last file cannot go between this check and the approval.
+            await db.lock_row(Credit, credit_id)
+            if not await Evidence.exists().where(Evidence.credit == credit_id):
+                raise Conflict("evidence_missing", "该类学分须有证明材料，请退回学员补传后再审核")
         changed = await Credit.update(values).where(
             (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
         if not changed:

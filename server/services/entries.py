@@ -85,7 +85,7 @@ async def load_for_change(principal: Principal, credit_id: int) -> dict:
     NotFound when the caller can't see it, Forbidden when they see it but it
     isn't theirs to change, Conflict when its state no longer allows changes.
     """
-    where = credits.scope_where(principal)
+    where = credits.visible_where(principal)
     row = None
     if where is not None:
         row = await Credit.select(
@@ -357,6 +357,11 @@ async def submit(principal: Principal, credit_id: int) -> dict:
     to = S.pending_unit if row["as_admin"] and row["person"] != principal.person_id else S.pending_dept
     moment = now()
     async with Credit._meta.db.transaction():
+        if rule and rule["evidence_required"]:
+            # Again under the row lock that deleting a file takes: not the last file's last moment.
+            await db.lock_row(Credit, credit_id)
+            if not await Evidence.exists().where(Evidence.credit == credit_id):
+                raise Conflict("evidence_required", "该类学分须上传证明材料后才能上报")
         changed = await Credit.update({Credit.status: to, Credit.updated_at: moment, Credit.reason: ""}).where(
             (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
         if not changed:

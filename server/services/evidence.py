@@ -28,9 +28,10 @@ from pathlib import Path, PurePosixPath
 from piccolo.query.functions.aggregate import Count
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from server import db
 from server.clock import CHINA, china_time, now
 from server.services import audit, media
-from server.services.credits import reviewers_where
+from server.services.credits import drafts_hidden, reviewers_where
 from server.services.errors import (
     Conflict,
     NotFound,
@@ -40,6 +41,7 @@ from server.services.errors import (
 from server.services.principal import Principal
 from server.settings import Settings
 from server.tables import Credit
+from server.tables.enums import CreditStatus
 from server.tables.evidence import Evidence
 
 log = logging.getLogger("jijiao")
@@ -288,6 +290,8 @@ async def _visible(principal: Principal, evidence_id: int) -> dict:
     """The file's row if the caller may see its record (owner, or an admin over it); else 404."""
     row = await Evidence.select(*_READ_COLUMNS, Evidence.storage_key).where(Evidence.id == evidence_id).first()
     where = reviewers_where(principal)
+    if where is not None:
+        where = where & drafts_hidden(principal)  # a draft's files are its author's alone
     if row is None or where is None or not await Credit.exists().where(where).where(Credit.id == row["credit_id"]):
         raise NotFound(*_NOT_FOUND)
     return row
@@ -364,6 +368,9 @@ async def delete(principal: Principal, evidence_id: int, settings: Settings) -> 
     except NotFound:
         raise NotFound(*_NOT_FOUND) from None
     async with Evidence._meta.db.transaction():
+        # The record's row lock: approval and submission check for a file under it.
+        await db.lock_row(Credit, row["credit_id"])
+        await _keep_the_last_file(row["credit_id"])
         gone = await Evidence.delete().where(Evidence.id == evidence_id).returning(Evidence.id)
         if not gone:
             raise NotFound(*_NOT_FOUND)
@@ -371,6 +378,16 @@ async def delete(principal: Principal, evidence_id: int, settings: Settings) -> 
                            target_id=row["credit_id"],
                            detail=f"删除学分记录《{credit.get('title', row['credit_id'])}》的证明材料 {row['filename']}")
     await media.store(settings).remove([row["storage_key"], row["thumb_key"]])
+
+
+async def _keep_the_last_file(credit_id: int) -> None:
+    """409 when this is the only file of a submitted record whose rule requires proof (call under its lock)."""
+    record = await Credit.select(Credit.status, Credit.rule.evidence_required.as_alias("required")).where(
+        Credit.id == credit_id).first()
+    if record is None or not record["required"] or record["status"] == CreditStatus.draft.value:
+        return
+    if await Evidence.count().where(Evidence.credit == credit_id) <= 1:
+        raise Conflict("evidence_required", "该记录已上报，须至少保留一份证明材料；如需更换，请先上传新文件再删除旧文件")
 
 
 async def keys_for_credit(credit_id: int) -> list[str]:
