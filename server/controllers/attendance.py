@@ -215,12 +215,12 @@ class CheckinController(Controller):
     path = "/api"
     tags = ["attendance"]
 
-    @post("/claims", exclude_from_auth=True, status_code=HTTP_201_CREATED)
+    @post("/claims", exclude_from_auth=True, status_code=HTTP_201_CREATED, throttled=True)
     async def create_claim(self, data: JSONBody[ClaimCreate], request: Request, state: State) -> ClaimRead:
         claim = await attendance.create_claim(data.session_id, data.code, ip=client_ip(request), settings=state.settings)
         return msgspec.convert(claim, ClaimRead)
 
-    @post("/checkins", status_code=HTTP_201_CREATED, skip_compression=True)
+    @post("/checkins", status_code=HTTP_201_CREATED, skip_compression=True, throttled=True)
     async def check_in(self, principal: Caller, data: JSONBody[CheckinCreate], state: State) -> Response[CheckinRead]:
         if data.claim:
             result = await attendance.check_in_with_claim(principal, data.claim, state.settings)
@@ -232,7 +232,7 @@ class CheckinController(Controller):
         # encoding the dict directly spares the hot path a conversion.
         return Response(result.body, status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
 
-    @post("/checkouts", status_code=HTTP_200_OK)
+    @post("/checkouts", status_code=HTTP_200_OK, throttled=True)
     async def check_out(self, principal: Caller, data: JSONBody[CheckoutCreate], state: State) -> CheckinRead:
         result = await attendance.check_out(principal, data.session_id, data.code, state.settings)
         return msgspec.convert(result.body, CheckinRead)

@@ -18,7 +18,7 @@ from decimal import Decimal
 import qr
 from server import clock, db
 from server.clock import CHINA, china_date
-from server.services import audit, throttle
+from server.services import audit, exports, throttle
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
@@ -432,22 +432,17 @@ _STATUS_WORDS = {"pending_dept": "待科室审核", "pending_unit": "待单位�
 
 
 async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, str]:
-    """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM)."""
-    import csv
-    import io
+    """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM), formula-safe."""
     from urllib.parse import quote
 
     session, training, _ = await load_session(principal, session_id)
     rows = await attendance(principal, session_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["序号", "姓名", "人员编号", "科室", "签到时间", "签退时间", "方式", "备注", "学分状态"])
-    for index, r in enumerate(reversed(rows), start=1):
-        writer.writerow([
-            index, r["name"], r["person_no"], r["department_name"] or "",
-            r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
-            r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
-            _METHOD_WORDS.get(r["method"], r["method"]), r["reason"], _STATUS_WORDS.get(r["credit_status"] or "", ""),
-        ])
+    header = ["序号", "姓名", "人员编号", "科室", "签到时间", "签退时间", "方式", "备注", "学分状态"]
+    lines = [[
+        index, r["name"], r["person_no"], r["department_name"] or "",
+        r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+        r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
+        _METHOD_WORDS.get(r["method"], r["method"]), r["reason"], _STATUS_WORDS.get(r["credit_status"] or "", ""),
+    ] for index, r in enumerate(reversed(rows), start=1)]
     day = session["starts_at"].astimezone(CHINA).strftime("%Y%m%d")
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), quote(f"{training['title']}-{day}-签到表.csv")
+    return exports.csv_bytes(header, lines), quote(f"{training['title']}-{day}-签到表.csv")
