@@ -8,6 +8,8 @@
 * Integer path parameters are ASCII digits only: Python's ``int()`` reads
   ``"１"`` (a full-width digit) as 1, so ``/api/trainings/１`` named training 1.
 * A NUL byte in the path or query is 400 (``GET /%00`` reached the file system).
+* List endpoints guarded by :func:`declared_query_only` answer 422 for a query
+  parameter they do not know, instead of ignoring the filter.
 * Every answer carries ``X-Content-Type-Options: nosniff`` and a
   Permissions-Policy; authenticated answers are ``Cache-Control: no-store``
   unless the handler said otherwise; HSTS when configured.
@@ -24,7 +26,7 @@ from litestar.exceptions import ValidationException
 from litestar.routes import base as routes_base
 from litestar.types import Empty, Message, Scope
 
-from server.services.errors import BadRequest
+from server.services.errors import BadRequest, Invalid
 
 # Deeper than any body the API takes (a scan batch is three levels).
 MAX_JSON_DEPTH = 32
@@ -116,6 +118,32 @@ async def refuse_nul(request: Request) -> None:
     """before_request: a NUL byte in the path or query names nothing we serve (and breaks os and PostgreSQL)."""
     if "\x00" in request.scope["path"] or b"%00" in request.scope.get("query_string", b""):
         raise BadRequest("bad_request", "请求地址含有不允许的控制字符")
+
+
+_DECLARED: dict[Any, frozenset[str]] = {}
+
+
+def _declared_query(handler: Any) -> frozenset[str]:
+    names = _DECLARED.get(handler.fn)
+    if names is None:
+        found = set()
+        for name, field in handler.parsed_fn_signature.parameters.items():
+            alias = getattr(field.kwarg_definition, "query", None)
+            found.add(alias or name)
+        names = _DECLARED[handler.fn] = frozenset(found)
+    return names
+
+
+async def declared_query_only(connection: Any, handler: Any) -> None:
+    """Guard for list endpoints: a query parameter the handler does not declare is 422.
+
+    A misspelt or not (yet) supported filter (``?status=retired`` on a list that
+    has no status filter) would otherwise be ignored, and the caller would take
+    the whole list for the filtered one.
+    """
+    unknown = sorted(set(connection.query_params) - _declared_query(handler))
+    if unknown:
+        raise Invalid(unknown[0], f"不支持的查询条件：{unknown[0]}", code="unknown_filter")
 
 
 def security_headers(hsts_seconds: int):  # type: ignore[no-untyped-def]

@@ -212,8 +212,11 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     if move is None:
         raise Conflict("invalid_state", f"学分记录当前为“{state_word(row['status'])}”，不能{_WORDS[action]}")
     if (move.level == "department" and not is_dept) or (move.level == "unit" and not is_unit):
-        waiting = "科室" if move.level == "department" else "单位"
-        raise Conflict("invalid_state", f"该记录正等待{waiting}审核，您不能{_WORDS[action]}")
+        who = "科室" if move.level == "department" else "单位"
+        if row["status"] in (S.pending_dept.value, S.pending_unit.value):
+            raise Conflict("invalid_state", f"该记录正等待{who}审核，您不能{_WORDS[action]}")
+        # An effective record is waiting for nobody: say who may act on it.
+        raise Conflict("invalid_state", f"该记录{state_word(row['status'])}，只有{who}管理员可以{_WORDS[action]}")
     moment = now()
     values = {Credit.status: move.to, Credit.updated_at: moment}
     if reason:

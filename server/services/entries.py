@@ -79,11 +79,13 @@ def _admin_over(principal: Principal, department_id: int | None, unit_id: int) -
     return department_id in principal.department_ids() or unit_id in principal.unit_ids()
 
 
-async def load_for_change(principal: Principal, credit_id: int) -> dict:
+async def load_for_change(principal: Principal, credit_id: int, *, resubmitting: bool = False) -> dict:
     """The credit row if the caller may still change it (edit, delete, add or remove evidence).
 
     NotFound when the caller can't see it, Forbidden when they see it but it
     isn't theirs to change, Conflict when its state no longer allows changes.
+    ``resubmitting``: the trainee sending a returned record of a training back
+    (only that: a check-in's record is never edited by its owner).
     """
     where = credits.visible_where(principal)
     row = None
@@ -101,6 +103,8 @@ async def load_for_change(principal: Principal, credit_id: int) -> dict:
         allowed = ADMIN_CHANGEABLE
     elif row["person"] == principal.person_id and row["source"] == CreditSource.personal.value:
         allowed = OWNER_CHANGEABLE
+    elif resubmitting and row["person"] == principal.person_id:
+        allowed = {S.returned.value}
     else:
         raise Forbidden("forbidden", "您不能修改这条学分记录")
     if row["status"] not in allowed:
@@ -344,10 +348,19 @@ async def delete(principal: Principal, credit_id: int, reason: str, *, settings:
     await media.store(settings).remove(files)
 
 
-async def submit(principal: Principal, credit_id: int) -> dict:
-    row = await load_for_change(principal, credit_id)
+async def submit(principal: Principal, credit_id: int, note: str = "") -> dict:
+    """Send a draft or returned record (back) to review; ``note`` says what changed.
+
+    A returned record of a training (a check-in the department sent back) has
+    nothing its owner may edit, so they send it back with a note that explains
+    it (e.g. "签到时手机没电，由讲者补签"): otherwise it would sit there for ever.
+    """
+    note = note.strip()
+    row = await load_for_change(principal, credit_id, resubmitting=True)
     if row["status"] not in SUBMITTABLE:
         raise Conflict("invalid_state", f"学分记录当前为“{credits.state_word(row['status'])}”，无需上报")
+    if row["source"] != CreditSource.personal.value and row["person"] == principal.person_id and not note:
+        raise Invalid("note", "请说明情况后再重新上报（例如签到异常的原因）")
     rule = await rules.get_rule(row["rule"]) if row.get("rule") else None
     if rule is None and row["rule_code"]:
         rule = await rules.rule_for_person(row["rule_code"], row["year"], row["unit"])
@@ -367,6 +380,7 @@ async def submit(principal: Principal, credit_id: int) -> dict:
         if not changed:
             raise Conflict("invalid_state", "该记录刚刚已被他人处理，请刷新")
         await CreditEvent.insert(CreditEvent(credit=credit_id, at=moment, account=principal.account_id,
-                                             from_status=row["status"], to_status=to, reason="上报",
+                                             from_status=row["status"], to_status=to,
+                                             reason=(f"重新上报：{note}" if note else "上报")[:1000],
                                              ip=principal.ip[:64]))
     return {"id": credit_id, "status": to.value}

@@ -54,7 +54,10 @@ _last_sweep = 0.0
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """At most ``most`` tries per ``window`` seconds (a cooldown: one per ``window``)."""
+    """At most ``most`` tries per ``window`` seconds (a cooldown: one per ``window``).
+
+    ``detail`` is the 429's Chinese message; ``{seconds}`` in it becomes the wait.
+    """
 
     scope: str
     most: int
@@ -64,6 +67,11 @@ class Limit:
 
     def subject(self, value: object) -> str:
         return str(value)[:200]
+
+    def refusal(self, retry_after: int) -> TooManyAttempts:
+        error = TooManyAttempts(self.detail.replace("{seconds}", str(retry_after)), retry_after=retry_after)
+        error.scope = self.scope
+        return error
 
 
 # -- the limits ------------------------------------------------------------------------
@@ -95,7 +103,7 @@ def wrong_codes(settings: Settings) -> Limit:
 
 
 def sms_cooldown(settings: Settings) -> Limit:
-    return Limit("sms_cooldown", 1, settings.sms_cooldown_seconds, "验证码发送过于频繁，请稍后再试",
+    return Limit("sms_cooldown", 1, settings.sms_cooldown_seconds, "验证码发送过于频繁，请 {seconds} 秒后再试",
                  cooldown=True)
 
 
@@ -183,9 +191,7 @@ class _Refused(Exception):
         self.limit, self.row, self.now = limit, row, now
 
     def error(self) -> TooManyAttempts:
-        error = TooManyAttempts(self.limit.detail, retry_after=_retry_after(self.row, self.limit, self.now))
-        error.scope = self.limit.scope
-        return error
+        return self.limit.refusal(_retry_after(self.row, self.limit, self.now))
 
 
 def _count_program(limit: Limit, subject: str, now: int, *, within: bool) -> Program[float]:
@@ -243,7 +249,7 @@ async def failure(limit: Limit, subject: object) -> float:
     now = _now()
     count = await _run(_with_sweep(_count_program(limit, limit.subject(subject), now, within=False), now))
     if count > limit.most:
-        raise TooManyAttempts(limit.detail, retry_after=max(1, limit.window // 2))
+        raise limit.refusal(max(1, limit.window // 2))
     return count
 
 
@@ -278,7 +284,7 @@ async def guard(limit: Limit, subject: object, *, memo: bool = False) -> float:
     row, now = (rows[0] if rows else None), _now()
     current = _estimate(row, limit, now)
     if current + 1 > limit.most:
-        raise TooManyAttempts(limit.detail, retry_after=_retry_after(row, limit, now))
+        raise limit.refusal(_retry_after(row, limit, now))
     return current
 
 

@@ -156,3 +156,20 @@ def test_schema_describes_our_error_body_and_each_routes_statuses(client):
     assert {"401", "403", "404"} <= set(detail) and "409" not in detail
     claims = schema["paths"]["/api/claims"]["post"]["responses"]
     assert "429" in claims and "401" not in claims
+
+
+# -- filters -------------------------------------------------------------------------------------
+
+
+def test_the_people_list_refuses_a_filter_it_does_not_know(client, as_user):
+    unit = as_user("unit1")
+    assert client.get("/api/people", params={"q": "张", "page": 1}, headers=unit).status_code == 200
+    response = client.get("/api/people", params={"statuz": "在职"}, headers=unit)
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_filter" and response.json()["field"] == "statuz"
+
+
+def test_a_filter_value_of_the_wrong_kind_is_422(client, as_user):
+    response = client.get("/api/people", params={"department_id": "内科"}, headers=as_user("unit1"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "department_id"
