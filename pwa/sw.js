@@ -49,6 +49,7 @@ const SHELL = [
   '/js/app.js',
   '/js/api.js',
   '/js/labels.js',
+  '/js/format.js',
   '/js/router.js',
   '/js/session.js',
   '/js/ui.js',

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
@@ -25,6 +25,9 @@ NOT_BLANK = r"\S"
 def text(most: int) -> Any:
     """A required text field of at most ``most`` characters, not all whitespace."""
     return Annotated[str, msgspec.Meta(min_length=1, max_length=most, pattern=NOT_BLANK)]
+
+# 公需 / 专业 / 选修 (tables.enums.CreditCategory), as the API speaks them.
+Category = Literal["public", "professional", "elective"]
 
 
 class Page(msgspec.Struct, Generic[T]):
