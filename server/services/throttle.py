@@ -96,10 +96,17 @@ def reauth(settings: Settings) -> Limit:
                  f"验证失败次数过多，请 {minutes} 分钟后再试")
 
 
+_WRONG_CODES: dict[int, tuple[Settings, Limit]] = {}
+
+
 def wrong_codes(settings: Settings) -> Limit:
-    """Wrong check-in codes (and claims) from one address."""
-    return Limit("wrong_code", settings.wrong_codes_per_ip, settings.wrong_codes_window_minutes * 60,
-                 "签到码错误次数过多，请稍后再扫描现场二维码")
+    """Wrong check-in codes (and claims) from one address (made once per Settings: every check-in asks)."""
+    cached = _WRONG_CODES.get(id(settings))
+    if cached is None or cached[0] is not settings:
+        cached = _WRONG_CODES[id(settings)] = (settings, Limit(
+            "wrong_code", settings.wrong_codes_per_ip, settings.wrong_codes_window_minutes * 60,
+            "签到码错误次数过多，请稍后再扫描现场二维码"))
+    return cached[1]
 
 
 def sms_cooldown(settings: Settings) -> Limit:
