@@ -90,7 +90,12 @@ async def login(username: str, password: str, *, ip: str, user_agent: str, setti
     if not account or not ok:
         await _failed(ip, settings)
         raise NotAuthenticated("invalid_credentials", "用户名或密码错误")
-    _check_status(account)
+    try:
+        _check_status(account)
+    except Forbidden:
+        # The password was right (a registration still pending, say): not a guess.
+        await throttle.passed(throttle.login_user(settings), username)
+        raise
     step = await _second_factor(account, totp_code, ip, settings)
     return await start_session(account, attempt_key=username, ip=ip, user_agent=user_agent, settings=settings,
                                totp_step=step, action="login", detail="登录")

@@ -182,3 +182,10 @@ def test_silent_recovery_requests_spend_the_address_budget_but_not_the_global_on
 def test_limits_read_their_numbers_from_settings(strict_settings):
     assert throttle.wrong_codes(strict_settings).most == 5
     assert throttle.sms_global(strict_settings).window == 3600
+
+
+def test_a_pending_registrant_with_the_right_password_is_never_locked_out(client, fresh_settings):
+    register(client, fresh_settings)
+    answers = [client.post("/api/auth/login", json={"username": "newdoc", "password": NEW_PASSWORD})
+               for _ in range(fresh_settings.login_max_failures_per_user + 2)]
+    assert {a.json()["code"] for a in answers} == {"registration_pending"}
