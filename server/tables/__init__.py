@@ -1,6 +1,7 @@
 """Piccolo tables, one module per aggregate."""
 
 from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.archive import ArchiveChange, ArchiveItem
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
@@ -37,6 +38,8 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    ArchiveItem,
+    ArchiveChange,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]
