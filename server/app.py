@@ -22,6 +22,7 @@ from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
 from server.controllers.people import PeopleController
+from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TotpController,
             AdminContactController,
             PeopleController,
+            PeopleExcelController,
             OrganisationController,
             TrainingController,
             SessionController,

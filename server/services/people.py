@@ -63,6 +63,8 @@ _COLUMNS = (
     Person.photo,
 )
 
+EXPORT_COLUMNS = _COLUMNS
+
 
 def this_year() -> int:
     return dt.datetime.now(LOCAL).year
