@@ -17,6 +17,8 @@ from decimal import Decimal
 
 import qr
 from server import db
+from server import clock
+from server.clock import CHINA, china_date
 from server.services import audit
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
@@ -26,8 +28,6 @@ from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingStatus
 
 CLAIM_TTL_SECONDS = 600
-# Activity dates are local dates where the training happened (China, no DST).
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
@@ -169,7 +169,7 @@ def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Pr
         "title, credits, hours, source, training, status, dedupe_key, reason, created_by, created_at, "
         "updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, '', {}, {}, {}, {}, {}, {}, {}, '', {}, "
         "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
-        (who.person_id, who.unit_id, who.department_id, row["year"], row["starts_at"].astimezone(CHINA).date(),
+        (who.person_id, who.unit_id, who.department_id, row["year"], china_date(row["starts_at"]),
          row["credit_class"], row["title"], Decimal(row["credits"]), Decimal(row["hours"]),
          CreditSource.attendance.value, row["training"], CreditStatus.pending_dept.value,
          _credit_key(row["training"], who.person_id), who.account_id, moment, moment),
@@ -190,7 +190,7 @@ def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Pr
 def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
                     at: dt.datetime | None) -> Program[CheckinResult]:
     """Insert the check-in (and, unless the training wants a check-out, its pending credit), idempotently."""
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     if claim_hash is not None:
         used = yield ("UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
                       "AND expires_at > {} RETURNING id", (moment, claim_hash, moment))
@@ -275,7 +275,7 @@ async def check_out(principal: Principal, session_id: int, code: str, now: float
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
     if existing.body["checked_out_at"] is not None or not row["requires_checkout"]:
         return existing
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     present = moment - existing.body["checked_in_at"]
     needed = dt.timedelta(minutes=row["min_minutes"])
     if present < needed:
@@ -325,7 +325,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
     row = await _session_row(session_id)
     assert row is not None
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     parsed_items = [(item, qr.parse_personal_payload(item["payload"])) for item in items]
     person_ids = sorted({p.person_id for _, p in parsed_items if p is not None})
     people = {r["id"]: r for r in await Person.select(Person.id, Person.name, Person.unit, Person.checkin_secret)

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from server import clock
+from server.clock import CHINA
 from server.services import credits as credits_service
 from server.services.errors import Invalid, NotFound
 from server.services.masking import mask_id_number
@@ -49,9 +51,6 @@ SOURCE_LABELS = {
     "import": "历史导入",
 }
 CLASS_LABELS = {CreditClass.class_i.value: "I类", CreditClass.class_ii.value: "II类"}
-
-# China has had no daylight saving since 1991: a fixed offset needs no tz database.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "wqy-microhei.ttc"
 FONT_NAME = "WenQuanYiMicroHei"
@@ -93,7 +92,7 @@ class CertificateData:
 
     @property
     def issued_on(self) -> dt.date:
-        return dt.datetime.fromisoformat(self.issued_at).astimezone(CHINA_TZ).date()
+        return dt.datetime.fromisoformat(self.issued_at).astimezone(CHINA).date()
 
     def snapshot(self, fingerprint: str) -> str:
         body = asdict(self)
@@ -239,7 +238,7 @@ async def issue(principal: Principal, year: int, *, base_url: str,
             data = CertificateData.from_snapshot(latest["code"], latest["snapshot"])
             return IssuedCertificate(data=data, verify_url=verify_url(base_url, data.code), reused=True)
 
-    issued = (now or dt.datetime.now(dt.timezone.utc)).astimezone(CHINA_TZ).replace(microsecond=0)
+    issued = (now or clock.now()).astimezone(CHINA).replace(microsecond=0)
     total = sum(totals.values(), Decimal("0"))
     data = CertificateData(
         code=new_code(),

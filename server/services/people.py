@@ -15,8 +15,8 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
+from server.clock import CHINA, now, today
 from server.services import audit, scope, titles
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.idcard import parse_id_number
@@ -26,7 +26,7 @@ from server.services.principal import Principal
 from server.tables import Account, Department, Person, PersonYear, RoleGrant
 from server.tables.enums import AccountStatus, Role
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+LOCAL = CHINA
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 _NOT_FOUND = ("person_not_found", "人员不存在或不在您的管理范围内")
 
@@ -67,11 +67,7 @@ EXPORT_COLUMNS = _COLUMNS
 
 
 def this_year() -> int:
-    return dt.datetime.now(LOCAL).year
-
-
-def today() -> dt.date:
-    return dt.datetime.now(LOCAL).date()
+    return today().year
 
 
 @dataclass(slots=True)
@@ -272,7 +268,7 @@ async def follow_into_person(person_id: int, year: int, values: dict) -> None:
         return
     # The year's own change-log row says what changed; this keeps the current record in step.
     await Person.update({**{getattr(Person, k): v for k, v in changed.items()},
-                         Person.updated_at: dt.datetime.now(dt.UTC)}).where(Person.id == person_id)
+                         Person.updated_at: now()}).where(Person.id == person_id)
 
 
 # -- a department's new person (seed 001 §2.1 机构添加人员) ---------------------
@@ -341,7 +337,7 @@ async def create_person(principal: Principal, new: NewPerson) -> dict:
     else:
         person_no = new_person_no()
     password_hash = await asyncio.to_thread(hash_initial_password, initial_password(parsed.value))
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     try:
         async with Person._meta.db.transaction():
             person = Person(unit=department["unit"], department=department_id, id_number=parsed.value, name=name,
@@ -477,7 +473,7 @@ async def apply_change(principal: Principal, person_id: int, current: dict, befo
         by_id = {r["id"]: r["name"] for r in rows}
         names = {("old", "department_id"): by_id.get(before.get("department_id")),
                  ("new", "department_id"): by_id.get(after["department_id"])}
-    moment = at or dt.datetime.now(dt.UTC)
+    moment = at or now()
     columns = {("department" if k == "department_id" else k): v for k, v in after.items()}
     guard = Person.id == person_id
     for key in before:

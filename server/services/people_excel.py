@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from server import clock
 from server.services import audit, people, titles
 from server.services.errors import Forbidden, Invalid, PayloadTooLarge, UnsupportedMediaType
 from server.services.exports import neutralise_cell
@@ -474,7 +475,7 @@ def _invalid(errors: list[RowError]) -> Invalid:
 async def _create(principal: Principal, creates: list[Parsed], by_name: dict, hashes: list[str]) -> None:
     if not creates:
         return
-    moment = dt.datetime.now(dt.UTC)
+    moment = clock.now()
     year = people.this_year()
     for chunk in _chunks(list(zip(creates, hashes))):
         persons = []
