@@ -21,6 +21,7 @@ from server.controllers.certificates import CertificateController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
+from server.controllers.archive import ArchiveChangeController, MyArchiveController
 from server.controllers.people import PeopleController
 from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminContactController,
             PeopleController,
             PeopleExcelController,
+            MyArchiveController,
+            ArchiveChangeController,
             OrganisationController,
             TrainingController,
             SessionController,

@@ -6,13 +6,18 @@ import datetime as dt
 from typing import Annotated
 
 import msgspec
+from dataclasses import dataclass
+
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody, PathParameter, QueryParameter
+from litestar.response import File
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from server.controllers.schemas import Id, Page, PathId, QueryId
 from server.security import Caller
-from server.services import people, people_changes, people_years
+from server.services import people, people_changes, people_photo, people_years
 from server.tables.enums import PersonStatus, Staffing, TitleLevel
 
 Year = Annotated[int, msgspec.Meta(ge=1900, le=2100)]
@@ -20,6 +25,11 @@ PathYear = Annotated[int, PathParameter(ge=1, le=9999)]
 Text50 = Annotated[str, msgspec.Meta(max_length=50)]
 PageNo = Annotated[int, QueryParameter(ge=1, le=100000)]
 PageSize = Annotated[int, QueryParameter(ge=1, le=100)]
+
+
+@dataclass
+class PhotoUpload:
+    file: UploadFile
 
 
 class PersonRead(msgspec.Struct):
@@ -248,3 +258,19 @@ class PeopleController(Controller):
     @post("/batch/preview", status_code=200)
     async def batch_preview(self, principal: Caller, data: JSONBody[BatchWrite]) -> BatchPreview:
         return msgspec.convert(await people_years.preview(principal, data.change()), BatchPreview)
+
+    @post("/{person_id:int}/photo", status_code=200)
+    async def upload_photo(self, principal: Caller, person_id: PathId, state: State, data: Annotated[
+            PhotoUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> PersonRead:
+        try:
+            content = await data.file.read(people_photo.MAX_BYTES + 1)
+        finally:
+            await data.file.close()
+        return msgspec.convert(await people_photo.upload(principal, person_id, content, state.settings), PersonRead)
+
+    # A face photo is personal data: never kept by the browser or a shared cache.
+    @get("/{person_id:int}/photo", skip_compression=True)
+    async def photo(self, principal: Caller, person_id: PathId, state: State) -> File:
+        return File(path=await people_photo.path(principal, person_id, state.settings), media_type="image/jpeg",
+                    content_disposition_type="inline", filename="photo.jpg",
+                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
