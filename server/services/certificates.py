@@ -28,29 +28,18 @@ from pathlib import Path
 
 from server import clock
 from server.clock import CHINA
+from server.labels import CREDIT_CLASS, CREDIT_SOURCE, label
 from server.services import credits as credits_service
 from server.services.errors import Invalid, NotFound
 from server.services.masking import mask_id_number
 from server.services.principal import Principal
 from server.tables import Person
 from server.tables.credit import Certificate, Credit
-from server.tables.enums import CreditClass
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-SOURCE_LABELS = {
-    "attendance": "院内培训签到",
-    "speaker": "授课",
-    "personal": "个人录入",
-    "project": "继教项目",
-    "class": "培训班",
-    "course": "课程学习",
-    "import": "历史导入",
-}
-CLASS_LABELS = {CreditClass.class_i.value: "I类", CreditClass.class_ii.value: "II类"}
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "wqy-microhei.ttc"
 FONT_NAME = "WenQuanYiMicroHei"
@@ -211,7 +200,7 @@ async def issue(principal: Principal, year: int, *, base_url: str,
             credits=float(credits),
             hours=float(line_hours),
             source=source,
-            source_label=SOURCE_LABELS.get(source, source),
+            source_label=label(CREDIT_SOURCE, source),
         ))
     content = {
         "name": person["name"],
@@ -387,7 +376,7 @@ def build_pdf(data: CertificateData, url: str) -> bytes:
                 Paragraph(str(i), cell),
                 Paragraph(esc(line.date), cell),
                 Paragraph(esc(line.title), cell),
-                Paragraph(esc(CLASS_LABELS.get(line.credit_class, line.credit_class)), cell),
+                Paragraph(esc(label(CREDIT_CLASS, line.credit_class)), cell),
                 Paragraph(fmt(line.credits), cell_right),
                 Paragraph(fmt(line.hours), cell_right),
                 Paragraph(esc(line.source_label), cell),
@@ -518,7 +507,7 @@ def render_verify_page(data: CertificateData | None, raw_code: str) -> str:
         ))
     items = "".join(
         f"<li><div>{e(line.title)}</div><div class=\"muted\">{e(line.date)} · "
-        f"{e(CLASS_LABELS.get(line.credit_class, line.credit_class))} · {e(fmt(line.credits))} 学分 · "
+        f"{e(label(CREDIT_CLASS, line.credit_class))} · {e(fmt(line.credits))} 学分 · "
         f"{e(fmt(line.hours))} 学时 · {e(line.source_label)}</div></li>"
         for line in data.lines
     ) or '<li class="muted">本年度暂无有效学分</li>'

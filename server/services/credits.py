@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from server.clock import now, start_of_next_day
+from server.labels import CREDIT_STATUS, label
 from server.services import audit, batch, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
@@ -49,6 +50,7 @@ _COLUMNS = (
     Credit.year,
     Credit.activity_date,
     Credit.credit_class,
+    Credit.category,
     Credit.rule_code,
     Credit.title,
     Credit.credits,
@@ -162,14 +164,10 @@ _ACTIONS: dict[str, dict[str, Move]] = {
 }
 _NEEDS_REASON = {"return", "reject", "revoke"}
 _WORDS = {"approve": "审核通过", "return": "退回", "reject": "审核不通过", "revoke": "撤销"}
-_STATE_WORDS = {
-    S.draft.value: "草稿", S.pending_dept.value: "待科室审核", S.pending_unit.value: "待单位审核",
-    S.effective.value: "已生效", S.returned.value: "已退回", S.rejected.value: "审核不通过", S.revoked.value: "已撤销",
-}
 
 
 def state_word(status: str) -> str:
-    return _STATE_WORDS.get(status, status)
+    return label(CREDIT_STATUS, status)
 
 
 def in_force(moment: dt.datetime | None = None):
