@@ -22,6 +22,7 @@ from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
 from server.controllers.archive import ArchiveChangeController, MyArchiveController
+from server.controllers.history import HistoryController
 from server.controllers.people import PeopleController
 from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleExcelController,
             MyArchiveController,
             ArchiveChangeController,
+            HistoryController,
             OrganisationController,
             TrainingController,
             SessionController,

@@ -198,7 +198,7 @@ def _column_header(key: str) -> str:
     return people.FIELD_LABELS.get(key, key)
 
 
-def _open(data: bytes):
+def open_workbook(data: bytes):
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge(*_TOO_LARGE)
     if not data.startswith(b"PK\x03\x04"):
@@ -215,7 +215,7 @@ def _open(data: bytes):
         raise UnsupportedMediaType(*_NOT_XLSX) from error
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -226,13 +226,13 @@ def _text(value) -> str:
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
-def _date(value) -> dt.date | None | str:
+def cell_date(value) -> dt.date | None | str:
     """A date from a date cell or text; the error text when it is neither."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     m = _DATE.match(text)
@@ -246,7 +246,7 @@ def _date(value) -> dt.date | None | str:
 
 def read_sheet(data: bytes, department_names: set[str]) -> Sheet:
     """Every row of the 人员 sheet, each checked on its own (CPU work: run it in a thread)."""
-    book = _open(data)
+    book = open_workbook(data)
     try:
         return _read(book, department_names)
     finally:
@@ -260,7 +260,7 @@ def _read(book, department_names: set[str]) -> Sheet:
     header = next(rows, None) or ()
     positions: dict[str, int] = {}
     for index, value in enumerate(header):
-        name = _text(value).lstrip("*＊").strip()
+        name = cell_text(value).lstrip("*＊").strip()
         if name in _BY_HEADER:
             positions[_BY_HEADER[name].key] = index
     missing = [c.header for c in _REQUIRED if c.key not in positions]
@@ -274,7 +274,7 @@ def _read(book, department_names: set[str]) -> Sheet:
     count = 0
     for row_no, values in enumerate(rows, start=2):
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
-        if all(_text(v) == "" for v in cells.values()):
+        if all(cell_text(v) == "" for v in cells.values()):
             continue
         count += 1
         if count > MAX_ROWS:
@@ -300,12 +300,12 @@ def _check_row(sheet: Sheet, row: int, cells: dict, department_names: set[str]) 
     before = len(sheet.errors)
     values: dict = {}
     for column in COLUMNS:
-        if column.required and _text(cells.get(column.key)) == "":
+        if column.required and cell_text(cells.get(column.key)) == "":
             sheet.fail(row, column.key, "必填，不能为空")
     raw_id = cells.get("id_number")
     if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool):
         sheet.fail(row, "id_number", "身份证号须以文本格式填写（数字格式会丢失末几位）")
-    elif (text := _text(raw_id)):
+    elif (text := cell_text(raw_id)):
         parsed = parse_id_number(text)
         if parsed is None:
             sheet.fail(row, "id_number", "身份证号码不正确（请核对出生日期和最后一位校验码）")
@@ -313,18 +313,18 @@ def _check_row(sheet: Sheet, row: int, cells: dict, department_names: set[str]) 
             values["id_number"] = parsed.value
             values["sex"], values["birth_date"] = parsed.sex, parsed.birth_date
     for key in ("name", "position"):
-        text = _text(cells.get(key))
+        text = cell_text(cells.get(key))
         if len(text) > 50:
             sheet.fail(row, key, "不能超过 50 个字")
         elif text or key == "name":
             values[key] = text
-    if (department := _text(cells.get("department"))):
+    if (department := cell_text(cells.get("department"))):
         if department not in department_names:
             sheet.fail(row, "department", f"“{department[:20]}”不是本科室或本单位的科室")
         else:
             values["department"] = department
-    title = _text(cells.get("title"))
-    level = _text(cells.get("title_level")) or None
+    title = cell_text(cells.get("title"))
+    level = cell_text(cells.get("title_level")) or None
     if title:
         implied = titles.implied_level(title)
         if implied is None:
@@ -333,7 +333,7 @@ def _check_row(sheet: Sheet, row: int, cells: dict, department_names: set[str]) 
             sheet.fail(row, "title_level", f"与当前职称不符：{title}为{implied}")
         else:
             values["title"], values["title_level"] = title, implied
-    assessed = _date(cells.get("title_assessed_on"))
+    assessed = cell_date(cells.get("title_assessed_on"))
     if isinstance(assessed, str):
         sheet.fail(row, "title_assessed_on", assessed)
     elif assessed is not None and not dt.date(1950, 1, 1) <= assessed <= people.today():
@@ -342,7 +342,7 @@ def _check_row(sheet: Sheet, row: int, cells: dict, department_names: set[str]) 
         if assessed is None and values.get("title_level") not in (None, TitleLevel.none.value):
             sheet.fail(row, "title_assessed_on", "有职称时须填写职称评定时间")
         values["title_assessed_on"] = assessed
-    year = _text(cells.get("appointment_year"))
+    year = cell_text(cells.get("appointment_year"))
     if year in ("", NOT_APPOINTED):
         values["appointment_year"] = None
     elif not year.isdigit() or not 1950 <= int(year) <= people.this_year() + 1:
@@ -350,27 +350,27 @@ def _check_row(sheet: Sheet, row: int, cells: dict, department_names: set[str]) 
     else:
         values["appointment_year"] = int(year)
     for key, allowed in (("staffing", Staffing), ("status", PersonStatus)):
-        text = _text(cells.get(key))
+        text = cell_text(cells.get(key))
         if text and text not in {a.value for a in allowed}:
             sheet.fail(row, key, f"应为 {' / '.join(a.value for a in allowed)} 之一")
         elif text:
             values[key] = text
-    if (phone := _text(cells.get("phone"))):
+    if (phone := cell_text(cells.get("phone"))):
         if not people.PHONE.match(phone):
             sheet.fail(row, "phone", "请填写正确的 11 位手机号码")
         else:
             values["phone"] = phone
-    if (specialty := _text(cells.get("specialty"))):
+    if (specialty := cell_text(cells.get("specialty"))):
         if specialty not in titles.SPECIALTIES:
             sheet.fail(row, "specialty", f"“{specialty[:20]}”不在专业列表中")
         else:
             values["specialty"] = specialty
-    if (number := _text(cells.get("person_no"))):
+    if (number := cell_text(cells.get("person_no"))):
         if len(number) > 20:
             sheet.fail(row, "person_no", "不能超过 20 个字符")
         else:
             values["person_no"] = number
-    joins = _text(cells.get("joins_cme"))
+    joins = cell_text(cells.get("joins_cme"))
     if joins and joins not in (YES, NO):
         sheet.fail(row, "joins_cme", "应为“是”或“否”")
     elif joins:
@@ -445,7 +445,7 @@ async def import_people(principal: Principal, data: bytes) -> Outcome:
         if number is not None and number["id"] != person_id:
             sheet.fail(parsed.row, "person_no", "人员编号已被其他人员使用")
     if sheet.errors:
-        raise _invalid(sheet.errors)
+        raise import_invalid(sheet.errors)
     creates = [r for r in rows if r.id_number not in existing]
     updates = [r for r in rows if r.id_number in existing]
     hashes = await asyncio.to_thread(lambda: [hash_initial_password(people.initial_password(r.id_number))
@@ -458,16 +458,18 @@ async def import_people(principal: Principal, data: bytes) -> Outcome:
     return Outcome(created=len(creates), updated=changed)
 
 
-def _invalid(errors: list[RowError]) -> Invalid:
-    errors = sorted(errors, key=lambda e: (e.row, [c.key for c in COLUMNS].index(e.field)
-                                           if e.field in {c.key for c in COLUMNS} else 99))
+def import_invalid(errors: list[RowError], columns: tuple[Column, ...] = COLUMNS) -> Invalid:
+    """422 ``import_invalid``: every row error (row, field, column, why), in sheet order; nothing was written."""
+    keys = [c.key for c in columns]
+    headers = {c.key: c.header for c in columns}
+    errors = sorted(errors, key=lambda e: (e.row, keys.index(e.field) if e.field in keys else 99))
     shown = errors[:MAX_ERRORS]
     more = f"（仅列出前 {MAX_ERRORS} 个）" if len(errors) > MAX_ERRORS else ""
     rows = sorted({e.row for e in errors})
     detail = f"共 {len(errors)} 处错误，涉及 {len(rows)} 行{more}，未导入任何数据。首个错误：{errors[0].detail}"
     error = Invalid(errors[0].field, detail, code="import_invalid")
     error.field = None
-    error.extra = {"errors": [{"row": e.row, "field": e.field, "column": _column_header(e.field),
+    error.extra = {"errors": [{"row": e.row, "field": e.field, "column": headers.get(e.field, e.field),
                                "detail": e.detail} for e in shown]}
     return error
 

@@ -6,6 +6,7 @@ from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.evidence import Evidence
+from server.tables.history import HistoryCertificate
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
@@ -40,6 +41,7 @@ ALL_TABLES = (
     AdminContact,
     ArchiveItem,
     ArchiveChange,
+    HistoryCertificate,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]
