@@ -41,6 +41,20 @@ class ChangeRead(msgspec.Struct):
     department_name: str | None
 
 
+class FieldRead(msgspec.Struct):
+    name: str
+    label: str
+    kind: str
+    required: bool
+    choices: list[str]
+
+
+class SectionRead(msgspec.Struct):
+    key: str
+    label: str
+    fields: list[FieldRead]
+
+
 class ArchiveRead(msgspec.Struct):
     education: list[dict]
     training: list[dict]
@@ -48,6 +62,8 @@ class ArchiveRead(msgspec.Struct):
     work: list[dict]
     awards: list[dict]
     changes: list[ChangeRead]
+    # What each section holds, for the forms (000 §7.1.1).
+    sections: list[SectionRead]
 
 
 class DecisionRead(msgspec.Struct):

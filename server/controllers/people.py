@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from server.controllers.schemas import Id, Page, PathId, QueryId
 from server.security import Caller
-from server.services import people, people_changes, people_photo, people_years
+from server.services import people, people_changes, people_photo, people_years, titles
 from server.tables.enums import PersonStatus, Staffing, TitleLevel
 
 Year = Annotated[int, msgspec.Meta(ge=1900, le=2100)]
@@ -158,6 +158,23 @@ class BatchPreview(msgspec.Struct):
     affected: int
 
 
+class TitleChoice(msgspec.Struct):
+    title: str
+    level: str
+
+
+class ChoicesRead(msgspec.Struct):
+    """The drop-down lists of a person's record and the list's filters (seed 001 §2.1)."""
+
+    titles: list[TitleChoice]
+    specialties: list[str]
+    title_levels: list[str]
+    staffings: list[str]
+    statuses: list[str]
+    change_actions: dict[str, str]
+    field_labels: dict[str, str]
+
+
 class ChangeRead(msgspec.Struct):
     id: int
     at: dt.datetime
@@ -208,6 +225,13 @@ class PeopleController(Controller):
         for key in ("title_level", "staffing", "status"):
             setattr(new, key, getattr(new, key).value)
         return msgspec.convert(await people.create_person(principal, new), PersonRead)
+
+    @get("/choices")
+    async def choices(self, principal: Caller) -> ChoicesRead:
+        return ChoicesRead(titles=[TitleChoice(t, level) for t, level in titles.TITLE_LEVELS.items()],
+                           specialties=list(titles.SPECIALTIES), title_levels=[v.value for v in TitleLevel],
+                           staffings=[v.value for v in Staffing], statuses=[v.value for v in PersonStatus],
+                           change_actions=dict(people_changes.ACTIONS), field_labels=dict(people.FIELD_LABELS))
 
     @get("/{person_id:int}")
     async def get_person(self, principal: Caller, person_id: PathId) -> PersonRead:

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from server import clock
-from server.services import audit, people
+from server.services import people
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.masking import mask_phone
 from server.services.principal import Principal
@@ -162,6 +162,9 @@ async def my_archive(principal: Principal) -> dict:
     changes = await ArchiveChange.select(*_CHANGE_COLUMNS).where(ArchiveChange.person == person_id).order_by(
         ArchiveChange.id, ascending=False).limit(50)
     result["changes"] = [present_change(c, mask=False) for c in changes]
+    result["sections"] = [{"key": key, "label": label, "fields": [
+        {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required, "choices": list(f.choices)}
+        for f in specs]} for key, (label, specs) in SECTIONS.items()]
     return result
 
 
