@@ -27,16 +27,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from server import clock
-from server.services import audit, people, titles
+from server import clock, db
+from server.services import people, titles
 from server.services.errors import Forbidden, Invalid, PayloadTooLarge, UnsupportedMediaType
 from server.services.exports import neutralise_cell
 from server.services.idcard import parse_id_number
 from server.services.masking import mask_id_number, mask_phone
 from server.services.passwords import hash_initial_password
 from server.services.principal import Principal
-from server.tables import Account, AuditLog, Department, Person, PersonYear, RoleGrant
-from server.tables.enums import PersonStatus, Role, Staffing, TitleLevel
+from server.tables import Account, Department, Person
+from server.tables.enums import AccountStatus, PersonStatus, Role, Staffing, TitleLevel
 
 MAX_BYTES = 10 * 1024 * 1024
 # What the workbook may unpack to: a 10,000-row sheet is ~5 MB of XML.
@@ -452,9 +452,14 @@ async def import_people(principal: Principal, data: bytes) -> Outcome:
                                               for r in creates])
     changed = 0
     async with Person._meta.db.transaction():
-        await _create(principal, creates, by_name, hashes)
+        if creates:
+            await db.run_write(Person._meta.db, _create_program(principal, creates, by_name, hashes))
         for parsed in updates:
             changed += await _update(principal, existing[parsed.id_number], parsed)
+    if len(creates) >= _ANALYZE_AFTER and db.engine_kind(Person._meta.db) == "postgresql":
+        # Thousands of new rows leave PostgreSQL's planner estimating a unit of 3 people, and
+        # the list then hash-joins the whole unit (25 ms a page at 5,000 people, 6 ms after).
+        await Person.raw("ANALYZE person, account, person_year")
     return Outcome(created=len(creates), updated=changed)
 
 
@@ -474,39 +479,58 @@ def import_invalid(errors: list[RowError], columns: tuple[Column, ...] = COLUMNS
     return error
 
 
-async def _create(principal: Principal, creates: list[Parsed], by_name: dict, hashes: list[str]) -> None:
-    if not creates:
-        return
+_PERSON = ("unit", "department", "id_number", "name", "sex", "birth_date", "title", "title_level",
+           "title_assessed_on", "appointment_year", "staffing", "status", "phone", "specialty", "person_no",
+           "position", "joins_cme", "created_at", "updated_at")
+_ACCOUNT = ("username", "password_hash", "person", "name", "phone", "status", "must_change_password", "created_at",
+            "password_changed_at")
+_GRANT = ("account", "role", "created_at")
+_YEAR = ("person", "year", "title", "title_level", "title_assessed_on", "status", "unit", "remark")
+_AUDIT = ("at", "account", "account_name", "ip", "action", "target_type", "target_id", "detail", "person",
+          "before_data", "after_data")
+# Rows per INSERT: 200 × 19 values stays far below SQLite's and PostgreSQL's parameter limits.
+_WRITE_CHUNK = 200
+_ANALYZE_AFTER = 500
+
+
+def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], returning: str = "") -> tuple[str, tuple]:
+    """One multi-row INSERT as a SQL program step (Piccolo's per-object inserts cost ~0.7 ms a row)."""
+    one = "(" + ", ".join(["{}"] * len(columns)) + ")"
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = (f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(rows))
+           + (f" RETURNING {returning}" if returning else ""))
+    return sql, tuple(value for row in rows for value in row)
+
+
+def _create_program(principal: Principal, creates: list[Parsed], by_name: dict, hashes: list[str]):
+    """New people with their accounts, trainee grants, this year's row and change-log lines."""
     moment = clock.now()
     year = people.this_year()
-    for chunk in _chunks(list(zip(creates, hashes))):
+    for start in range(0, len(creates), _WRITE_CHUNK):
+        chunk = creates[start:start + _WRITE_CHUNK]
+        passwords = hashes[start:start + _WRITE_CHUNK]
         persons = []
-        for parsed, _ in chunk:
+        for parsed in chunk:
             v = parsed.values
             department = by_name[v["department"]]
-            persons.append(Person(
-                unit=department["unit"], department=department["id"], id_number=v["id_number"], name=v["name"],
-                sex=v["sex"], birth_date=v["birth_date"], title=v["title"], title_level=v["title_level"],
-                title_assessed_on=v["title_assessed_on"], appointment_year=v["appointment_year"],
-                staffing=v["staffing"], status=v["status"], phone=v["phone"], specialty=v["specialty"],
-                person_no=v.get("person_no") or people.new_person_no(), position=v.get("position", ""),
-                joins_cme=v.get("joins_cme", True), created_at=moment, updated_at=moment))
-        await Person.insert(*persons)
-        made = {r["id_number"]: r["id"] for r in await Person.select(Person.id, Person.id_number).where(
-            Person.id_number.is_in([p.id_number for p in persons]))}
-        await Account.insert(*[people.new_account(made[p.values["id_number"]], p.values["id_number"],
-                                                  p.values["name"], p.values["phone"], h) for p, h in chunk])
-        account_ids = await Account.select(Account.id).where(
-            Account.username.is_in([p.values["id_number"] for p, _ in chunk]))
-        await RoleGrant.insert(*[RoleGrant(account=a["id"], role=Role.trainee) for a in account_ids])
-        await PersonYear.insert(*[PersonYear(
-            person=made[p.id_number], year=year, title=p.values["title"], title_level=p.values["title_level"],
-            title_assessed_on=p.values["title_assessed_on"], status=p.values["status"],
-            unit=by_name[p.values["department"]]["unit"], remark="导入人员") for p, _ in chunk])
-        await AuditLog.insert(*[audit.row(
-            "person_import", principal=principal, person_id=made[p.id_number], at=moment,
-            detail=f"导入添加人员 {p.values['name']}（{mask_id_number(p.id_number)}），第 {p.row} 行")
-            for p, _ in chunk])
+            persons.append((department["unit"], department["id"], v["id_number"], v["name"], v["sex"], v["birth_date"],
+                            v["title"], v["title_level"], v["title_assessed_on"], v["appointment_year"], v["staffing"],
+                            v["status"], v["phone"], v["specialty"], v.get("person_no") or people.new_person_no(),
+                            v.get("position", ""), v.get("joins_cme", True), moment, moment))
+        made = yield _insert("person", _PERSON, persons, "id, id_number")
+        ids = {r["id_number"]: r["id"] for r in made}
+        accounts = yield _insert("account", _ACCOUNT, [
+            (p.id_number, h, ids[p.id_number], p.values["name"], p.values["phone"], AccountStatus.active.value, True,
+             moment, moment) for p, h in zip(chunk, passwords)], "id")
+        yield _insert("role_grant", _GRANT, [(a["id"], Role.trainee.value, moment) for a in accounts])
+        yield _insert("person_year", _YEAR, [
+            (ids[p.id_number], year, p.values["title"], p.values["title_level"], p.values["title_assessed_on"],
+             p.values["status"], by_name[p.values["department"]]["unit"], "导入人员") for p in chunk])
+        yield _insert("audit_log", _AUDIT, [
+            (moment, principal.account_id, principal.username, principal.ip[:64], "person_import", "person",
+             str(ids[p.id_number]), f"导入添加人员 {p.values['name']}（{mask_id_number(p.id_number)}），第 {p.row} 行",
+             ids[p.id_number], "", "") for p in chunk])
+    return len(creates)
 
 
 async def _update(principal: Principal, current: dict, parsed: Parsed) -> int:
