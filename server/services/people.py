@@ -324,6 +324,13 @@ async def create_person(principal: Principal, new: NewPerson) -> dict:
     phone = new.phone.strip()
     if phone:
         check_phone(phone)
+    title = new.title.strip()
+    if title:
+        # A catalogued title decides its level (a registration's free text stays as it came).
+        new.title_level = check_title(title, new.title_level if new.title_level != "无" else None)
+    if new.specialty.strip():
+        check_specialty(new.specialty)
+    check_assessed_on(new.title_assessed_on)
     check_appointment_year(new.appointment_year)
     department_id = _target_department(principal, new.department_id)
     department = await check_department(principal, department_id)

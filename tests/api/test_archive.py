@@ -161,3 +161,33 @@ def test_photo_of_another_department_and_non_images_are_refused(client):
                        files={"file": ("me.jpg", b"not an image at all", "image/jpeg")})
     assert text.status_code == 415 and text.json()["code"] == "unsupported_type"
     assert db(client, lambda: Person.select(Person.photo).where(Person.id == mine).first())["photo"] is None
+
+
+def test_two_reviewers_at_once_give_one_success_and_one_409(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    trainee, unit1 = login(client, "trainee1"), login(client, "unit1")
+    change = client.post("/api/me/archive/education", headers=trainee, json=EDUCATION).json()["id"]
+    calls = [lambda: client.post(f"/api/archive-changes/{change}/approve", headers=unit1),
+             lambda: client.post(f"/api/archive-changes/{change}/reject", headers=unit1, json={"reason": "重复"})]
+    with ThreadPoolExecutor(2) as pool:
+        answers = [f.result() for f in [pool.submit(call) for call in calls]]
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    assert [a.json()["code"] for a in answers if a.status_code == 409] == ["invalid_state"]
+    items = client.get("/api/me/archive", headers=trainee).json()["education"]
+    approved = any(a.status_code == 200 and a.json()["status"] == "approved" for a in answers)
+    assert len(items) == (1 if approved else 0)
+
+
+def test_the_same_item_changed_twice_at_once_queues_one(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    trainee, unit1 = login(client, "trainee1"), login(client, "unit1")
+    client.post("/api/me/archive/education", headers=trainee, json=EDUCATION)
+    client.post(f"/api/archive-changes/{pending_id(client, unit1)}/approve", headers=unit1)
+    item = client.get("/api/me/archive", headers=trainee).json()["education"][0]["id"]
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: client.delete(f"/api/me/archive/education/{item}", headers=trainee),
+                                range(2)))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    assert [a.json()["code"] for a in answers if a.status_code == 409] == ["change_pending"]

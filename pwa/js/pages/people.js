@@ -16,7 +16,7 @@ const PAGE_SIZE = 20;
 const FILTERS = ['q', 'department_id', 'status', 'title', 'specialty', 'title_level', 'staffing'];
 
 function personRow(person, showUnit, selectable, selected, onToggle) {
-  const sub = [person.sex, person.title, person.specialty, person.person_no ? '编号 ' + person.person_no : '']
+  const sub = [person.sex, person.title, person.specialty, person.position, person.person_no ? '编号 ' + person.person_no : '']
     .filter(Boolean)
     .join(' · ');
   const where = [showUnit ? person.unit_name : '', person.department_name].filter(Boolean).join(' · ');
@@ -62,6 +62,18 @@ function personRow(person, showUnit, selectable, selected, onToggle) {
  * the person completes the rest of the basic information at first login, or the department edits it.
  */
 async function addPerson(role, departments) {
+  const choices = await loadChoices().catch(() => null);
+  const more = choices
+    ? {
+        title: choiceSelect(choices.titles.map((t) => ({ value: t.title, text: t.title + '（' + t.level + '）' })), '', { 'data-testid': 'person-new-title' }, '请选择'),
+        title_assessed_on: h('input', { type: 'date', 'data-testid': 'person-new-title_assessed_on' }),
+        appointment_year: h('input', { type: 'number', min: '1950', max: '2100', placeholder: '未聘任可不填', 'data-testid': 'person-new-appointment_year' }),
+        staffing: choiceSelect(choices.staffings, '在编', { 'data-testid': 'person-new-staffing' }),
+        status: choiceSelect(choices.statuses, '正常', { 'data-testid': 'person-new-status' }),
+        specialty: choiceSelect(choices.specialties, '', { 'data-testid': 'person-new-specialty' }, '请选择'),
+        position: h('input', { type: 'text', maxlength: '50', 'data-testid': 'person-new-position' }),
+      }
+    : null;
   const idNumber = idNumberInput('person-new-id', 'person-new-id');
   const name = h('input', { type: 'text', maxlength: '50', autocomplete: 'off', 'data-testid': 'person-new-name' });
   const phone = h('input', { type: 'tel', maxlength: '11', inputmode: 'numeric', autocomplete: 'off', placeholder: '选填', 'data-testid': 'person-new-phone' });
@@ -80,6 +92,20 @@ async function addPerson(role, departments) {
       field('person-new-name', '姓名 *', name),
       department ? field('person-new-department', '科室 *', department) : null,
       field('person-new-phone', '手机', phone),
+      more
+        ? h(
+            'details',
+            { class: 'more-fields' },
+            h('summary', null, '更多信息（选填，也可由本人首次登录时补全）'),
+            field('person-new-title', '当前职称', more.title),
+            field('person-new-title_assessed_on', '职称评定时间', more.title_assessed_on),
+            field('person-new-appointment_year', '职称聘任年度', more.appointment_year),
+            field('person-new-staffing', '在编状态', more.staffing),
+            field('person-new-status', '人员状态', more.status),
+            field('person-new-specialty', '专业', more.specialty),
+            field('person-new-position', '院内职务', more.position),
+          )
+        : null,
       h('p', { class: 'hint' }, '账号用户名为身份证号，初始密码为身份证号后六位，首次登录须修改密码并补全个人基本信息。'),
     ],
     onSubmit: async () => {
@@ -90,6 +116,15 @@ async function addPerson(role, departments) {
       if (phone.value.trim() && phoneProblem(phone.value.trim())) throw { detail: phoneProblem(phone.value.trim()) };
       const body = { id_number: id, name: name.value.trim(), phone: phone.value.trim() };
       if (department) body.department_id = parseInt(department.value, 10);
+      if (more) {
+        if (more.title.value) body.title = more.title.value;
+        if (more.title_assessed_on.value) body.title_assessed_on = more.title_assessed_on.value;
+        if (more.appointment_year.value) body.appointment_year = parseInt(more.appointment_year.value, 10);
+        body.staffing = more.staffing.value;
+        body.status = more.status.value;
+        if (more.specialty.value) body.specialty = more.specialty.value;
+        if (more.position.value.trim()) body.position = more.position.value.trim();
+      }
       created = { person: await api('/api/people', { method: 'POST', body }), username: id };
     },
   });
