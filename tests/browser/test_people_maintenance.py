@@ -95,3 +95,55 @@ def test_secretary_edits_a_title_reads_the_log_and_imports_staff(live_server, ne
     expect(dept.get_by_test_id("import-done")).to_have_text("导入成功：新增 3 人，更新 0 人。")
     expect(dept.get_by_test_id("import-error-table-row")).to_have_count(0)
     assert dept.evaluate("fetch('/api/people?page_size=1').then((r) => r.json())")["total"] == before + 3
+
+
+def test_batch_change_of_a_past_year_and_the_trainees_archive(live_server, new_context, screenshot_dir):
+    dept = new_context("desktop")
+    log_in(dept, live_server, "dept1")
+    # Two of 内科's demo staff without accounts: the batch touches only their 2020 rows.
+    dept.goto(live_server + "/people?title=" + "主任医师")
+    rows = dept.get_by_test_id("people-row")
+    expect(rows.first).to_be_visible()
+    person_id = rows.first.get_attribute("data-id")
+    dept.get_by_test_id("people-check").first.check()
+    expect(dept.get_by_test_id("people-selected")).to_have_text("已选 1 人")
+    dept.get_by_test_id("people-batch").click()
+    dept.get_by_test_id("batch-year").select_option("2020")
+    dept.get_by_test_id("batch-status").select_option("停用")
+    dept.get_by_test_id("batch-submit").click()
+    expect(dept.get_by_test_id("batch-warning")).to_contain_text("点击后将影响达标结果")
+    expect(dept.get_by_test_id("batch-counts")).to_contain_text("将修改 1 人的 2020 年度记录")
+    dept.get_by_test_id("batch-confirm-submit").click()
+    expect(dept.get_by_test_id("people-done")).to_have_text("已修改 1 人。")
+
+    dept.goto(live_server + f"/people/{person_id}/years")
+    expect(dept.get_by_test_id("years-warning")).to_contain_text("请添加不要修改")
+    year_row = dept.locator('[data-testid="years-row"][data-year="2020"]')
+    expect(year_row).to_contain_text("停用")
+    expect(year_row).to_contain_text("示例第一医院")
+    dept.screenshot(path=str(screenshot_dir / "person-years.png"), full_page=True)
+
+    # The trainee adds an education entry; it waits for the unit, then reaches the résumé.
+    trainee = new_context("phone")
+    log_in(trainee, live_server, "trainee2")
+    trainee.goto(live_server + "/archive")
+    trainee.get_by_test_id("archive-add-education").click()
+    trainee.get_by_test_id("archive-education-start_on").fill("2012-09-01")
+    trainee.get_by_test_id("archive-education-school").fill("示例医学院")
+    trainee.get_by_test_id("archive-education-degree").select_option("本科")
+    trainee.get_by_test_id("archive-item-submit").click()
+    expect(trainee.get_by_test_id("archive-done")).to_have_text("已提交，请等待单位审核。")
+    expect(trainee.locator('[data-testid="archive-change"][data-status="pending"]')).to_have_count(1)
+
+    unit = new_context("desktop")
+    log_in(unit, live_server, "unit1")
+    unit.goto(live_server + "/archive-changes")
+    row = unit.get_by_test_id("archive-review-row").filter(has_text="示例医学院")
+    row.get_by_test_id("archive-approve").click()
+    expect(unit.get_by_test_id("archive-review-done")).to_contain_text("李娜")
+
+    trainee.reload()
+    expect(trainee.get_by_test_id("archive-item-education")).to_contain_text("示例医学院")
+    pdf = trainee.request.get(live_server + "/api/me/resume.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    trainee.screenshot(path=str(screenshot_dir / "trainee-archive.png"), full_page=True)
