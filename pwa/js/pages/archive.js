@@ -81,7 +81,6 @@ export function render(ctx) {
   }
 
   function sectionNode(section, items) {
-    const first = section.fields.slice(0, 3);
     return h(
       'section',
       { class: 'card section-card', 'data-testid': 'archive-section-' + section.key },
@@ -94,7 +93,7 @@ export function render(ctx) {
               h(
                 'li',
                 { 'data-testid': 'archive-item-' + section.key },
-                h('span', { class: 'archive-item-text' }, first.map((f) => show(item[f.name])).join(' · ')),
+                h('span', { class: 'archive-item-text' }, section.fields.map((f) => item[f.name]).filter(Boolean).join(' · ')),
                 h('button', { type: 'button', class: 'link-act', 'data-testid': 'archive-edit', onclick: () => edit(section, item) }, '修改'),
                 h('button', { type: 'button', class: 'link-act', 'data-testid': 'archive-remove', onclick: () => remove(section, item) }, '删除'),
               ),
