@@ -21,7 +21,10 @@ from server.controllers.certificates import CertificateController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
+from server.controllers.archive import ArchiveChangeController, MyArchiveController
+from server.controllers.history import HistoryController
 from server.controllers.people import PeopleController
+from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
@@ -76,6 +79,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TotpController,
             AdminContactController,
             PeopleController,
+            PeopleExcelController,
+            MyArchiveController,
+            ArchiveChangeController,
+            HistoryController,
             OrganisationController,
             TrainingController,
             SessionController,

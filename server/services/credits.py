@@ -206,6 +206,9 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     is_unit = row["unit"] in principal.unit_ids()
     if not (is_dept or is_unit):
         raise Forbidden("forbidden", "只有科室或单位管理员可以审核学分")
+    if row["source"] == CreditSource.imported.value:
+        # History from the old system (seed 002 §1.5) is kept as it was issued.
+        raise Conflict("history_readonly", "历史导入的记录不能修改或撤销")
     move = _ACTIONS[action].get(row["status"])
     if move is None:
         raise Conflict("invalid_state", f"学分记录当前为“{state_word(row['status'])}”，不能{_WORDS[action]}")

@@ -1,10 +1,12 @@
 """Piccolo tables, one module per aggregate."""
 
 from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.archive import ArchiveChange, ArchiveItem
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.evidence import Evidence
+from server.tables.history import HistoryCertificate
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
@@ -38,6 +40,9 @@ ALL_TABLES = (
     LoginCaptcha,
     AdminContact,
     Throttle,
+    ArchiveItem,
+    ArchiveChange,
+    HistoryCertificate,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]
