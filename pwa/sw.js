@@ -34,6 +34,7 @@ const SHELL = [
   '/js/ui.js',
   '/js/qrcode.js',
   '/vendor/qrcode-generator/qrcode.mjs',
+  '/js/captcha.js',
   '/js/pages/home.js',
   '/js/pages/checkin.js',
   '/js/pages/trainee-common.js',

@@ -52,7 +52,12 @@ const ROUTES = [
   { path: '/rules', load: () => import('./pages/admin-rules.js'), access: 'admin', tab: 'rules' },
   { path: '/registrations', load: () => import('./pages/registrations.js'), access: 'admin', tab: 'people' },
   { path: '/people', load: () => import('./pages/people.js'), access: 'admin', tab: 'people' },
+  { path: '/people/import', load: () => import('./pages/people-import.js'), access: 'admin', tab: 'people' },
+  { path: '/people/changes', load: () => import('./pages/people-changes.js'), access: 'admin', tab: 'people' },
   { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
+  { path: '/people/:id/years', load: () => import('./pages/person-years.js'), access: 'admin', tab: 'people' },
+  { path: '/archive-changes', load: () => import('./pages/archive-review.js'), access: 'admin', tab: 'people' },
+  { path: '/archive', load: () => import('./pages/archive.js'), access: 'user', tab: 'home' },
   // What the check-in QR opens, logged in or not (the page logs in on the way if needed).
   { path: '/c/:sessionId', load: () => import('./pages/checkin.js'), access: 'public' },
   // The lecture-hall PC or projector: a display link, no login, the whole screen and nothing around it.

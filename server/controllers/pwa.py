@@ -69,7 +69,7 @@ def resolve(request_path: str) -> Path | None:
 ROUTE_PRELOADS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("/c/", ("/js/pages/checkin.js", "/js/pages/trainee-common.js")),
     ("/d/", ("/js/pages/display.js",)),
-    ("/login", ("/js/pages/login.js", "/js/pages/account-common.js", "/js/idcard.js")),
+    ("/login", ("/js/pages/login.js", "/js/pages/account-common.js", "/js/idcard.js", "/js/captcha.js")),
     ("/my-code", ("/js/pages/mycode.js", "/js/personal-code.js", "/js/qrcode.js",
                   "/vendor/qrcode-generator/qrcode.mjs")),
 )

@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Boolean
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-06T03:35:00:000000"
+ID = "2026-12-06T03:36:14:418207"
 VERSION = "1.38.0"
 DESCRIPTION = "login sessions remember whether the user asked to stay logged in"
 

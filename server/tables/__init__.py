@@ -1,15 +1,18 @@
 """Piccolo tables, one module per aggregate."""
 
-from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.archive import ArchiveChange, ArchiveItem
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.evidence import Evidence
+from server.tables.history import HistoryCertificate
 from server.tables.notice import Notice
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
+from server.tables.throttle import Throttle
 from server.tables.training import Checkin, CheckinClaim, DisplayLink, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -21,7 +24,6 @@ ALL_TABLES = (
     Account,
     RoleGrant,
     LoginSession,
-    LoginAttempt,
     AuditLog,
     Training,
     TrainingSession,
@@ -40,6 +42,10 @@ ALL_TABLES = (
     AdminContact,
     DisplayLink,
     Notice,
+    Throttle,
+    ArchiveItem,
+    ArchiveChange,
+    HistoryCertificate,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -3,7 +3,7 @@
 trainee1 (张伟) has the phone 13800000001 on both their account and person record.
 """
 
-from server.tables import Account, LoginAttempt, Person
+from server.tables import Account, Person, Throttle
 from tests.api.registration_helpers import last_code, outbox, send_code
 
 PASSWORD = "Demo@2026"
@@ -79,10 +79,11 @@ def test_phone_shared_by_two_accounts_logs_in_neither(client):
 def test_failures_are_counted_under_what_was_typed(client):
     _login(client, TRAINEE1_PHONE, "Wrong@2026")
 
-    async def keys():
-        return [r["username"] for r in await LoginAttempt.select(LoginAttempt.username)]
+    async def subjects():
+        return {r["subject"] for r in await Throttle.select(Throttle.subject)}
 
-    assert client.blocking_portal.call(keys) == [TRAINEE1_PHONE]
+    subjects_seen = client.blocking_portal.call(subjects)
+    assert TRAINEE1_PHONE in subjects_seen and "trainee1" not in subjects_seen
 
 
 # -- SMS login for trainees ------------------------------------------------------------

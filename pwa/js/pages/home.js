@@ -145,6 +145,7 @@ export async function render(ctx) {
           ? [
               actionCard({ href: '/account', icon: 'lock', title: '账号与设备', text: '已登录的手机和电脑，可随时退出', name: 'account' }),
               actionCard({ href: '/profile', icon: 'people', title: '个人基本信息', text: '职称、专业、联系方式', name: 'profile' }),
+              actionCard({ href: '/archive', icon: 'certificate', title: '技术档案', text: '教育、培训、论文、工作、获奖与个人简历', name: 'archive' }),
               actionCard({ href: '/binding', icon: 'home', title: '单位变更', text: '调往其他单位或科室时申请', name: 'binding' }),
             ]
           : actionCard({ href: '/account', icon: 'lock', title: '账号与设备', text: '已登录的手机和电脑，可随时退出', name: 'account' }),
