@@ -23,10 +23,13 @@ def three_pages() -> bytes:
     return out.getvalue()
 
 
-def _pdf_proof(client, as_user):
+def _pdf_proof(client, as_user, *, submitted=False):
     trainee = as_user("trainee1")
-    response = upload(client, trainee, new_credit(client, trainee), three_pages(), "证书.pdf", "application/pdf")
+    credit_id = new_credit(client, trainee)
+    response = upload(client, trainee, credit_id, three_pages(), "证书.pdf", "application/pdf")
     assert response.status_code == 201, response.text
+    if submitted:  # a draft's files are its author's alone
+        assert client.post(f"/api/credits/{credit_id}/submit", headers=trainee).status_code == 200
     return trainee, response.json()["id"]
 
 
@@ -53,7 +56,7 @@ def test_each_page_comes_as_its_own_picture(client, as_user):
 
 
 def test_the_reviewer_sees_the_pages(client, as_user):
-    _, evidence_id = _pdf_proof(client, as_user)
+    _, evidence_id = _pdf_proof(client, as_user, submitted=True)
     assert client.get(f"/api/evidence/{evidence_id}/pages/2", headers=as_user("dept1")).status_code == 200
 
 
@@ -65,7 +68,7 @@ def test_a_page_past_the_last_is_404(client, as_user):
 
 
 def test_another_departments_admin_gets_404(client, as_user):
-    _, evidence_id = _pdf_proof(client, as_user)
+    _, evidence_id = _pdf_proof(client, as_user, submitted=True)
     response = client.get(f"/api/evidence/{evidence_id}/pages/1", headers=as_user("dept2"))
     assert response.status_code == 404
     assert response.json()["code"] == "evidence_not_found"
