@@ -18,11 +18,15 @@ from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
+from server.controllers.classes import ClassController, EnrolmentController
+from server.controllers.courses import CourseController
+from server.controllers.dishonesty import DishonestyController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
 from server.controllers.people import PeopleController
 from server.controllers.profile import ProfileController
+from server.controllers.providers import ProviderController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
@@ -85,6 +89,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProfileController,
             MyBindingController,
             BindingController,
+            ProviderController,
+            ClassController,
+            EnrolmentController,
+            CourseController,
+            DishonestyController,
             pwa_root,
             pwa,
         ],

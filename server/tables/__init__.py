@@ -3,10 +3,14 @@
 from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
+from server.tables.course import Course, ExamAttempt, Lesson, LessonProgress, Question
 from server.tables.credit import Certificate, Credit, CreditEvent
+from server.tables.dishonesty import Dishonesty, DishonestyCredit
+from server.tables.enrolment import Enrolment
 from server.tables.evidence import Evidence
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
+from server.tables.provider import Provider, TrainingClass
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
@@ -37,6 +41,16 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Provider,
+    TrainingClass,
+    Enrolment,
+    Course,
+    Lesson,
+    LessonProgress,
+    Question,
+    ExamAttempt,
+    Dishonesty,
+    DishonestyCredit,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

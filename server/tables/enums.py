@@ -66,6 +66,14 @@ class CreditClass(str, Enum):
     class_ii = "II"
 
 
+class CreditCategory(str, Enum):
+    """公需 / 专业 / 选修: the subject kinds the hours-based schemes count apart (人社部令第25号)."""
+
+    public = "public"
+    professional = "professional"
+    elective = "elective"
+
+
 class TrainingStatus(str, Enum):
     draft = "draft"
     submitted = "submitted"
@@ -121,3 +129,37 @@ class RuleUnit(str, Enum):
     day = "day"
     time = "time"
     authorship = "authorship"
+
+
+class ClassStatus(str, Enum):
+    """A provider's training class (seed 004 §4): 接受报名 / 停止报名."""
+
+    draft = "draft"
+    accepting = "accepting"
+    closed = "closed"
+
+
+class EnrolmentStatus(str, Enum):
+    """已报名待确认 → 报名成功 → 已获得学时; or refused by the provider / withdrawn by the trainee."""
+
+    pending = "pending"
+    enrolled = "enrolled"
+    completed = "completed"
+    refused = "refused"
+    cancelled = "cancelled"
+
+
+class CourseStatus(str, Enum):
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+
+
+class LessonKind(str, Enum):
+    text = "text"
+    video = "video"
+
+
+class QuestionKind(str, Enum):
+    single = "single"
+    multiple = "multiple"
