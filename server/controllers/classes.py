@@ -214,4 +214,5 @@ class EnrolmentController(Controller):
 
     @post("/enrolments/batch", status_code=200)
     async def batch(self, principal: Caller, data: JSONBody[EnrolmentBatch]) -> BatchRead:
-        return _batch(await classes.batch(principal, data.ids, data.action, reason=data.reason, given_hours=data.hours))
+        return _batch(await classes.decide_many(principal, data.ids, data.action, reason=data.reason,
+                                                given_hours=data.hours))

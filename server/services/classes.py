@@ -235,7 +235,8 @@ async def _providers_of_trainee(principal: Principal):  # type: ignore[no-untype
     """Classes of active providers in the trainee's unit's region or a region above it (seed 002
     §3.3.2: 与单位所属行政区划相对应)."""
     codes = await providers.visible_region_codes(_trainee(principal).unit_id)
-    return TrainingClass.provider.region_code.is_in(codes or [""]) & (TrainingClass.provider.active == True)  # noqa: E712
+    active = TrainingClass.provider.active == True  # noqa: E712
+    return TrainingClass.provider.region_code.is_in(codes or [""]) & active
 
 
 async def _open_to_trainee(principal: Principal):  # type: ignore[no-untyped-def]
@@ -530,7 +531,7 @@ async def complete_many(principal: Principal, ids: list[int], given_hours: float
     return await batch.one_by_one(ids, lambda enrolment_id: complete(principal, enrolment_id, given_hours))
 
 
-async def batch(principal: Principal, ids: list[int], action: str, *, reason: str,
+async def decide_many(principal: Principal, ids: list[int], action: str, *, reason: str,
                 given_hours: float | None) -> list[dict]:
     """确认 / 退回 / 确认学时 for several enrolments, each on its own."""
     if action == "confirm":
