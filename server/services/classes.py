@@ -22,8 +22,9 @@ import datetime as dt
 from decimal import Decimal
 
 from server import db
+from server.clock import now, today
+from server.labels import CLASS_STATUS, ENROLMENT_STATUS, label
 from server.services import audit, batch, hours, providers, scope
-from server.services.entries import today
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import amount, check_year, insert_session, sessions_of
@@ -154,7 +155,7 @@ async def update(principal: Principal, class_id: int, fields: dict) -> dict:
             raise Invalid("title", "请填写培训班名称")
     merged = {**row, **values}
     _dates(merged["year"], _date(merged["starts_on"]), _date(merged["ends_on"]))
-    values["updated_at"] = dt.datetime.now(dt.timezone.utc)
+    values["updated_at"] = now()
     async with TrainingClass._meta.db.transaction():
         query = TrainingClass.update({getattr(TrainingClass, k): v for k, v in values.items()}).where(
             TrainingClass.id == class_id)
@@ -175,19 +176,16 @@ def _date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-_STATE_WORDS = {C.draft.value: "未开放", C.accepting.value: "接受报名", C.closed.value: "停止报名"}
-
-
 async def _move(principal: Principal, class_id: int, from_states: set[str], to: ClassStatus, action: str,
                 word: str) -> dict:
     row = await _own(principal, class_id)
     async with TrainingClass._meta.db.transaction():
         changed = await TrainingClass.update(
-            {TrainingClass.status: to, TrainingClass.updated_at: dt.datetime.now(dt.timezone.utc)}
+            {TrainingClass.status: to, TrainingClass.updated_at: now()}
         ).where((TrainingClass.id == class_id) & TrainingClass.status.is_in(sorted(from_states))).returning(
             TrainingClass.id)
         if not changed:
-            raise Conflict("invalid_state", f"培训班当前为“{_STATE_WORDS.get(row['status'], row['status'])}”，不能{word}")
+            raise Conflict("invalid_state", f"培训班当前为“{label(CLASS_STATUS, row['status'])}”，不能{word}")
         await audit.record(action, principal=principal, target_type="training_class", target_id=class_id,
                            detail=f"{word}《{row['title']}》")
     return {"id": class_id, "status": to.value}
@@ -319,7 +317,7 @@ async def enrol(principal: Principal, class_id: int) -> dict:
     if not await TrainingClass.exists().where((TrainingClass.id == class_id)
                                               & await _providers_of_trainee(principal)):
         raise NotFound("class_not_found", "培训班不存在或无权查看")
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     row = await db.run_write(_engine(), _enrol_program(class_id, principal.person_id, grant.unit_id,
                                                        grant.department_id, today(), moment))
     await audit.record("class_enrol", principal=principal, target_type="enrolment", target_id=row["id"],
@@ -346,7 +344,7 @@ async def cancel(principal: Principal, enrolment_id: int) -> dict:
         (Enrolment.id == enrolment_id) & (Enrolment.person == (principal.person_id or 0))).first()
     if row is None:
         raise NotFound("enrolment_not_found", "报名记录不存在或无权查看")
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     if not await db.run_write(_engine(), _release_program(enrolment_id, E.pending.value, E.cancelled, "本人取消报名",
                                                           principal.account_id, moment)):
         raise Conflict("invalid_state", "报名已被施教机构处理，不能取消")
@@ -443,17 +441,13 @@ async def _own_enrolment(principal: Principal, enrolment_id: int) -> dict:
     return row
 
 
-_ENROLMENT_WORDS = {E.pending.value: "已报名待确认", E.enrolled.value: "报名成功", E.completed.value: "已获得学时",
-                    E.refused.value: "未通过", E.cancelled.value: "已取消"}
-
-
 def _wrong_state(row: dict, doing: str) -> Conflict:
-    return Conflict("invalid_state", f"报名当前为“{_ENROLMENT_WORDS.get(row['status'], row['status'])}”，不能{doing}")
+    return Conflict("invalid_state", f"报名当前为“{label(ENROLMENT_STATUS, row['status'])}”，不能{doing}")
 
 
 async def confirm(principal: Principal, enrolment_id: int) -> dict:
     row = await _own_enrolment(principal, enrolment_id)
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     async with Enrolment._meta.db.transaction():
         changed = await Enrolment.update({Enrolment.status: E.enrolled, Enrolment.updated_at: moment,
                                           Enrolment.decided_by: principal.account_id}).where(
@@ -470,7 +464,7 @@ async def refuse(principal: Principal, enrolment_id: int, reason: str) -> dict:
     if not reason:
         raise Invalid("reason", "请填写不通过的原因")
     row = await _own_enrolment(principal, enrolment_id)
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     if not await db.run_write(_engine(), _release_program(enrolment_id, E.pending.value, E.refused, reason,
                                                           principal.account_id, moment)):
         raise _wrong_state(row, "退回")
@@ -493,7 +487,7 @@ async def complete(principal: Principal, enrolment_id: int, given_hours: float |
     row = await _own_enrolment(principal, enrolment_id)
     granted = _hours(given_hours, row["class_hours"])
     person = await Person.select(Person.unit, Person.department).where(Person.id == row["person"]).first()
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     ends_on = _date(row["ends_on"])
     # The activity date must fall in the record's year (compliance counts by it).
     day = ends_on if ends_on.year == row["year"] else dt.date(row["year"], 12, 31)

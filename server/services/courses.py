@@ -34,8 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from server import db
+from server.clock import china_time, now, today
 from server.services import audit, hours, media, providers, scope
-from server.services.entries import today
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
 from server.services.principal import Principal
 from server.services.trainings import amount
@@ -53,10 +53,6 @@ _VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
 
 _COURSE_COLUMNS = (*Course.all_columns(), Course.provider.name.as_alias("provider_name"),
                    Course.provider.region_code.as_alias("region_code"))
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -149,7 +145,7 @@ async def update(principal: Principal, course_id: int, fields: dict) -> dict:
     await _own(principal, course_id, draft=True)
     values = _settings({k: v for k, v in fields.items() if v is not None})
     if values:
-        values["updated_at"] = _now()
+        values["updated_at"] = now()
         changed = await Course.update({getattr(Course, k): v for k, v in values.items()}).where(
             (Course.id == course_id) & (Course.status == S.draft.value)).returning(Course.id)
         if not changed:
@@ -176,7 +172,7 @@ async def withdraw(principal: Principal, course_id: int) -> dict:
 
 async def _move(principal: Principal, row: dict, from_states: set[str], to: CourseStatus, word: str) -> dict:
     async with Course._meta.db.transaction():
-        changed = await Course.update({Course.status: to, Course.updated_at: _now()}).where(
+        changed = await Course.update({Course.status: to, Course.updated_at: now()}).where(
             (Course.id == row["id"]) & Course.status.is_in(sorted(from_states))).returning(Course.id)
         if not changed:
             raise Conflict("invalid_state", f"课程当前状态不能{word}")
@@ -255,7 +251,7 @@ async def upload_video(principal: Principal, course_id: int, lesson_id: int, bod
     if row["kind"] != LessonKind.video.value:
         raise Conflict("not_video", "只有视频课时可以上传视频")
     kind, chunks = await _sniffed(body)
-    moment = dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+    moment = china_time(now())
     key = f"lessons/{moment:%Y}/{moment:%m}/{secrets.token_hex(16)}.{kind}"
     store = media.store(settings)
     try:
@@ -434,7 +430,7 @@ async def open_lesson(principal: Principal, course_id: int, lesson_id: int) -> d
     lesson = await _lesson(course_id, lesson_id)
     body = {**_present_lesson(lesson), "body": lesson["body"], "opened_at": None, "completed_at": None}
     if principal.person_id is not None and not _is_admin(principal):
-        progress = await db.run_write(_engine(), _open_program(principal.person_id, lesson, _now()))
+        progress = await db.run_write(_engine(), _open_program(principal.person_id, lesson, now()))
         body["opened_at"], body["completed_at"] = _as_time(progress["opened_at"]), _as_time(progress["completed_at"])
     return body
 
@@ -469,7 +465,7 @@ async def complete_lesson(principal: Principal, course_id: int, lesson_id: int) 
     _trainee(principal)
     await _visible(principal, course_id)
     lesson = await _lesson(course_id, lesson_id)
-    completed_at = await db.run_write(_engine(), _complete_program(principal.person_id, lesson, _now()))
+    completed_at = await db.run_write(_engine(), _complete_program(principal.person_id, lesson, now()))
     return {"lesson_id": lesson_id, "completed": True, "completed_at": completed_at}
 
 
@@ -564,7 +560,7 @@ async def _start(principal: Principal, course_id: int, *, submitting: bool = Fal
         raise Conflict("lessons_incomplete", "请先完成全部课时的学习，再参加考试")
     questions = await _questions(course_id)
     attempt = await db.run_write(_engine(), _start_program(
-        principal.person_id, course, _paper(list(questions.values())), _now(), submitting=submitting))
+        principal.person_id, course, _paper(list(questions.values())), now(), submitting=submitting))
     if attempt is None:
         raise Conflict("exam_time_over", "考试时间已到，本次考试作废")
     return course, attempt, questions
@@ -619,7 +615,7 @@ async def submit_exam(principal: Principal, course_id: int, year: int, answers: 
     unknown = sorted(set(answers) - served)
     if unknown:
         raise Invalid("answers", f"答卷中有不属于本次考试的题目：{', '.join(unknown[:5])}", code="unknown_question")
-    moment = _now()
+    moment = now()
     if moment > _as_time(attempt["deadline"]) + SUBMIT_GRACE:
         await ExamAttempt.update({ExamAttempt.submitted_at: moment, ExamAttempt.expired: True,
                                   ExamAttempt.score: 0}).where(

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from server.clock import now, today
 from server.services import audit, credits, scope
-from server.services.entries import today
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, Dishonesty, DishonestyCredit, Person
@@ -140,7 +140,7 @@ async def withdraw(principal: Principal, record_id: int, reason: str) -> dict:
     if row is None:
         raise NotFound("dishonesty_not_found", "失信记录不存在或无权查看")
     async with Dishonesty._meta.db.transaction():
-        changed = await Dishonesty.update({Dishonesty.withdrawn_at: dt.datetime.now(dt.timezone.utc),
+        changed = await Dishonesty.update({Dishonesty.withdrawn_at: now(),
                                            Dishonesty.withdrawn_reason: reason}).where(
             (Dishonesty.id == record_id) & Dishonesty.withdrawn_at.is_null()).returning(Dishonesty.id)
         if not changed:
