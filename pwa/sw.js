@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v10';
+const VERSION = 'v11';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -70,6 +70,23 @@ const SHELL = [
   '/js/pages/profile.js',
   '/js/pages/binding.js',
   '/js/pages/registrations.js',
+  '/css/learning.css',
+  '/js/pages/learning-common.js',
+  '/js/pages/classes.js',
+  '/js/pages/class.js',
+  '/js/pages/enrolments.js',
+  '/js/pages/courses.js',
+  '/js/pages/course.js',
+  '/js/pages/lesson.js',
+  '/js/pages/exam.js',
+  '/js/pages/dishonesty.js',
+  '/js/pages/provider-classes.js',
+  '/js/pages/provider-class-form.js',
+  '/js/pages/provider-class.js',
+  '/js/pages/provider-courses.js',
+  '/js/pages/provider-course.js',
+  '/js/pages/region-providers.js',
+  '/js/pages/region-dishonesty.js',
   '/icons/icon-32.png',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

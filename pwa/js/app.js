@@ -1,13 +1,14 @@
 // Entry point: the route table, the page shell (app bar + tabs / side nav) and bootstrapping.
 //
 // A route: path (':name' segments become ctx.params), load() -> the page module,
-// access: 'public' (no login), 'user' (logged in) or 'admin' (an admin role is active),
+// access: 'public' (no login), 'user' (logged in), 'admin' (an admin role is active), 'provider'
+// (a training provider's admin is active) or 'organiser' (either: who may run a session's check-in),
 // tab: the nav tab to highlight, soon: the text of a placeholder page (pages/soon.js).
 // A page module exports render(ctx); ctx = {main, params, query, user, role, route, setTitle, rerender}.
 // Pages fill ctx.main; a page still loading when the user moves on writes into a detached node.
 
 import { compile, navigate, onRouteChange, start } from './router.js';
-import { activeRole, isAdminRole, loadUser, logout, roleLabel } from './session.js';
+import { activeRole, isAdminRole, isProviderRole, loadUser, logout, roleLabel } from './session.js';
 import { h, icon, mount, notice } from './ui.js';
 
 const ROUTES = [
@@ -34,7 +35,7 @@ const ROUTES = [
   { path: '/trainings/new', load: () => import('./pages/admin-training-form.js'), access: 'admin', tab: 'trainings' },
   { path: '/trainings/:id', load: () => import('./pages/admin-training.js'), access: 'admin', tab: 'trainings' },
   { path: '/trainings/:id/edit', load: () => import('./pages/admin-training-form.js'), access: 'admin', tab: 'trainings' },
-  { path: '/sessions/:id/screen', load: () => import('./pages/admin-screen.js'), access: 'admin', tab: 'trainings' },
+  { path: '/sessions/:id/screen', load: () => import('./pages/admin-screen.js'), access: 'organiser', tab: 'trainings' },
   // Public so that a reload works offline: the page checks the login itself when the network answers.
   { path: '/sessions/:id/reverse', load: () => import('./pages/admin-reverse.js'), access: 'public' },
   { path: '/review', load: () => import('./pages/admin-review.js'), access: 'admin', tab: 'review' },
@@ -44,6 +45,22 @@ const ROUTES = [
   { path: '/registrations', load: () => import('./pages/registrations.js'), access: 'admin', tab: 'people' },
   { path: '/people', load: () => import('./pages/people.js'), access: 'admin', tab: 'people' },
   { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
+  // Guangdong's flows (seed 002 §3.3–3.4, 004 §4): classes, public courses, dishonesty.
+  { path: '/classes', load: () => import('./pages/classes.js'), access: 'user', tab: 'home' },
+  { path: '/classes/mine', load: () => import('./pages/enrolments.js'), access: 'user', tab: 'home' },
+  { path: '/classes/:id', load: () => import('./pages/class.js'), access: 'user', tab: 'home' },
+  { path: '/courses', load: () => import('./pages/courses.js'), access: 'user', tab: 'home' },
+  { path: '/courses/:id', load: () => import('./pages/course.js'), access: 'user', tab: 'home' },
+  { path: '/courses/:id/lessons/:lessonId', load: () => import('./pages/lesson.js'), access: 'user', tab: 'home' },
+  { path: '/courses/:id/exam', load: () => import('./pages/exam.js'), access: 'user', tab: 'home' },
+  { path: '/dishonesty', load: () => import('./pages/dishonesty.js'), access: 'user', tab: 'home' },
+  { path: '/provider/classes', load: () => import('./pages/provider-classes.js'), access: 'provider', tab: 'pclasses' },
+  { path: '/provider/classes/new', load: () => import('./pages/provider-class-form.js'), access: 'provider', tab: 'pclasses' },
+  { path: '/provider/classes/:id', load: () => import('./pages/provider-class.js'), access: 'provider', tab: 'pclasses' },
+  { path: '/provider/courses', load: () => import('./pages/provider-courses.js'), access: 'provider', tab: 'pcourses' },
+  { path: '/provider/courses/:id', load: () => import('./pages/provider-course.js'), access: 'provider', tab: 'pcourses' },
+  { path: '/providers', load: () => import('./pages/region-providers.js'), access: 'admin', tab: 'people' },
+  { path: '/dishonesty-records', load: () => import('./pages/region-dishonesty.js'), access: 'admin', tab: 'people' },
   // What the check-in QR opens, logged in or not (the page logs in on the way if needed).
   { path: '/c/:sessionId', load: () => import('./pages/checkin.js'), access: 'public' },
 ];
@@ -59,6 +76,8 @@ const TABS = {
   review: { href: '/review', label: '审核', icon: 'review' },
   rules: { href: '/rules', label: '规则', icon: 'credits' },
   people: { href: '/people', label: '人员', icon: 'people' },
+  pclasses: { href: '/provider/classes', label: '培训班', icon: 'training' },
+  pcourses: { href: '/provider/courses', label: '公需课', icon: 'certificate' },
 };
 
 ROUTES.forEach((route) => {
@@ -87,6 +106,7 @@ function tabsFor(user, role) {
   // A region admin reviews no credits but maintains the rule catalogue.
   if (role.role === 'region_admin') return ['home', 'trainings', 'rules', 'people'];
   if (isAdminRole(role)) return ['home', 'trainings', 'review', 'people'];
+  if (isProviderRole(role)) return ['home', 'pclasses', 'pcourses'];
   return [];
 }
 
@@ -203,7 +223,11 @@ async function render() {
   if (!page) {
     setTitle('页面不存在');
     mount(main, notice({ title: '页面不存在', text: '您访问的页面不存在或已被移除。', href: '/', linkText: '返回首页', testid: 'not-found' }));
-  } else if (route.access === 'admin' && !isAdminRole(role)) {
+  } else if (
+    (route.access === 'admin' && !isAdminRole(role)) ||
+    (route.access === 'provider' && !isProviderRole(role)) ||
+    (route.access === 'organiser' && !isAdminRole(role) && !isProviderRole(role))
+  ) {
     setTitle('无权访问');
     mount(main, notice({ iconName: 'lock', title: '无权访问', text: '当前身份不能查看此页面。', href: '/', linkText: '返回首页', testid: 'forbidden' }));
   } else {
