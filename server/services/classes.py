@@ -108,7 +108,7 @@ async def insert_class(provider_id: int, values: dict, *, account_id: int | None
     await klass.save()
     await Training.insert(Training(
         department=None, unit=None, year=klass.year, title=klass.title, credit_class=hours.CREDIT_CLASS,
-        credits=klass.hours, hours=klass.hours, format="线上" if klass.online else "面授",
+        category=klass.category, credits=klass.hours, hours=klass.hours, format="线上" if klass.online else "面授",
         status=TrainingStatus.approved, training_class=klass.id, created_by=account_id))
     return klass.id
 
@@ -164,8 +164,8 @@ async def update(principal: Principal, class_id: int, fields: dict) -> dict:
             query = query.where(TrainingClass.seats_taken <= values["capacity"])
         if not await query.returning(TrainingClass.id):
             raise Conflict("capacity_below_enrolled", "名额不能少于已报名人数")
-        mirrored = {Training.title: merged["title"], Training.year: merged["year"],
-                    Training.hours: merged["hours"], Training.credits: merged["hours"]}
+        mirrored = {Training.title: merged["title"], Training.year: merged["year"], Training.category:
+                    merged["category"], Training.hours: merged["hours"], Training.credits: merged["hours"]}
         await Training.update(mirrored).where(Training.training_class == class_id)
         await audit.record("class_update", principal=principal, target_type="training_class", target_id=class_id,
                            detail="修改培训班：" + "、".join(sorted(k for k in values if k != "updated_at")))
