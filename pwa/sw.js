@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v11';
+const VERSION = 'v12';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -53,6 +53,7 @@ const SHELL = [
   '/js/router.js',
   '/js/session.js',
   '/js/ui.js',
+  '/js/captcha.js',
   '/js/pages/home.js',
   '/js/pages/login.js',
   '/js/pages/security.js',
@@ -60,6 +61,12 @@ const SHELL = [
   '/js/pages/password.js',
   '/js/pages/people.js',
   '/js/pages/person.js',
+  '/js/pages/people-common.js',
+  '/js/pages/people-import.js',
+  '/js/pages/people-changes.js',
+  '/js/pages/person-years.js',
+  '/js/pages/archive-review.js',
+  '/js/pages/archive.js',
   '/js/pages/soon.js',
   '/js/idcard.js',
   '/js/pages/account-common.js',

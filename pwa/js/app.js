@@ -44,7 +44,12 @@ const ROUTES = [
   { path: '/rules', load: () => import('./pages/admin-rules.js'), access: 'admin', tab: 'rules' },
   { path: '/registrations', load: () => import('./pages/registrations.js'), access: 'admin', tab: 'people' },
   { path: '/people', load: () => import('./pages/people.js'), access: 'admin', tab: 'people' },
+  { path: '/people/import', load: () => import('./pages/people-import.js'), access: 'admin', tab: 'people' },
+  { path: '/people/changes', load: () => import('./pages/people-changes.js'), access: 'admin', tab: 'people' },
   { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
+  { path: '/people/:id/years', load: () => import('./pages/person-years.js'), access: 'admin', tab: 'people' },
+  { path: '/archive-changes', load: () => import('./pages/archive-review.js'), access: 'admin', tab: 'people' },
+  { path: '/archive', load: () => import('./pages/archive.js'), access: 'user', tab: 'home' },
   // Guangdong's flows (seed 002 §3.3–3.4, 004 §4): classes, public courses, dishonesty.
   { path: '/classes', load: () => import('./pages/classes.js'), access: 'user', tab: 'home' },
   { path: '/classes/mine', load: () => import('./pages/enrolments.js'), access: 'user', tab: 'home' },

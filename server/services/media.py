@@ -27,8 +27,9 @@ _BUNDLED = re.compile(r"bundled/([a-z0-9-]+\.(mp4|webm))")
 
 # What our keys look like; anything else is refused rather than followed out of
 # the data directory (a damaged row, a hand-edited key).
-_KEY = re.compile(r"evidence/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)"
-                  r"|lessons/\d{4}/\d{2}/[0-9a-f]{32}\.(mp4|webm)")
+_KEY = re.compile(r"(evidence/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)"
+                  r"|photos/\d{4}/\d{2}/[0-9a-f]{32}\.jpg"
+                  r"|lessons/\d{4}/\d{2}/[0-9a-f]{32}\.(mp4|webm))")
 
 
 class MediaStore:

@@ -111,6 +111,7 @@ async def _department_for(principal: Principal, department_id: int | None) -> di
 async def create(principal: Principal, fields: dict) -> dict:
     department = await _department_for(principal, fields.pop("department_id", None))
     values = dict(fields)
+    values["title"] = values["title"].strip()
     values["year"] = check_year(values["year"])
     values["credits"] = amount(values["credits"], "credits", maximum=100)
     values["hours"] = amount(values["hours"], "hours", maximum=1000)
@@ -138,6 +139,8 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
     if row["status"] not in _EDITABLE:
         raise Conflict("invalid_state", "培训已提交或已审核，不能修改")
     values = {k: v for k, v in fields.items() if v is not None}
+    if "title" in values:
+        values["title"] = values["title"].strip()
     if "year" in values:
         values["year"] = check_year(values["year"])
     for key, maximum in (("credits", 100), ("hours", 1000)):

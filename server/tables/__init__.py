@@ -1,6 +1,7 @@
 """Piccolo tables, one module per aggregate."""
 
-from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.archive import ArchiveChange, ArchiveItem
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.course import Course, ExamAttempt, Lesson, LessonProgress, Question
@@ -8,11 +9,13 @@ from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.dishonesty import Dishonesty, DishonestyCredit
 from server.tables.enrolment import Enrolment
 from server.tables.evidence import Evidence
+from server.tables.history import HistoryCertificate
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.provider import Provider, TrainingClass
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
+from server.tables.throttle import Throttle
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -24,7 +27,6 @@ ALL_TABLES = (
     Account,
     RoleGrant,
     LoginSession,
-    LoginAttempt,
     AuditLog,
     Training,
     TrainingSession,
@@ -41,6 +43,10 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Throttle,
+    ArchiveItem,
+    ArchiveChange,
+    HistoryCertificate,
     Provider,
     TrainingClass,
     Enrolment,

@@ -115,6 +115,7 @@ export function render(ctx) {
         role && role.role === 'trainee'
           ? [
               actionCard({ href: '/profile', icon: 'people', title: '个人基本信息', text: '职称、专业、联系方式', name: 'profile' }),
+              actionCard({ href: '/archive', icon: 'certificate', title: '技术档案', text: '教育、培训、论文、工作、获奖与个人简历', name: 'archive' }),
               actionCard({ href: '/binding', icon: 'home', title: '单位变更', text: '调往其他单位或科室时申请', name: 'binding' }),
             ]
           : null,
