@@ -23,6 +23,7 @@ from server.controllers.login_security import LoginSecurityController, TotpContr
 from server.controllers.organisation import OrganisationController
 from server.controllers.people import PeopleController
 from server.controllers.profile import ProfileController
+from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleController,
             OrganisationController,
             TrainingController,
+            ProjectController,
+            ProjectFileController,
             SessionController,
             CheckinController,
             CreditController,

@@ -72,6 +72,7 @@ class TrainingRead(msgspec.Struct):
     min_minutes: int
     review_reason: str
     created_at: dt.datetime
+    kind: str = "inhouse"
 
     @classmethod
     def of(cls, row: dict) -> "TrainingRead":
@@ -82,7 +83,7 @@ class TrainingRead(msgspec.Struct):
             unit_name=row["unit_name"], discipline=row["discipline"], subdiscipline=row["subdiscipline"],
             format=row["format"], assessment=row["assessment"], other_no=row["other_no"], remark=row["remark"],
             requires_checkout=bool(row["requires_checkout"]), min_minutes=row["min_minutes"],
-            review_reason=row["review_reason"], created_at=row["created_at"],
+            review_reason=row["review_reason"], created_at=row["created_at"], kind=row["kind"],
         )
 
 

@@ -23,7 +23,7 @@ from server.services.principal import Principal
 from server.services.trainings import load_session
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
-from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingStatus
+from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingKind, TrainingStatus
 
 CLAIM_TTL_SECONDS = 600
 # Activity dates are local dates where the training happened (China, no DST).
@@ -32,7 +32,7 @@ CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
        t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.credits, t.hours,
-       t.requires_checkout, t.min_minutes
+       t.requires_checkout, t.min_minutes, t.kind
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
 """
@@ -40,6 +40,12 @@ WHERE s.id = {}
 
 _SESSION_TYPES = {"starts_at": "timestamp", "ends_at": "timestamp", "credits": "decimal", "hours": "decimal",
                   "requires_checkout": "bool"}
+
+
+# A delegated CME project's attendance runs on a training of kind "project": its
+# credits say so, and anyone may attend it (a project trains people of other units).
+_SOURCE = {TrainingKind.inhouse.value: CreditSource.attendance.value, TrainingKind.project.value: CreditSource.project.value}
+_OPEN_TO_ALL = TrainingKind.project.value
 
 
 def invalid_code(detail: str = "签到码无效或已过期，请重新扫描现场二维码") -> BadRequest:
@@ -171,7 +177,7 @@ def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Pr
         "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
         (who.person_id, who.unit_id, who.department_id, row["year"], row["starts_at"].astimezone(CHINA).date(),
          row["credit_class"], row["title"], Decimal(row["credits"]), Decimal(row["hours"]),
-         CreditSource.attendance.value, row["training"], CreditStatus.pending_dept.value,
+         _SOURCE[row["kind"]], row["training"], CreditStatus.pending_dept.value,
          _credit_key(row["training"], who.person_id), who.account_id, moment, moment),
     )
     if credit:
@@ -220,12 +226,13 @@ async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "
                                                          claim_hash=claim_hash, at=at))
 
 
-def _self(principal: Principal, training_unit: int) -> Who:
-    """The calling trainee as a Who, if they may attend a training of ``training_unit``."""
+def _self(principal: Principal, row: dict) -> Who:
+    """The calling trainee as a Who, if they may attend the session's training (``row``)."""
     trainee = [g for g in principal.grants if g.role == Role.trainee]
     if principal.person_id is None or not trainee:
         raise Forbidden("not_eligible", "只有学员账号可以签到")
-    grant = next((g for g in trainee if g.unit_id == training_unit), None)
+    anyone = row["kind"] == _OPEN_TO_ALL
+    grant = next((g for g in trainee if anyone or g.unit_id == row["unit"]), None)
     if grant is None:
         raise Forbidden("not_eligible", "您不是本单位人员，不能参加该培训签到")
     return Who(principal.person_id, grant.unit_id, grant.department_id, principal.account_id, principal.ip)
@@ -241,7 +248,7 @@ async def check_in_with_code(principal: Principal, session_id: int, code: str,
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now)
-    return await _record(row, _self(principal, row["unit"]), method=CheckinMethod.scan)
+    return await _record(row, _self(principal, row), method=CheckinMethod.scan)
 
 
 async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult:
@@ -254,7 +261,7 @@ async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
         raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
-    who = _self(principal, row["unit"])
+    who = _self(principal, row)
     if rows[0]["used_at"] is not None:
         # The same trainee resubmitting their claim (say, after a timeout) gets
         # their check-in back; anyone else gets nothing from a spent claim.
@@ -269,7 +276,7 @@ async def check_out(principal: Principal, session_id: int, code: str, now: float
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now)
-    who = _self(principal, row["unit"])
+    who = _self(principal, row)
     existing = await _existing(row, who.person_id)
     if existing is None:
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
@@ -342,7 +349,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         if not (row["starts_at"] - _SCAN_EARLY <= scanned_at <= now + _SCAN_DRIFT):
             results.append({**outcome, "ok": False, "code": "invalid_time", "detail": "扫码时间不在本场次时间内"})
             continue
-        if person["unit"] != row["unit"]:
+        if person["unit"] != row["unit"] and row["kind"] != _OPEN_TO_ALL:
             results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
             continue
         recorded = await _record(row, await _someone(principal, parsed.person_id), method=CheckinMethod.reverse,
@@ -406,7 +413,8 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
         "SELECT c.id, c.person AS person_id, p.name, p.person_no, d.name AS department_name, c.checked_in_at, "
         "c.checked_out_at, c.method, c.reason, r.status AS credit_status "
         "FROM checkin c JOIN person p ON p.id = c.person LEFT JOIN department d ON d.id = p.department "
-        "LEFT JOIN credit r ON r.training = c.training AND r.person = c.person AND r.source = 'attendance' "
+        "LEFT JOIN credit r ON r.training = c.training AND r.person = c.person "
+        "AND r.source IN ('attendance', 'project') "
         "WHERE c.session = {} ORDER BY c.checked_in_at DESC, c.id DESC",
         session_id,
     )

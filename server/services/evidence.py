@@ -237,9 +237,10 @@ def display_name(filename: str | None) -> str:
     return name[-200:] if len(name) > 200 else name
 
 
-def _store(store: media.MediaStore, stored: Stored) -> tuple[str, str]:
+def store_file(store: media.MediaStore, stored: Stored, folder: str = "evidence") -> tuple[str, str]:
+    """Write a cleaned upload (and its thumbnail) under ``folder``; returns their keys."""
     today = dt.datetime.now(CHINA)
-    stem = f"evidence/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
+    stem = f"{folder}/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
     key, thumb_key = f"{stem}.{stored.ext}", (f"{stem}.thumb.jpg" if stored.thumb is not None else "")
     store.write(key, stored.body)
     if thumb_key:
@@ -335,7 +336,7 @@ async def upload(principal: Principal, credit_id: int, data: bytes, filename: st
     if await Evidence.count().where(Evidence.credit == credit_id) >= MAX_FILES_PER_CREDIT:
         raise Conflict("too_many_files", f"每条学分记录最多上传 {MAX_FILES_PER_CREDIT} 个证明材料")
     stored = await asyncio.to_thread(clean, data)
-    key, thumb_key = await asyncio.to_thread(_store, media.store(settings), stored)
+    key, thumb_key = await asyncio.to_thread(store_file, media.store(settings), stored)
     name = display_name(filename)
     try:
         async with Evidence._meta.db.transaction():

@@ -1,6 +1,7 @@
 """Where uploaded files live: the media directory under $JIJIAO_DATA_DIR, behind a small interface.
 
-Keys are relative paths the services make themselves (``evidence/yyyy/mm/<hex>.<ext>``);
+Keys are relative paths the services make themselves (``evidence/yyyy/mm/<hex>.<ext>``, and
+``project/…`` for CME project files);
 rows in the database hold keys, never absolute paths, so the directory can move
 and another store (object storage) can take this one's place.
 """
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # What our keys look like; anything else is refused rather than followed out of
 # the data directory (a damaged row, a hand-edited key).
-_KEY = re.compile(r"evidence/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)")
+_KEY = re.compile(r"(evidence|project)/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)")
 
 
 class MediaStore:

@@ -11,7 +11,7 @@ from server.services import audit, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Department, Training, TrainingCourse, TrainingSession
-from server.tables.enums import CreditClass, TrainingStatus
+from server.tables.enums import CreditClass, TrainingKind, TrainingStatus
 
 TAB_ALL, TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE = "all", "held", "not_held", "to_score"
 
@@ -112,8 +112,15 @@ async def create(principal: Principal, fields: dict) -> dict:
 _EDITABLE = {TrainingStatus.draft.value, TrainingStatus.rejected.value}
 
 
+def _not_a_project(row: dict) -> None:
+    """A CME project's training is planned and approved through its project (services/projects.py)."""
+    if row["kind"] == TrainingKind.project.value:
+        raise Conflict("invalid_state", "这是继续医学教育项目的举办安排，请在项目中操作")
+
+
 async def update(principal: Principal, training_id: int, fields: dict) -> dict:
     row, acc = await load(principal, training_id)
+    _not_a_project(row)
     if not acc.department:
         raise Forbidden("forbidden", "只有举办科室可以修改培训")
     if row["status"] not in _EDITABLE:
@@ -145,6 +152,8 @@ async def _transition(principal: Principal, training_id: int, *, need: str, from
     row, acc = await load(principal, training_id)
     if not getattr(acc, need):
         raise Forbidden("forbidden", "您无权执行此操作")
+    if to_state != TrainingStatus.closed:
+        _not_a_project(row)
     async with Training._meta.db.transaction():
         # Conditional on the expected state: of two admins acting at once,
         # one changes the row and the other gets 409.
@@ -292,6 +301,7 @@ async def load_session(principal: Principal, session_id: int, *, organiser: bool
 async def add_course(principal: Principal, training_id: int, title: str, hours: float,
                      speaker_id: int | None, speaker_name: str) -> dict:
     row, acc = await load(principal, training_id)
+    _not_a_project(row)
     if not acc.department:
         raise Forbidden("forbidden", "只有举办科室可以添加课程")
     if row["status"] not in _EDITABLE:
@@ -329,7 +339,8 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
                                region_code=Training.unit.region_code)
     if reach is None:
         raise Forbidden("forbidden", "只有管理员可以查看院内培训")
-    clauses = [reach]
+    # 院内培训 only: a CME project's attendance is listed with its project.
+    clauses = [reach, Training.kind == TrainingKind.inhouse.value]
     if year is not None:
         clauses.append(Training.year == year)
     if credit_class:

@@ -7,6 +7,7 @@ from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.evidence import Evidence
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
+from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
@@ -37,6 +38,11 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Project,
+    ProjectCourse,
+    ProjectEvent,
+    ProjectFile,
+    ProjectCounter,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

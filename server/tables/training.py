@@ -6,7 +6,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
-from server.tables.enums import CheckinMethod, CreditClass, TrainingStatus
+from server.tables.enums import CheckinMethod, CreditClass, TrainingKind, TrainingStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
 
@@ -30,6 +30,9 @@ class Training(Table):
     requires_checkout = Boolean(default=False)
     min_minutes = Integer(default=0)
     review_reason = Text(default="")
+    # A delegated CME project runs its sessions, QR check-in and review queue
+    # through a training row of kind "project" (server/services/projects.py).
+    kind = Varchar(length=10, choices=TrainingKind, default=TrainingKind.inhouse)
     created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
