@@ -11,6 +11,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 
+from server.controllers.activity_stats import ActivityStatsController
 from server.controllers.admin_contacts import AdminContactController
 from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TrainingController,
             ProjectController,
             ProjectFileController,
+            ActivityStatsController,
             SessionController,
             CheckinController,
             CreditController,
