@@ -192,6 +192,12 @@ class PrepStatusRead(msgspec.Struct):
     prep_status: str
 
 
+class CloseRead(msgspec.Struct):
+    id: int
+    status: str
+    training_status: str
+
+
 class DelegateUpdate(msgspec.Struct):
     department_id: Id
 
@@ -273,6 +279,10 @@ class ProjectController(Controller):
                           data: JSONBody[SessionCreate]) -> ProjectSessionRead:
         row = await projects.add_session(principal, project_id, data.starts_at, data.ends_at, data.location)
         return msgspec.convert(row, ProjectSessionRead)
+
+    @post("/{project_id:int}/close", status_code=200)
+    async def close(self, principal: Caller, project_id: PathId) -> CloseRead:
+        return CloseRead(**await projects.close(principal, project_id))
 
     @post("/{project_id:int}/prep/submit", status_code=200)
     async def submit_prep(self, principal: Caller, project_id: PathId) -> PrepStatusRead:

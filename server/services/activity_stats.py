@@ -22,6 +22,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from server.clock import china_time, now
+from server.labels import PROJECT_STATUS, TRAINING_STATUS, label
 from server.services import scope
 from server.services.errors import Forbidden, NotFound
 from server.services.principal import Principal
@@ -172,7 +174,7 @@ async def measures(items: list[Activity]) -> list[dict]:
         "SELECT training, status, SUM(credits) AS total FROM credit "
         f"WHERE training IN ({_ids(training_ids)}) GROUP BY training, status", *training_ids) if training_ids else []
     expected = await _expected([a for a in items if a.kind == INHOUSE])
-    now = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     out = []
     for activity in items:
         mine = [s for s in sessions if s["training"] == activity.training_id]
@@ -191,7 +193,7 @@ async def measures(items: list[Activity]) -> list[dict]:
             "year": activity.year, "status": activity.status, "project_no": activity.project_no,
             "department_id": activity.department_id, "department_name": activity.department_name,
             "unit_name": activity.unit_name,
-            "held": any(_aware(s["starts_at"]) <= now for s in mine), "sessions": len(mine),
+            "held": any(_aware(s["starts_at"]) <= moment for s in mine), "sessions": len(mine),
             "attendees": people, "checkins": int(came.get("checkins") or 0),
             "credits_effective": float(sums.get(_EFFECTIVE, Decimal(0))),
             "credits_pending": float(sum((sums.get(s, Decimal(0)) for s in _REVIEWING), Decimal(0))),
@@ -274,15 +276,11 @@ async def _one(principal: Principal, kind: str, activity_id: int) -> tuple[list[
 # -- the export ---------------------------------------------------------------------------------
 
 _KIND_WORDS = {INHOUSE: "院内培训", PROJECT: "继续医学教育项目"}
-_STATUS_WORDS = {
-    "draft": "草稿", "submitted": "待单位审核", "approved": "审核通过", "rejected": "未通过", "closed": "已结束",
-    "pending_region": "待卫健委立项", "published": "已立项", "returned": "已退回",
-}
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+_STATUS_WORDS = {INHOUSE: TRAINING_STATUS, PROJECT: PROJECT_STATUS}
 
 
 def _local(moment: dt.datetime) -> str:
-    return _aware(moment).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    return china_time(_aware(moment)).strftime("%Y-%m-%d %H:%M")
 
 
 async def export(principal: Principal, *, kind: str, year: int | None, department_id: int | None,
@@ -326,7 +324,7 @@ async def export(principal: Principal, *, kind: str, year: int | None, departmen
     sheet("活动", ["类型", "活动名称", "项目编号", "年度", "科室", "单位", "审核状态", "是否已举办", "场次数",
                   "参加人数", "签到人次", "已生效学分", "审核中学分", "应到人数", "未到人数"],
           ([_KIND_WORDS[r["kind"]], r["title"], r["project_no"] or "", r["year"], r["department_name"] or "",
-            r["unit_name"], _STATUS_WORDS.get(r["status"], r["status"]), "已举办" if r["held"] else "未举办",
+            r["unit_name"], label(_STATUS_WORDS[r["kind"]], r["status"]), "已举办" if r["held"] else "未举办",
             r["sessions"], r["attendees"], r["checkins"], r["credits_effective"], r["credits_pending"],
             none(r["expected"]), none(r["no_shows"])] for r in rows))
     sheet("场次", ["活动名称", "开始时间", "结束时间", "地点", "签到人数"],

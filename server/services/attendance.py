@@ -13,25 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 
 import qr
 from server import db
-from server.services import audit
+from server import clock
+from server.clock import CHINA, china_date
+from server.labels import CHECKIN_METHOD, CREDIT_STATUS, label
+from server.services import audit, ledger
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
-from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingKind, TrainingStatus
+from server.tables.enums import (
+    CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, Role, TrainingKind, TrainingStatus,
+)
 
 CLAIM_TTL_SECONDS = 600
-# Activity dates are local dates where the training happened (China, no DST).
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
-       t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.credits, t.hours,
+       t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.category, t.credits, t.hours,
        t.requires_checkout, t.min_minutes, t.kind
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
@@ -44,7 +46,7 @@ _SESSION_TYPES = {"starts_at": "timestamp", "ends_at": "timestamp", "credits": "
 
 # A delegated CME project's attendance runs on a training of kind "project": its
 # credits say so, and anyone may attend it (a project trains people of other units).
-_SOURCE = {TrainingKind.inhouse.value: CreditSource.attendance.value, TrainingKind.project.value: CreditSource.project.value}
+_SOURCE = {TrainingKind.inhouse.value: CreditSource.attendance, TrainingKind.project.value: CreditSource.project}
 _OPEN_TO_ALL = TrainingKind.project.value
 
 
@@ -170,33 +172,24 @@ class Who:
 
 def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Program[dict | None]:
     """The training's pending attendance credit for the person, made once."""
-    credit = yield (
-        "INSERT INTO credit (person, unit, department, year, activity_date, credit_class, rule_code, "
-        "title, credits, hours, source, training, status, dedupe_key, reason, created_by, created_at, "
-        "updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, '', {}, {}, {}, {}, {}, {}, {}, '', {}, "
-        "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
-        (who.person_id, who.unit_id, who.department_id, row["year"], row["starts_at"].astimezone(CHINA).date(),
-         row["credit_class"], row["title"], Decimal(row["credits"]), Decimal(row["hours"]),
-         _SOURCE[row["kind"]], row["training"], CreditStatus.pending_dept.value,
-         _credit_key(row["training"], who.person_id), who.account_id, moment, moment),
-    )
-    if credit:
-        yield (
-            "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
-            "VALUES ({}, {}, {}, '', {}, {}, {})",
-            (credit[0]["id"], moment, who.account_id, CreditStatus.pending_dept.value, reason, who.ip[:64]),
-        )
-        return credit[0]
+    key = _credit_key(row["training"], who.person_id)
+    born = yield from ledger.create(ledger.NewCredit(
+        person_id=who.person_id, unit_id=who.unit_id, department_id=who.department_id, year=row["year"],
+        activity_date=china_date(row["starts_at"]), credit_class=CreditClass(row["credit_class"]),
+        category=CreditCategory(row["category"]), title=row["title"], credits=row["credits"], hours=row["hours"],
+        source=_SOURCE[row["kind"]], status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
+        dedupe_key=key, training_id=row["training"], event_reason=reason), moment)
+    if born is not None:
+        return {"id": born.id, "status": born.status, "credits": born.credits}
     # Another session of the same training already earned it.
-    same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}",
-                  (_credit_key(row["training"], who.person_id),))
+    same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}", (key,))
     return same[0] if same else None
 
 
 def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
                     at: dt.datetime | None) -> Program[CheckinResult]:
     """Insert the check-in (and, unless the training wants a check-out, its pending credit), idempotently."""
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     if claim_hash is not None:
         used = yield ("UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
                       "AND expires_at > {} RETURNING id", (moment, claim_hash, moment))
@@ -282,7 +275,7 @@ async def check_out(principal: Principal, session_id: int, code: str, now: float
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
     if existing.body["checked_out_at"] is not None or not row["requires_checkout"]:
         return existing
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     present = moment - existing.body["checked_in_at"]
     needed = dt.timedelta(minutes=row["min_minutes"])
     if present < needed:
@@ -332,7 +325,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
     row = await _session_row(session_id)
     assert row is not None
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     parsed_items = [(item, qr.parse_personal_payload(item["payload"])) for item in items]
     person_ids = sorted({p.person_id for _, p in parsed_items if p is not None})
     people = {r["id"]: r for r in await Person.select(Person.id, Person.name, Person.unit, Person.checkin_secret)
@@ -420,11 +413,6 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
     )
 
 
-_METHOD_WORDS = {"scan": "扫码", "claim": "扫码", "manual": "补签", "reverse": "扫个人码"}
-_STATUS_WORDS = {"pending_dept": "待科室审核", "pending_unit": "待单位审核", "effective": "已生效",
-                 "returned": "已退回", "rejected": "不通过", "revoked": "已撤销"}
-
-
 async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, str]:
     """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM)."""
     import csv
@@ -441,7 +429,7 @@ async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, 
             index, r["name"], r["person_no"], r["department_name"] or "",
             r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
             r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
-            _METHOD_WORDS.get(r["method"], r["method"]), r["reason"], _STATUS_WORDS.get(r["credit_status"] or "", ""),
+            label(CHECKIN_METHOD, r["method"]), r["reason"], label(CREDIT_STATUS, r["credit_status"]),
         ])
     day = session["starts_at"].astimezone(CHINA).strftime("%Y%m%d")
     return ("\ufeff" + out.getvalue()).encode("utf-8"), quote(f"{training['title']}-{day}-签到表.csv")

@@ -24,7 +24,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from server.services import audit, rules, scope
+from server import db
+from server.clock import china_date, now
+from server.labels import PROJECT_LEVEL, PROJECT_STATUS, label
+from server.services import audit, ledger, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import _money, _year  # the same bounds as a training's
@@ -41,7 +44,10 @@ from server.tables import (
     Unit,
 )
 from server.tables.enums import (
+    CreditCategory,
     CreditClass,
+    CreditSource,
+    CreditStatus,
     PrepStatus,
     ProjectLevel,
     ProjectStatus,
@@ -66,7 +72,6 @@ LEVEL_RULES = {
     ProjectLevel.provincial.value: ("provincial_project", "provincial_project_speaker"),
     ProjectLevel.city.value: ("provincial_project", "provincial_project_speaker"),
 }
-LEVEL_WORDS = {ProjectLevel.provincial.value: "省级", ProjectLevel.city.value: "地市级"}
 _NUMBER_LETTER = {ProjectLevel.provincial.value: "P", ProjectLevel.city.value: "C"}
 
 _NOT_FOUND = ("project_not_found", "项目不存在或无权查看")
@@ -208,7 +213,7 @@ def _clean(values: dict, current: dict | None = None) -> dict:
 
 async def _event(principal: Principal, project_id: int, action: str, from_status: str, to_status: str,
                  reason: str = "") -> None:
-    await ProjectEvent.insert(ProjectEvent(project=project_id, at=dt.datetime.now(dt.timezone.utc),
+    await ProjectEvent.insert(ProjectEvent(project=project_id, at=now(),
                                            account=principal.account_id, action=action, from_status=from_status,
                                            to_status=to_status, reason=reason, ip=principal.ip[:64]))
 
@@ -277,7 +282,7 @@ async def update(principal: Principal, project_id: int, fields: dict) -> dict:
         where &= Project.prep_status.is_in(prep_states)
     async with Project._meta.db.transaction():
         changed = await Project.update({**{getattr(Project, k): v for k, v in values.items()},
-                                        Project.updated_at: dt.datetime.now(dt.timezone.utc)}).where(
+                                        Project.updated_at: now()}).where(
             where).returning(Project.id)
         if not changed:
             raise Conflict("invalid_state", "项目已提交或已审核，不能修改")
@@ -344,7 +349,7 @@ async def _move(principal: Principal, row: dict, *, action: str, from_state: str
                 reason: str = "", publish: bool = False) -> dict:
     """One conditional UPDATE on the expected state, its event row and audit line, in one transaction."""
     states = sorted({from_state} if isinstance(from_state, str) else from_state)
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     values = {Project.status: to_state, Project.review_reason: reason, Project.updated_at: moment}
     if publish:
         values[Project.published_at] = moment
@@ -443,14 +448,8 @@ async def reject(principal: Principal, project_id: int, reason: str) -> dict:
     raise Forbidden("forbidden", "只有项目所在单位或卫生健康行政部门可以审核项目")
 
 
-_STATUS_WORDS = {
-    S.draft.value: "草稿", S.submitted.value: "待单位审核", S.pending_region.value: "待卫健委立项",
-    S.published.value: "已立项", S.returned.value: "已退回", S.rejected.value: "未通过",
-}
-
-
 def status_word(status: str) -> str:
-    return _STATUS_WORDS.get(status, status)
+    return label(PROJECT_STATUS, status)
 
 
 # -- delegation (代办) and the pre-event information --------------------------------------------
@@ -472,12 +471,12 @@ async def delegate(principal: Principal, project_id: int, department_id: int) ->
         & (Department.active == True)).first()  # noqa: E712
     if department is None:
         raise Invalid("department_id", "代办科室须为本单位的科室")
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     async with Project._meta.db.transaction():
         if row["training"] is None:
             rule = await level_rule(row["level"], row["year"])
             if rule is None:
-                raise Conflict("rule_missing", f"{row['year']} 年度缺少{LEVEL_WORDS[row['level']]}项目学分规则，"
+                raise Conflict("rule_missing", f"{row['year']} 年度缺少{label(PROJECT_LEVEL, row['level'])}项目学分规则，"
                                                "请联系卫生健康行政部门")
             training = Training(
                 department=department_id, unit=row["unit"], year=row["year"], title=row["title"],
@@ -530,6 +529,56 @@ async def add_session(principal: Principal, project_id: int, starts_at: dt.datet
     return {**session, "project_id": project_id}
 
 
+async def close(principal: Principal, project_id: int) -> dict:
+    """举办结束: the project's training closes and its speakers get their credits (award_speakers)."""
+    from server.services import trainings
+
+    row, acc = await load(principal, project_id)
+    if not (acc.delegated or acc.unit):
+        raise Forbidden("forbidden", "只有代办科室或项目所在单位可以结束项目")
+    if row["status"] != S.published.value or row["training"] is None:
+        raise Conflict("not_delegated" if row["status"] == S.published.value else "invalid_state",
+                       "项目尚未立项或尚未指定代办科室")
+    result = await trainings.close(principal, row["training"])
+    await _event(principal, project_id, "close", row["status"], row["status"])
+    return {"id": project_id, "status": row["status"], "training_status": result["status"]}
+
+
+async def award_speakers(principal: Principal, training: dict) -> None:
+    """Pending class I speaker credits for a project's speakers of its unit, by its level's rule:
+    hours taught × the speaker rate, at most 10 per project (called inside the training's close)."""
+    project = await Project.select(Project.id, Project.level, Project.year).where(
+        Project.training == training["id"]).first()
+    if project is None:
+        return
+    rule = await level_rule(project["level"], project["year"], speaker=True)
+    if rule is None:
+        raise Conflict("rule_missing", f"{project['year']} 年度缺少{label(PROJECT_LEVEL, project['level'])}项目主讲人学分规则")
+    taught: dict[int, Decimal] = {}
+    for course in await ProjectCourse.select(ProjectCourse.speaker, ProjectCourse.hours).where(
+            (ProjectCourse.project == project["id"]) & ProjectCourse.speaker.is_not_null()):
+        taught[course["speaker"]] = taught.get(course["speaker"], Decimal(0)) + Decimal(course["hours"])
+    if not taught:
+        return
+    first = await TrainingSession.select(TrainingSession.starts_at).where(
+        TrainingSession.training == training["id"]).order_by(TrainingSession.starts_at).first()
+    moment = now()
+    day = china_date(first["starts_at"] if first else moment)
+    people = {p["id"]: p for p in await Person.select(Person.id, Person.unit, Person.department).where(
+        Person.id.is_in(sorted(taught)))}
+    for speaker_id, hours in taught.items():
+        award = rules.compute(rule, hours, None)
+        # Made once per speaker and project: closing again finds the key taken.
+        await db.run_write(Project._meta.db, ledger.create(ledger.NewCredit(
+            person_id=speaker_id, unit_id=people[speaker_id]["unit"], department_id=people[speaker_id]["department"],
+            year=training["year"], activity_date=day, credit_class=CreditClass.class_i,
+            category=CreditCategory.professional, title=f"{training['title']}（授课）",
+            credits=min(award.credits, PROJECT_CAP), hours=award.hours, source=CreditSource.speaker,
+            status=CreditStatus.pending_dept, created_by=principal.account_id, ip=principal.ip,
+            dedupe_key=f"speaker:{training['id']}:{speaker_id}", training_id=training["id"],
+            event_reason="项目授课学分"), moment))
+
+
 async def sessions_of(row: dict) -> list[dict]:
     if row["training"] is None:
         return []
@@ -540,7 +589,7 @@ async def sessions_of(row: dict) -> list[dict]:
 
 async def _prep_move(principal: Principal, row: dict, *, action: str, from_states: set[str], to: PrepStatus,
                      reason: str = "") -> dict:
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     async with Project._meta.db.transaction():
         changed = await Project.update({Project.prep_status: to, Project.prep_reason: reason,
                                         Project.updated_at: moment}).where(

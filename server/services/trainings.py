@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import qr
-from server.services import audit, scope
+from server import db
+from server.clock import CHINA, now
+from server.services import audit, ledger, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Department, Training, TrainingCourse, TrainingSession
-from server.tables.enums import CreditClass, TrainingKind, TrainingStatus
+from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, TrainingKind, TrainingStatus
 
 TAB_ALL, TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE = "all", "held", "not_held", "to_score"
 
@@ -97,6 +99,7 @@ async def create(principal: Principal, fields: dict) -> dict:
     values["credits"] = _money(values["credits"], "credits", maximum=100)
     values["hours"] = _money(values["hours"], "hours", maximum=1000)
     values["credit_class"] = CreditClass(values["credit_class"])
+    values["category"] = CreditCategory(values["category"])
     async with Training._meta.db.transaction():
         training = Training(
             department=department["id"], unit=department["unit"], status=TrainingStatus.draft,
@@ -133,7 +136,7 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
             values[key] = _money(values[key], key, maximum=maximum)
     if not values:
         return row
-    values["updated_at"] = dt.datetime.now(dt.timezone.utc)
+    values["updated_at"] = now()
     async with Training._meta.db.transaction():
         changed = await Training.update({getattr(Training, k): v for k, v in values.items()}).where(
             (Training.id == training_id) & Training.status.is_in(sorted(_EDITABLE))
@@ -159,7 +162,7 @@ async def _transition(principal: Principal, training_id: int, *, need: str, from
         # one changes the row and the other gets 409.
         changed = await Training.update(
             {Training.status: to_state, Training.review_reason: reason,
-             Training.updated_at: dt.datetime.now(dt.timezone.utc)}
+             Training.updated_at: now()}
         ).where((Training.id == training_id) & Training.status.is_in(sorted(from_states))).returning(Training.id)
         if not changed:
             raise Conflict("invalid_state", f"培训当前状态（{row['status']}）不允许此操作")
@@ -200,38 +203,39 @@ SPEAKER_CAP = Decimal("10")
 
 async def _award_speakers(principal: Principal, training: dict) -> None:
     """Pending speaker credits for each course taught by a person of the unit (inside the close)."""
-    from server.tables import Credit, CreditEvent, Person
+    from server.tables import Person
 
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     courses = await TrainingCourse.select(TrainingCourse.id, TrainingCourse.title, TrainingCourse.hours,
                                           TrainingCourse.speaker).where(
         (TrainingCourse.training == training["id"]) & TrainingCourse.speaker.is_not_null())
     first_session = await TrainingSession.select(TrainingSession.starts_at).where(
         TrainingSession.training == training["id"]).order_by(TrainingSession.starts_at).first()
-    day = (first_session["starts_at"] if first_session else moment).astimezone(
-        dt.timezone(dt.timedelta(hours=8))).date()
+    day = (first_session["starts_at"] if first_session else moment).astimezone(CHINA).date()
     per_speaker: dict[int, Decimal] = {}
     for course in courses:
         per_speaker[course["speaker"]] = per_speaker.get(course["speaker"], Decimal(0)) + Decimal(course["hours"])
     for speaker_id, hours in per_speaker.items():
         person = await Person.select(Person.unit, Person.department).where(Person.id == speaker_id).first()
         credits = min(hours * SPEAKER_RATE[training["credit_class"]], SPEAKER_CAP)
-        credit = Credit(person=speaker_id, unit=person["unit"], department=person["department"],
-                        year=training["year"], activity_date=day, credit_class=training["credit_class"],
-                        title=f"{training['title']}（授课）", credits=credits, hours=hours, source="speaker",
-                        training=training["id"], status="pending_dept",
-                        dedupe_key=f"speaker:{training['id']}:{speaker_id}", created_by=principal.account_id,
-                        created_at=moment, updated_at=moment)
-        if await Credit.exists().where(Credit.dedupe_key == credit.dedupe_key):
-            continue
-        await credit.save()
-        await CreditEvent.insert(CreditEvent(credit=credit.id, at=moment, account=principal.account_id,
-                                             to_status="pending_dept", reason="授课学分", ip=principal.ip[:64]))
+        # Made once per speaker and training: a second close finds the key taken.
+        await db.run_write(Training._meta.db, ledger.create(ledger.NewCredit(
+            person_id=speaker_id, unit_id=person["unit"], department_id=person["department"],
+            year=training["year"], activity_date=day, credit_class=CreditClass(training["credit_class"]),
+            category=CreditCategory(training["category"]), title=f"{training['title']}（授课）", credits=credits,
+            hours=hours, source=CreditSource.speaker, status=CreditStatus.pending_dept,
+            created_by=principal.account_id, ip=principal.ip, dedupe_key=f"speaker:{training['id']}:{speaker_id}",
+            training_id=training["id"], event_reason="授课学分"), moment))
 
 
 async def close(principal: Principal, training_id: int) -> dict:
     async def award(training: dict) -> None:
-        await _award_speakers(principal, training)
+        if training["kind"] == TrainingKind.project.value:
+            from server.services import projects  # a project's speakers count by its level's rule
+
+            await projects.award_speakers(principal, training)
+        else:
+            await _award_speakers(principal, training)
 
     return await _transition(principal, training_id, need="organiser", from_states={TrainingStatus.approved.value},
                              to_state=TrainingStatus.closed, action="training_close", detail="结束院内培训",
@@ -249,9 +253,8 @@ async def add_session(principal: Principal, training_id: int, starts_at: dt.date
     if row["status"] == TrainingStatus.closed.value:
         raise Conflict("invalid_state", "培训已结束，不能再安排场次")
     # A time without an offset is what someone in China typed: China time.
-    china = dt.timezone(dt.timedelta(hours=8))
-    starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=china)
-    ends_at = ends_at if ends_at.tzinfo else ends_at.replace(tzinfo=china)
+    starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=CHINA)
+    ends_at = ends_at if ends_at.tzinfo else ends_at.replace(tzinfo=CHINA)
     if ends_at <= starts_at:
         raise Invalid("ends_at", "结束时间须晚于开始时间")
     if ends_at - starts_at > dt.timedelta(days=7):
@@ -353,7 +356,7 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
     if tab in (TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE):
         # Subqueries, not id lists: the lists grow with every session ever held.
         held = TrainingSession.select(TrainingSession.training).where(
-            TrainingSession.starts_at <= dt.datetime.now(dt.timezone.utc))
+            TrainingSession.starts_at <= now())
         clauses.append(Training.id.not_in(held) if tab == TAB_NOT_HELD else Training.id.is_in(held))
         if tab == TAB_TO_SCORE:
             # 待评分: held, with attendance credits still waiting for the department.

@@ -157,7 +157,7 @@ def test_the_export_is_a_workbook_of_activities_sessions_and_departments(client,
     assert book.sheetnames == ["活动", "场次", "科室"]
     activities = list(book["活动"].iter_rows(values_only=True))
     line = next(r for r in activities[1:] if r[1] == training["title"])
-    assert (line[0], line[6], line[7], line[8], line[9], line[10]) == ("院内培训", "审核通过", "已举办", 2, 3, 4)
+    assert (line[0], line[6], line[7], line[8], line[9], line[10]) == ("院内培训", "已通过", "已举办", 2, 3, 4)
     assert [r[4] for r in list(book["场次"].iter_rows(values_only=True))[1:]] == [3, 1]
     assert sorted(r[2:] for r in list(book["科室"].iter_rows(values_only=True))[1:]) == [("内科", 2), ("外科", 1)]
 

@@ -290,3 +290,38 @@ def test_attachments_are_frozen_once_submitted(client, as_user):
     project = submitted(client, as_user)
     response = _upload(client, as_user("dept1"), project["id"], kind="attachment")
     assert response.status_code == 409 and response.json()["code"] == "invalid_state"
+
+
+# -- closing: the speakers' credits --------------------------------------------------------------
+
+
+def _speaker(client, as_user, name="张伟"):
+    return client.get("/api/people", headers=as_user("dept1"), params={"q": name}).json()["items"][0]["id"]
+
+
+def test_closing_gives_speakers_class_i_credits_at_the_provincial_rate(client, as_user):
+    speaker = _speaker(client, as_user)
+    project = delegated(client, as_user, courses=[
+        {"title": "心衰指南解读", "hours": 2, "speaker_id": speaker}, {"title": "病例讨论", "hours": 1.5,
+                                                                  "speaker_id": speaker}])
+    add_project_session(client, as_user("dept1"), project["id"])
+    assert act(client, as_user("dept1"), project["id"], "close")["training_status"] == "closed"
+    credits = client.get("/api/credits", headers=as_user("trainee1"), params={"source": "speaker"}).json()["items"]
+    # 3.5 hours taught at 1 credit an hour (provincial speakers).
+    assert [(c["credit_class"], c["credits"], c["hours"], c["status"]) for c in credits] == [
+        ("I", 3.5, 3.5, "pending_dept")]
+
+
+def test_a_speakers_project_credits_stop_at_ten(client, as_user):
+    speaker = _speaker(client, as_user)
+    project = delegated(client, as_user, courses=[{"title": "全天授课", "hours": 12, "speaker_id": speaker}])
+    add_project_session(client, as_user("dept1"), project["id"])
+    act(client, as_user("unit1"), project["id"], "close")
+    credits = client.get("/api/credits", headers=as_user("trainee1"), params={"source": "speaker"}).json()["items"]
+    assert [c["credits"] for c in credits] == [10]
+
+
+def test_closing_an_undelegated_project_is_409(client, as_user):
+    project = published(client, as_user)
+    response = client.post(f"/api/projects/{project['id']}/close", headers=as_user("unit1"))
+    assert response.status_code == 409 and response.json()["code"] == "not_delegated"
