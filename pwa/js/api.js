@@ -124,7 +124,8 @@ function errorFromXhr(xhr) {
 /**
  * Upload one file as multipart/form-data (field `field`, default 'file') with the same cookie,
  * CSRF and error handling as api(). XMLHttpRequest, not fetch: only it reports upload progress.
- * Options: field, filename, onprogress(fraction 0..1), signal (AbortSignal), redirect (as api()).
+ * Options: field, filename, fields (other form fields, {name: text}), onprogress(fraction 0..1),
+ * signal (AbortSignal), redirect (as api()).
  * Resolves to the parsed JSON body (null when empty).
  */
 export function upload(path, file, options = {}) {
@@ -133,6 +134,7 @@ export function upload(path, file, options = {}) {
     const form = new FormData();
     if (options.filename) form.append(options.field || 'file', file, options.filename);
     else form.append(options.field || 'file', file);
+    Object.keys(options.fields || {}).forEach((name) => form.append(name, options.fields[name]));
     xhr.open('POST', path);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
