@@ -128,7 +128,8 @@ def may_publish(principal: Principal, row: dict) -> bool:
     prefixes = principal.region_prefixes()
     if row["level"] == ProjectLevel.provincial.value:
         return province_of(row["region_code"]) in prefixes
-    return any(row["region_code"].startswith(p) for p in prefixes)
+    # Prefixes: "99" a province, "9901" a city, "990102" a district (below a city: not its approver).
+    return any(row["region_code"].startswith(p) and len(p) <= 4 for p in prefixes)
 
 
 _COLUMNS = (

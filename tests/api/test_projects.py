@@ -174,6 +174,17 @@ def test_city_commission_publishes_a_city_level_project(client, as_user):
     assert act(client, city, project["id"], "approve")["project_no"] == f"{YEAR}-C9901-0001"
 
 
+def test_district_commission_cannot_publish_a_city_level_project(client, as_user):
+    # 示例第二医院 is in 示例区 (990102): the district sees its project but is below the city.
+    dept3 = as_user("dept3")
+    project = create_project(client, dept3, level="city")
+    act(client, dept3, project["id"], "submit")
+    act(client, as_user("unit2"), project["id"], "approve")
+    district = region_admin(client, "district1", "990102", "示例区")
+    response = _status(client, district, project["id"], "approve")
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
 def test_numbers_run_on_per_year_and_level(client, as_user):
     first = published(client, as_user)
     second = published(client, as_user, title="第二个项目")
