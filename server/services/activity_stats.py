@@ -12,6 +12,9 @@ training. Who was expected to come:
 * a CME project recruits its intake (拟招生人数): the no-shows are the intake
   less the people who came (none when no intake was given).
 
+No-shows are counted once something has begun: an activity (or a session)
+still ahead has none yet.
+
 Aggregates are read for a page of activities at once (one query per measure,
 never one per activity), through the reader threads.
 """
@@ -181,6 +184,7 @@ async def measures(items: list[Activity]) -> list[dict]:
         came = attendees.get(activity.training_id, {})
         sums = {r["status"]: Decimal(str(r["total"] or 0)) for r in credits if r["training"] == activity.training_id}
         people = int(came.get("people") or 0)
+        held = any(_aware(s["starts_at"]) <= moment for s in mine)
         if activity.kind == INHOUSE:
             staff, staff_came = expected.get(activity.id, (0, 0))
             no_shows: int | None = staff - staff_came
@@ -188,12 +192,14 @@ async def measures(items: list[Activity]) -> list[dict]:
         else:
             expected_count = activity.intake
             no_shows = None if activity.intake is None else max(activity.intake - people, 0)
+        if not held:
+            no_shows = None  # nobody has missed what has not begun
         out.append({
             "kind": activity.kind, "id": activity.id, "training_id": activity.training_id, "title": activity.title,
             "year": activity.year, "status": activity.status, "project_no": activity.project_no,
             "department_id": activity.department_id, "department_name": activity.department_name,
             "unit_name": activity.unit_name,
-            "held": any(_aware(s["starts_at"]) <= moment for s in mine), "sessions": len(mine),
+            "held": held, "sessions": len(mine),
             "attendees": people, "checkins": int(came.get("checkins") or 0),
             "credits_effective": float(sums.get(_EFFECTIVE, Decimal(0))),
             "credits_pending": float(sum((sums.get(s, Decimal(0)) for s in _REVIEWING), Decimal(0))),
@@ -241,9 +247,14 @@ async def detail(principal: Principal, kind: str, activity_id: int) -> dict:
     absent: list[dict] = []
     staff = row["expected"]
     session_rows = []
+    moment = now()
     for s in sessions:
-        missing = max(staff - await _department_attended(s["id"], activity.department_id), 0) \
-            if activity.kind == INHOUSE else (None if staff is None else max(staff - int(s["attended"]), 0))
+        if staff is None or _aware(s["starts_at"]) > moment:
+            missing = None
+        elif activity.kind == INHOUSE:
+            missing = max(staff - await _department_attended(s["id"], activity.department_id), 0)
+        else:
+            missing = max(staff - int(s["attended"]), 0)
         session_rows.append({"id": s["id"], "starts_at": s["starts_at"], "ends_at": s["ends_at"],
                              "location": s["location"], "attended": int(s["attended"]), "no_shows": missing})
     if activity.kind == INHOUSE:

@@ -167,12 +167,13 @@ def test_published_list_and_statistics_for_other_admins(new_context, live_server
     assert page_width_overflow(phone) == 0
     phone.screenshot(path=str(screenshot_dir / "projects-published-phone.png"), full_page=True)
 
-    # The unit's statistics list it as not yet held, with its intake as the expected people.
+    # The unit's statistics list it as not yet held: its intake expected, nobody missing yet.
     stats = new_context("desktop")
     log_in(stats, live_server, "unit1")
     stats.goto(live_server + "/activity-stats?kind=project")
     line = stats.get_by_test_id("stats-row").filter(has_text=title)
     expect(line.get_by_test_id("stats-held")).to_have_text("未举办")
-    expect(line.get_by_test_id("stats-no-shows")).to_have_text("40")
+    expect(line.get_by_test_id("stats-expected")).to_have_text("40")
+    expect(line.get_by_test_id("stats-no-shows")).to_have_text("—")
     expect(stats.get_by_test_id("stats-export")).to_have_attribute("href", re.compile(r"^/api/activity-stats\.xlsx\?kind=project"))
     stats.screenshot(path=str(screenshot_dir / "activity-stats.png"), full_page=True)

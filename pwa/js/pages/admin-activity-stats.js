@@ -79,7 +79,7 @@ export function render(ctx) {
       h('td', { class: 'num' }, String(a.checkins)),
       h('td', { class: 'num', 'data-testid': 'stats-credits' }, num(a.credits_effective)),
       h('td', { class: 'num' }, num(a.credits_pending)),
-      h('td', { class: 'num' }, count(a.expected)),
+      h('td', { class: 'num', 'data-testid': 'stats-expected' }, count(a.expected)),
       h('td', { class: 'num', 'data-testid': 'stats-no-shows' }, count(a.no_shows)),
       h('td', { class: 'nowrap' }, open),
     );
