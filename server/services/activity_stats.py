@@ -298,7 +298,7 @@ async def export(principal: Principal, *, kind: str, year: int | None, departmen
                  q: str) -> tuple[bytes, str]:
     """The list as a workbook: 活动 (one row per activity), 场次 (per session), 科室 (per department).
 
-    Every text cell goes through exports.neutralise_cell: titles, names and
+    Every text cell goes through exports.safe_row: titles, names and
     places are typed by users and must never run as formulas.
     """
     import io
@@ -306,7 +306,7 @@ async def export(principal: Principal, *, kind: str, year: int | None, departmen
 
     from openpyxl import Workbook
 
-    from server.services.exports import neutralise_cell
+    from server.services.exports import safe_row
 
     items, _ = await activities(principal, kind=kind, year=year, department_id=department_id, q=q,
                                 limit=EXPORT_MAX, offset=0)
@@ -327,7 +327,7 @@ async def export(principal: Principal, *, kind: str, year: int | None, departmen
         ws = book.create_sheet(title)
         ws.append(header)
         for line in lines:
-            ws.append([neutralise_cell(v) for v in line])
+            ws.append(safe_row(line))
 
     def none(value):  # type: ignore[no-untyped-def]
         return "" if value is None else value

@@ -60,7 +60,8 @@ async def upload(principal: Principal, project_id: int, kind: str, data: bytes, 
     _may_change(row, acc, kind)
     if len(data) > evidence.MAX_BYTES:
         raise PayloadTooLarge("file_too_large", "上传的文件过大，单个文件不能超过 10 MB")
-    stored = await asyncio.to_thread(evidence.clean, data)
+    # Photos are decoded on the evidence pool: a bounded number at once.
+    stored = await asyncio.get_running_loop().run_in_executor(evidence.IMAGE_POOL, evidence.clean, data)
     key, thumb_key = await asyncio.to_thread(evidence.store_file, media.store(settings), stored, "project")
     name = evidence.display_name(filename)
     try:

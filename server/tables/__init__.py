@@ -1,6 +1,6 @@
 """Piccolo tables, one module per aggregate."""
 
-from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
@@ -10,6 +10,7 @@ from server.tables.person import Person, PersonYear
 from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
+from server.tables.throttle import Throttle
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -21,7 +22,6 @@ ALL_TABLES = (
     Account,
     RoleGrant,
     LoginSession,
-    LoginAttempt,
     AuditLog,
     Training,
     TrainingSession,
@@ -38,6 +38,7 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Throttle,
     Project,
     ProjectCourse,
     ProjectEvent,

@@ -373,10 +373,16 @@ export function saveJson(key, value) {
 
 const REVIEW_QUEUE = { dept_admin: 'pending_dept', unit_admin: 'pending_unit' };
 const PEOPLE_WORDS = { dept_admin: '本科室', unit_admin: '本单位', region_admin: '辖区内' };
+const TRAINING_WORDS = {
+  dept_admin: '新增培训、安排场次、现场扫码签到',
+  unit_admin: '审核本单位的院内培训、查看签到',
+  region_admin: '查看辖区内的院内培训',
+};
 
 /** The home page's quick links for an admin role (cards as home.js draws them). */
 export function adminActions(role) {
-  const actions = [{ href: '/trainings', icon: 'training', title: '院内培训', text: '新增培训、安排场次、现场扫码签到', name: 'trainings' }];
+  // Only a department holds trainings; a unit reviews them and a region looks on (they would get 403).
+  const actions = [{ href: '/trainings', icon: 'training', title: '院内培训', text: TRAINING_WORDS[role.role] || TRAINING_WORDS.region_admin, name: 'trainings' }];
   actions.push({ href: '/projects', icon: 'certificate', title: '继教项目', text: role.role === 'dept_admin' ? '项目申报、已公布项目、代办项目' : role.role === 'unit_admin' ? '审核项目申报、指定代办科室' : '项目立项审核、已公布项目', name: 'projects' });
   actions.push({ href: '/activity-stats', icon: 'review', title: '举办统计', text: '院内活动与项目的开展和参加情况', name: 'activity-stats' });
   if (REVIEW_QUEUE[role.role]) {
