@@ -17,12 +17,18 @@ from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
 from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
+from server.controllers.devices import DeviceController
+from server.controllers.notices import NoticeController
+from server.controllers.display import DisplayController, DisplayLinkController, SessionDisplayLinkController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
+from server.controllers.archive import ArchiveChangeController, MyArchiveController
+from server.controllers.history import HistoryController
 from server.controllers.people import PeopleController
+from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
 from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
@@ -74,10 +80,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health_check,
             AuthController,
             MeController,
+            DeviceController,
+            NoticeController,
             LoginSecurityController,
             TotpController,
             AdminContactController,
             PeopleController,
+            PeopleExcelController,
+            MyArchiveController,
+            ArchiveChangeController,
+            HistoryController,
             OrganisationController,
             TrainingController,
             ProjectController,
@@ -85,6 +97,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ActivityStatsController,
             SessionController,
             CheckinController,
+            SessionDisplayLinkController,
+            DisplayLinkController,
+            DisplayController,
             CreditController,
             CreditRuleController,
             EvidenceController,

@@ -18,6 +18,7 @@ export class ApiError extends Error {
     this.detail = detail;
     this.field = field; // the request field the server names (validation errors: 'credits'), else null
     this.handled = false; // true when api() already reacted (redirected)
+    this.errors = null; // an import's row errors [{row, field, column, detail}], when the server lists them
   }
 }
 
@@ -64,7 +65,9 @@ async function readError(res) {
   const code = body && typeof body.code === 'string' ? body.code : 'http_' + res.status;
   const detail = body && typeof body.detail === 'string' && body.detail ? body.detail : fallbackDetail(res.status);
   const field = body && typeof body.field === 'string' && body.field ? body.field : null;
-  return new ApiError(res.status, code, detail, field);
+  const error = new ApiError(res.status, code, detail, field);
+  if (body && Array.isArray(body.errors)) error.errors = body.errors;
+  return error;
 }
 
 /**
@@ -118,7 +121,9 @@ function errorFromXhr(xhr) {
   const code = body && typeof body.code === 'string' ? body.code : 'http_' + xhr.status;
   const detail = body && typeof body.detail === 'string' && body.detail ? body.detail : fallbackDetail(xhr.status);
   const field = body && typeof body.field === 'string' && body.field ? body.field : null;
-  return new ApiError(xhr.status, code, detail, field);
+  const error = new ApiError(xhr.status, code, detail, field);
+  if (body && Array.isArray(body.errors)) error.errors = body.errors;
+  return error;
 }
 
 /**

@@ -11,7 +11,8 @@ from litestar.params import JSONBody, QueryParameter
 
 from server.controllers.schemas import Category, Id, Page, PathId, text
 from server.security import Caller
-from server.services import trainings
+from server.controllers.notices import deliver_notices
+from server.services import notices, trainings
 
 Title = text(200)
 Short = Annotated[str, msgspec.Meta(max_length=50)]
@@ -128,6 +129,10 @@ class StatusRead(msgspec.Struct):
     status: str
 
 
+class RemindRead(msgspec.Struct):
+    told: int  # how many of the unit's admins were reminded
+
+
 class TrainingDetailRead(msgspec.Struct):
     training: TrainingRead
     sessions: list[SessionRead]
@@ -198,6 +203,10 @@ class TrainingController(Controller):
     async def reject(self, principal: Caller, training_id: PathId,
                      data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await trainings.reject(principal, training_id, data.reason))
+
+    @post("/{training_id:int}/remind", status_code=200, after_response=deliver_notices)
+    async def remind(self, principal: Caller, training_id: PathId) -> RemindRead:
+        return RemindRead(told=await notices.remind_unit(principal, training_id))
 
     @post("/{training_id:int}/close", status_code=200)
     async def close(self, principal: Caller, training_id: PathId) -> StatusRead:

@@ -26,7 +26,7 @@ from server.settings import Settings
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import (
-    CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, Role, TrainingKind, TrainingStatus,
+    CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, QrPhase, Role, TrainingKind, TrainingStatus,
 )
 
 CLAIM_TTL_SECONDS = 600
@@ -62,8 +62,12 @@ class QrState:
     expires_in: int
 
 
-def checkin_url(base_url: str, session_id: int, code: str) -> str:
-    return qr.checkin_url(base_url, session_id, code)
+def checkin_url(base_url: str, session_id: int, code: str, phase: str = QrPhase.checkin.value) -> str:
+    url = qr.checkin_url(base_url, session_id, code)
+    if phase == QrPhase.checkout.value:
+        # Same code, but the page it opens signs the trainee out.
+        url += "&p=out"
+    return url
 
 
 async def current_qr(principal: Principal, session_id: int, base_url: str, now: float | None = None,
@@ -71,10 +75,7 @@ async def current_qr(principal: Principal, session_id: int, base_url: str, now: 
     session, _, _ = await load_session(principal, session_id)
     now = time.time() if now is None else now
     code = qr.code_at(session["secret"], now, session["step"])
-    url = checkin_url(base_url, session_id, code)
-    if phase == "checkout":
-        # Same code, but the page it opens signs the trainee out.
-        url += "&p=out"
+    url = checkin_url(base_url, session_id, code, phase)
     return QrState(url=url, code=code, interval=session["step"], expires_in=qr.expires_in(now, session["step"]))
 
 

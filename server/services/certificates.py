@@ -306,6 +306,11 @@ def _register_font() -> str:
     return FONT_NAME
 
 
+# Other printed documents (the résumé) embed the same font, one build at a time.
+register_font = _register_font
+BUILD_LOCK = _build_lock
+
+
 def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 # What our keys look like; anything else is refused rather than followed out of
 # the data directory (a damaged row, a hand-edited key).
-_KEY = re.compile(r"(evidence|project)/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)")
+_KEY = re.compile(r"((evidence|project)/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)"
+                  r"|photos/\d{4}/\d{2}/[0-9a-f]{32}\.jpg)")
 
 
 class MediaStore:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from server.tables.enums import Role
@@ -34,6 +35,10 @@ class Principal:
     csrf_token: str = ""
     via_cookie: bool = False
     ip: str = ""
+    # The login session's "保持登录" and its current idle expiry (None for a principal
+    # built without a session).
+    remember: bool = False
+    session_expires_at: dt.datetime | None = None
     roles: frozenset[Role] = field(init=False)
 
     def __post_init__(self) -> None:

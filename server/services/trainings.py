@@ -374,3 +374,40 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
     rows = await query.order_by(Training.created_at, ascending=False).limit(page_size).offset((page - 1) * page_size)
     return rows, await count
 
+
+
+# -- the organiser's day ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    """A session the caller organises, with its training's state (the organiser's home)."""
+
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    training_id: int
+    title: str
+    status: str
+    reminded_at: dt.datetime | None
+
+
+async def agenda(principal: Principal, day_from: dt.date, day_to: dt.date) -> list[AgendaItem]:
+    """Sessions starting on ``day_from``..``day_to`` (days in China) of trainings the caller runs."""
+    if day_to < day_from or (day_to - day_from).days > 31:
+        raise Invalid("to", "日期范围须在 31 天以内，且结束不早于开始")
+    reach = scope.grants_where(principal, department=TrainingSession.training.department,
+                               unit=TrainingSession.training.unit, region_code=None)
+    if reach is None:
+        raise Forbidden("forbidden", "只有科室或单位管理员可以查看培训安排")
+    start = dt.datetime.combine(day_from, dt.time(), CHINA)
+    end = dt.datetime.combine(day_to + dt.timedelta(days=1), dt.time(), CHINA)
+    rows = await (TrainingSession.select(
+        TrainingSession.id, TrainingSession.starts_at, TrainingSession.ends_at, TrainingSession.location,
+        TrainingSession.training.as_alias("training_id"), TrainingSession.training.title.as_alias("title"),
+        TrainingSession.training.status.as_alias("status"),
+        TrainingSession.training.reminded_at.as_alias("reminded_at"),
+    ).where(reach).where((TrainingSession.starts_at >= start) & (TrainingSession.starts_at < end))
+        .order_by(TrainingSession.starts_at).limit(200))
+    return [AgendaItem(**r) for r in rows]

@@ -1,17 +1,20 @@
 """Piccolo tables, one module per aggregate."""
 
 from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.archive import ArchiveChange, ArchiveItem
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.evidence import Evidence
+from server.tables.history import HistoryCertificate
+from server.tables.notice import Notice
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
 from server.tables.throttle import Throttle
-from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
+from server.tables.training import Checkin, CheckinClaim, DisplayLink, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
     Region,
@@ -38,7 +41,12 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    DisplayLink,
+    Notice,
     Throttle,
+    ArchiveItem,
+    ArchiveChange,
+    HistoryCertificate,
     Project,
     ProjectCourse,
     ProjectEvent,

@@ -51,6 +51,9 @@ class LoginSession(Table):
     revoked_at = Timestamptz(null=True, default=None)
     ip = Varchar(length=64, default="")
     user_agent = Varchar(length=255, default="")
+    # "保持登录" on a phone: a long idle lifetime (settings.remember_days), listed on the
+    # account page so that it can be ended from another device.
+    remember = Boolean(default=False)
 
 
 class LoginCaptcha(Table):

@@ -166,3 +166,18 @@ class RuleUnit(str, Enum):
     day = "day"
     time = "time"
     authorship = "authorship"
+
+
+class QrPhase(str, Enum):
+    """What a session's QR does: check in, or check out (签退)."""
+
+    checkin = "checkin"
+    checkout = "checkout"
+
+
+class NoticeKind(str, Enum):
+    """Things a user must not miss, shown on their home screen until read."""
+
+    credit_returned = "credit_returned"
+    credit_rejected = "credit_rejected"
+    training_reminder = "training_reminder"

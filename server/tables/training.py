@@ -6,7 +6,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
-from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, TrainingKind, TrainingStatus
+from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, QrPhase, TrainingKind, TrainingStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
 
@@ -31,6 +31,8 @@ class Training(Table):
     requires_checkout = Boolean(default=False)
     min_minutes = Integer(default=0)
     review_reason = Text(default="")
+    # The organiser's last "提醒单位审核" (one a day: each one texts the unit's admins).
+    reminded_at = Timestamptz(null=True, default=None)
     # A delegated CME project runs its sessions, QR check-in and review queue
     # through a training row of kind "project" (server/services/projects.py).
     kind = Varchar(length=10, choices=TrainingKind, default=TrainingKind.inhouse)
@@ -85,3 +87,17 @@ class CheckinClaim(Table, tablename="checkin_claim"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+
+
+class DisplayLink(Table, tablename="display_link"):
+    """A no-login link to one session's rotating code and live count (the lecture-hall PC or projector).
+
+    Only a hash of its token is kept; it works until ended or until its session ends.
+    """
+
+    session = ForeignKey(TrainingSession, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    phase = Varchar(length=10, choices=QrPhase, default=QrPhase.checkin)
+    created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    ended_at = Timestamptz(null=True, default=None)

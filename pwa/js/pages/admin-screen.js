@@ -12,6 +12,7 @@ import { fmtRange, fmtTime, num } from '../format.js';
 import { api } from '../api.js';
 import { h, mount, notice, show } from '../ui.js';
 import { CHECKIN_METHOD, CREDIT_CLASS, label } from '../labels.js';
+import { displayLinksDialog } from './admin-display-links.js';
 import { formDialog, peoplePicker, reasonDialog, reasonField, screenMessage, whenLeft } from './admin-common.js';
 
 const POLL_MS = 3000;
@@ -69,6 +70,7 @@ export async function render(ctx) {
   const fullBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-fullscreen', hidden: !document.fullscreenEnabled }, '全屏');
   const addBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-manual', disabled: !open }, '补签');
   const exportLink = h('a', { class: 'screen-btn', href: '/api/sessions/' + encodeURIComponent(sid) + '/attendance.csv', download: '', 'data-testid': 'screen-export' }, '导出签到表');
+  const displayBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-display-links', disabled: !open }, '投屏');
   const reverseLink = open
     ? h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/reverse', 'data-testid': 'screen-reverse' }, '反扫模式')
     : null;
@@ -79,7 +81,7 @@ export async function render(ctx) {
     back,
     h('div', { class: 'segs segs-dark', role: 'group', 'aria-label': '签到或签退' }, phaseIn, phaseOut),
     clock,
-    h('div', { class: 'screen-tools' }, addBtn, exportLink, reverseLink, fullBtn),
+    h('div', { class: 'screen-tools' }, addBtn, displayBtn, exportLink, reverseLink, fullBtn),
   );
   const banner = h('div', { class: 'screen-banner', role: 'alert', 'data-testid': 'screen-offline', hidden: true });
   const { node: message, say, stop: stopMessage } = screenMessage('screen-msg');
@@ -439,6 +441,7 @@ export async function render(ctx) {
   phaseOut.addEventListener('click', () => setPhase('checkout'));
   fullBtn.addEventListener('click', toggleFullscreen);
   addBtn.addEventListener('click', manualAdd);
+  displayBtn.addEventListener('click', () => displayLinksDialog(sid, state.phase));
   document.addEventListener('visibilitychange', onVisibility);
   document.addEventListener('fullscreenchange', onFullscreenChange);
   window.addEventListener('online', onOnline);
