@@ -11,6 +11,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
 from server import boundary, openapi
+from server.controllers.activity_stats import ActivityStatsController
 from server.controllers.admin_contacts import AdminContactController
 from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
@@ -33,6 +34,7 @@ from server.controllers.people import PeopleController
 from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
 from server.controllers.providers import ProviderController
+from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
@@ -94,6 +96,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HistoryController,
             OrganisationController,
             TrainingController,
+            ProjectController,
+            ProjectFileController,
+            ActivityStatsController,
             SessionController,
             CheckinController,
             SessionDisplayLinkController,

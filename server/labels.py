@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from server.tables.enums import (CheckinMethod, ClassStatus, CourseStatus, CreditCategory, CreditClass, CreditSource,
-                                 CreditStatus, EnrolmentStatus)
+                                 CreditStatus, EnrolmentStatus, PrepStatus, ProjectLevel, ProjectStatus, TrainingStatus)
 
 CREDIT_STATUS: Mapping[str, str] = MappingProxyType({
     CreditStatus.draft.value: "草稿",
@@ -48,6 +48,36 @@ CHECKIN_METHOD: Mapping[str, str] = MappingProxyType({
     CheckinMethod.claim.value: "扫码",
     CheckinMethod.manual.value: "补签",
     CheckinMethod.reverse.value: "扫个人码",
+})
+
+TRAINING_STATUS: Mapping[str, str] = MappingProxyType({
+    TrainingStatus.draft.value: "草稿",
+    TrainingStatus.submitted.value: "待单位审核",
+    TrainingStatus.approved.value: "已通过",
+    TrainingStatus.rejected.value: "未通过",
+    TrainingStatus.closed.value: "已结束",
+})
+
+# CME projects (seed 001 §3): the application's state, its level, the pre-event check.
+PROJECT_STATUS: Mapping[str, str] = MappingProxyType({
+    ProjectStatus.draft.value: "草稿",
+    ProjectStatus.submitted.value: "待单位审核",
+    ProjectStatus.pending_region.value: "待卫健委立项",
+    ProjectStatus.published.value: "已立项",
+    ProjectStatus.returned.value: "已退回",
+    ProjectStatus.rejected.value: "未通过",
+})
+
+PROJECT_LEVEL: Mapping[str, str] = MappingProxyType({
+    ProjectLevel.provincial.value: "省级",
+    ProjectLevel.city.value: "地市级",
+})
+
+PREP_STATUS: Mapping[str, str] = MappingProxyType({
+    PrepStatus.open.value: "待提交",
+    PrepStatus.submitted.value: "待单位审核",
+    PrepStatus.checked.value: "审核通过",
+    PrepStatus.returned.value: "已退回",
 })
 
 

@@ -51,6 +51,14 @@ const ROUTES = [
   { path: '/sessions/:id/screen', load: () => import('./pages/admin-screen.js'), access: 'organiser', tab: 'trainings' },
   // Public so that a reload works offline: the page checks the login itself when the network answers.
   { path: '/sessions/:id/reverse', load: () => import('./pages/admin-reverse.js'), access: 'public', admin: true },
+  // CME projects (seed 001 §3): the fixed paths before /projects/:id.
+  { path: '/projects', load: () => import('./pages/admin-projects.js'), access: 'admin', tab: 'projects' },
+  { path: '/projects/published', load: () => import('./pages/admin-projects.js'), access: 'admin', tab: 'projects' },
+  { path: '/projects/delegated', load: () => import('./pages/admin-projects.js'), access: 'admin', tab: 'projects' },
+  { path: '/projects/new', load: () => import('./pages/admin-project-form.js'), access: 'admin', tab: 'projects' },
+  { path: '/projects/:id', load: () => import('./pages/admin-project.js'), access: 'admin', tab: 'projects' },
+  { path: '/projects/:id/edit', load: () => import('./pages/admin-project-form.js'), access: 'admin', tab: 'projects' },
+  { path: '/activity-stats', load: () => import('./pages/admin-activity-stats.js'), access: 'admin', tab: 'projects' },
   { path: '/review', load: () => import('./pages/admin-review.js'), access: 'admin', tab: 'review' },
   { path: '/corrections', load: () => import('./pages/admin-corrections.js'), access: 'admin', tab: 'review' },
   { path: '/corrections/entry', load: () => import('./pages/admin-entry.js'), access: 'admin', tab: 'review' },
@@ -94,6 +102,7 @@ const TABS = {
   certificates: { href: '/certificates', label: '证书', icon: 'certificate' },
   trainings: { href: '/trainings', label: '培训', icon: 'training' },
   review: { href: '/review', label: '审核', icon: 'review' },
+  projects: { href: '/projects', label: '项目', icon: 'certificate' },
   rules: { href: '/rules', label: '规则', icon: 'credits' },
   people: { href: '/people', label: '人员', icon: 'people' },
   pclasses: { href: '/provider/classes', label: '培训班', icon: 'training' },
@@ -124,8 +133,8 @@ function tabsFor(user, role) {
   if (user.must_change_password || user.profile_complete === false || !role) return [];
   if (role.role === 'trainee') return ['home', 'scan', 'credits', 'certificates'];
   // A region admin reviews no credits but maintains the rule catalogue.
-  if (role.role === 'region_admin') return ['home', 'trainings', 'rules', 'people'];
-  if (isAdminRole(role)) return ['home', 'trainings', 'review', 'people'];
+  if (role.role === 'region_admin') return ['home', 'projects', 'trainings', 'rules', 'people'];
+  if (isAdminRole(role)) return ['home', 'trainings', 'projects', 'review', 'people'];
   if (isProviderRole(role)) return ['home', 'pclasses', 'pcourses'];
   return [];
 }

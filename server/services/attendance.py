@@ -26,14 +26,14 @@ from server.settings import Settings
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import (CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus,
-                                 EnrolmentStatus, QrPhase, Role, TrainingStatus)
+                                 EnrolmentStatus, QrPhase, Role, TrainingKind, TrainingStatus)
 
 CLAIM_TTL_SECONDS = 600
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
        t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.category, t.credits, t.hours,
-       t.requires_checkout, t.min_minutes, t.training_class
+       t.requires_checkout, t.min_minutes, t.training_class, t.kind
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
 """
@@ -41,6 +41,12 @@ WHERE s.id = {}
 
 _SESSION_TYPES = {"starts_at": "timestamp", "ends_at": "timestamp", "credits": "decimal", "hours": "decimal",
                   "requires_checkout": "bool"}
+
+
+# A delegated CME project's attendance runs on a training of kind "project": its
+# credits say so, and anyone may attend it (a project trains people of other units).
+_SOURCE = {TrainingKind.inhouse.value: CreditSource.attendance, TrainingKind.project.value: CreditSource.project}
+_OPEN_TO_ALL = TrainingKind.project.value
 
 
 def invalid_code(detail: str = "签到码无效或已过期，请重新扫描现场二维码") -> BadRequest:
@@ -202,7 +208,7 @@ def _attendance_credit(row: dict, who: Who, reason: str) -> ledger.NewCredit:
         person_id=who.person_id, unit_id=who.unit_id, department_id=who.department_id, year=row["year"],
         activity_date=china_date(row["starts_at"]), credit_class=CreditClass(row["credit_class"]),
         category=CreditCategory(row["category"]), title=row["title"], credits=row["credits"], hours=row["hours"],
-        source=CreditSource.attendance, status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
+        source=_SOURCE[row["kind"]], status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
         dedupe_key=_credit_key(row["training"], who.person_id), training_id=row["training"], event_reason=reason)
 
 
@@ -326,12 +332,13 @@ async def live_changes(principal: Principal, session_id: int):  # type: ignore[n
     return live.changes(session_id)
 
 
-def _self(principal: Principal, training_unit: int) -> Who:
-    """The calling trainee as a Who, if they may attend a training of ``training_unit``."""
+def _self(principal: Principal, row: dict) -> Who:
+    """The calling trainee as a Who, if they may attend the session's training (``row``)."""
     trainee = [g for g in principal.grants if g.role == Role.trainee]
     if principal.person_id is None or not trainee:
         raise Forbidden("not_eligible", "只有学员账号可以签到")
-    grant = next((g for g in trainee if g.unit_id == training_unit), None)
+    anyone = row["kind"] == _OPEN_TO_ALL
+    grant = next((g for g in trainee if anyone or g.unit_id == row["unit"]), None)
     if grant is None:
         raise Forbidden("not_eligible", "您不是本单位人员，不能参加该培训签到")
     return Who(principal.person_id, grant.unit_id, grant.department_id, principal.account_id, principal.ip)
@@ -345,6 +352,12 @@ async def is_enrolled(class_id: int, person_id: int) -> bool:
     rows = await db.fetch(_engine(), _ENROLLED_SQL, class_id, person_id, EnrolmentStatus.enrolled.value,
                           EnrolmentStatus.completed.value)
     return bool(rows)
+
+
+async def _attendee(principal: Principal, row: dict) -> Who:
+    """The calling trainee, if they may attend this session: of the training's unit, anyone for a
+    CME project, a confirmed enrolment for a provider's class."""
+    return _self(principal, row) if row["training_class"] is None else await _class_attendee(principal, row)
 
 
 async def _class_attendee(principal: Principal, row: dict) -> Who:
@@ -368,9 +381,7 @@ async def check_in_with_code(principal: Principal, session_id: int, code: str, s
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    who = (_self(principal, row["unit"]) if row["training_class"] is None
-           else await _class_attendee(principal, row))
-    return await _record(row, who, method=CheckinMethod.scan)
+    return await _record(row, await _attendee(principal, row), method=CheckinMethod.scan)
 
 
 async def check_in_with_claim(principal: Principal, claim: str, settings: Settings) -> CheckinResult:
@@ -383,8 +394,7 @@ async def check_in_with_claim(principal: Principal, claim: str, settings: Settin
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
         raise _not_open()
-    who = (_self(principal, row["unit"]) if row["training_class"] is None
-           else await _class_attendee(principal, row))
+    who = await _attendee(principal, row)
     if rows[0]["used_at"] is not None:
         # The same trainee resubmitting their claim (say, after a timeout) gets
         # their check-in back; anyone else gets nothing from a spent claim.
@@ -400,8 +410,7 @@ async def check_out(principal: Principal, session_id: int, code: str, settings: 
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    who = (_self(principal, row["unit"]) if row["training_class"] is None
-           else await _class_attendee(principal, row))
+    who = await _attendee(principal, row)
     existing = await _existing(row, who.person_id)
     if existing is None:
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
@@ -476,7 +485,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         if not (row["starts_at"] - _SCAN_EARLY <= scanned_at <= now + _SCAN_DRIFT):
             results.append({**outcome, "ok": False, "code": "invalid_time", "detail": "扫码时间不在本场次时间内"})
             continue
-        if row["training_class"] is None and person["unit"] != row["unit"]:
+        if row["training_class"] is None and person["unit"] != row["unit"] and row["kind"] != _OPEN_TO_ALL:
             results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
             continue
         if row["training_class"] is not None and not await is_enrolled(row["training_class"], parsed.person_id):
@@ -545,7 +554,8 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
         "SELECT c.id, c.person AS person_id, p.name, p.person_no, d.name AS department_name, c.checked_in_at, "
         "c.checked_out_at, c.method, c.reason, r.status AS credit_status "
         "FROM checkin c JOIN person p ON p.id = c.person LEFT JOIN department d ON d.id = p.department "
-        "LEFT JOIN credit r ON r.training = c.training AND r.person = c.person AND r.source = 'attendance' "
+        "LEFT JOIN credit r ON r.training = c.training AND r.person = c.person "
+        "AND r.source IN ('attendance', 'project') "
         "WHERE c.session = {} ORDER BY c.checked_in_at DESC, c.id DESC",
         session_id,
     )

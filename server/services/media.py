@@ -1,7 +1,7 @@
 """Where uploaded files live: the media directory under $JIJIAO_DATA_DIR, behind a small interface.
 
 Keys are relative paths the services make themselves (``evidence/yyyy/mm/<hex>.<ext>``,
-``lessons/yyyy/mm/<hex>.<ext>`` for course videos);
+``lessons/yyyy/mm/<hex>.<ext>`` for course videos, ``project/…`` for CME project files);
 rows in the database hold keys, never absolute paths, so the directory can move
 and another store (object storage) can take this one's place.
 """
@@ -27,7 +27,7 @@ _BUNDLED = re.compile(r"bundled/([a-z0-9-]+\.(mp4|webm))")
 
 # What our keys look like; anything else is refused rather than followed out of
 # the data directory (a damaged row, a hand-edited key).
-_KEY = re.compile(r"(evidence/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)"
+_KEY = re.compile(r"((evidence|project)/\d{4}/\d{2}/[0-9a-f]{32}(\.thumb)?\.(jpg|png|pdf)"
                   r"|photos/\d{4}/\d{2}/[0-9a-f]{32}\.jpg"
                   r"|lessons/\d{4}/\d{2}/[0-9a-f]{32}\.(mp4|webm))")
 

@@ -13,7 +13,7 @@ from server.services import audit, ledger, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Department, Training, TrainingCourse, TrainingSession
-from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, TrainingStatus
+from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, TrainingKind, TrainingStatus
 
 TAB_ALL, TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE = "all", "held", "not_held", "to_score"
 
@@ -132,8 +132,15 @@ async def create(principal: Principal, fields: dict) -> dict:
 _EDITABLE = {TrainingStatus.draft.value, TrainingStatus.rejected.value}
 
 
+def _not_a_project(row: dict) -> None:
+    """A CME project's training is planned and approved through its project (services/projects.py)."""
+    if row["kind"] == TrainingKind.project.value:
+        raise Conflict("invalid_state", "这是继续医学教育项目的举办安排，请在项目中操作")
+
+
 async def update(principal: Principal, training_id: int, fields: dict) -> dict:
     row, acc = await load(principal, training_id)
+    _not_a_project(row)
     if not acc.department:
         raise Forbidden("forbidden", "只有举办科室可以修改培训")
     if row["status"] not in _EDITABLE:
@@ -167,6 +174,8 @@ async def _transition(principal: Principal, training_id: int, *, need: str, from
     row, acc = await load(principal, training_id)
     if not getattr(acc, need):
         raise Forbidden("forbidden", "您无权执行此操作")
+    if to_state != TrainingStatus.closed:
+        _not_a_project(row)
     async with Training._meta.db.transaction():
         # Conditional on the expected state: of two admins acting at once,
         # one changes the row and the other gets 409.
@@ -240,7 +249,12 @@ async def _award_speakers(principal: Principal, training: dict) -> None:
 
 async def close(principal: Principal, training_id: int) -> dict:
     async def award(training: dict) -> None:
-        await _award_speakers(principal, training)
+        if training["kind"] == TrainingKind.project.value:
+            from server.services import projects  # a project's speakers count by its level's rule
+
+            await projects.award_speakers(principal, training)
+        else:
+            await _award_speakers(principal, training)
 
     return await _transition(principal, training_id, need="organiser", from_states={TrainingStatus.approved.value},
                              to_state=TrainingStatus.closed, action="training_close", detail="结束院内培训",
@@ -315,6 +329,7 @@ async def load_session(principal: Principal, session_id: int, *, organiser: bool
 async def add_course(principal: Principal, training_id: int, title: str, hours: float,
                      speaker_id: int | None, speaker_name: str) -> dict:
     row, acc = await load(principal, training_id)
+    _not_a_project(row)
     if not acc.department:
         raise Forbidden("forbidden", "只有举办科室可以添加课程")
     if row["status"] not in _EDITABLE:
@@ -352,7 +367,8 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
                                region_code=Training.unit.region_code)
     if reach is None:
         raise Forbidden("forbidden", "只有管理员可以查看院内培训")
-    clauses = [reach]
+    # 院内培训 only: a CME project's attendance is listed with its project.
+    clauses = [reach, Training.kind == TrainingKind.inhouse.value]
     if year is not None:
         clauses.append(Training.year == year)
     if credit_class:

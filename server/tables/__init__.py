@@ -14,6 +14,7 @@ from server.tables.notice import Notice
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.provider import Provider, TrainingClass
+from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
 from server.tables.throttle import Throttle
@@ -60,6 +61,11 @@ ALL_TABLES = (
     ExamAttempt,
     Dishonesty,
     DishonestyCredit,
+    Project,
+    ProjectCourse,
+    ProjectEvent,
+    ProjectFile,
+    ProjectCounter,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

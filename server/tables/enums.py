@@ -82,6 +82,43 @@ class TrainingStatus(str, Enum):
     closed = "closed"
 
 
+class TrainingKind(str, Enum):
+    """What a training row runs: an in-house training, or a delegated CME project's attendance."""
+
+    inhouse = "inhouse"
+    project = "project"
+
+
+class ProjectLevel(str, Enum):
+    """继续医学教育项目级别 that a department may apply for (seed 001 §3.1: 省级/地市级)."""
+
+    provincial = "provincial"
+    city = "city"
+
+
+class ProjectStatus(str, Enum):
+    draft = "draft"
+    submitted = "submitted"  # waiting for the unit
+    pending_region = "pending_region"  # the unit approved; waiting for the health commission
+    published = "published"  # 立项: approved by the commission and numbered
+    returned = "returned"  # sent back to the department to correct and resubmit
+    rejected = "rejected"  # refused, final
+
+
+class PrepStatus(str, Enum):
+    """The delegated department's pre-event information (举办前) and the unit's check of it."""
+
+    open = "open"
+    submitted = "submitted"
+    checked = "checked"
+    returned = "returned"
+
+
+class ProjectFileKind(str, Enum):
+    attachment = "attachment"  # 申报附件
+    notice = "notice"  # 举办通知
+
+
 class CreditStatus(str, Enum):
     draft = "draft"
     pending_dept = "pending_dept"

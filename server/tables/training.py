@@ -6,7 +6,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
-from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, QrPhase, TrainingStatus
+from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, QrPhase, TrainingKind, TrainingStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
 from server.tables.provider import TrainingClass
@@ -39,6 +39,9 @@ class Training(Table):
     # for the class's confirmed enrolments and earn no credit by themselves.
     # Unique through migration 0050's index (SQLite cannot ALTER in a UNIQUE column).
     training_class = ForeignKey(TrainingClass, null=True, on_delete=OnDelete.cascade)
+    # A delegated CME project runs its sessions, QR check-in and review queue
+    # through a training row of kind "project" (server/services/projects.py).
+    kind = Varchar(length=10, choices=TrainingKind, default=TrainingKind.inhouse)
     created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
