@@ -11,6 +11,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
 from server import boundary, openapi
+from server.controllers.activity_stats import ActivityStatsController
 from server.controllers.admin_contacts import AdminContactController
 from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
@@ -21,6 +22,9 @@ from server.controllers.notices import NoticeController
 from server.controllers.display import DisplayController, DisplayLinkController, SessionDisplayLinkController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
+from server.controllers.classes import ClassController, EnrolmentController
+from server.controllers.courses import CourseController
+from server.controllers.dishonesty import DishonestyController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
@@ -29,6 +33,8 @@ from server.controllers.history import HistoryController
 from server.controllers.people import PeopleController
 from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
+from server.controllers.providers import ProviderController
+from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
@@ -90,6 +96,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HistoryController,
             OrganisationController,
             TrainingController,
+            ProjectController,
+            ProjectFileController,
+            ActivityStatsController,
             SessionController,
             CheckinController,
             SessionDisplayLinkController,
@@ -105,6 +114,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProfileController,
             MyBindingController,
             BindingController,
+            ProviderController,
+            ClassController,
+            EnrolmentController,
+            CourseController,
+            DishonestyController,
             pwa_root,
             pwa,
         ],

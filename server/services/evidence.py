@@ -256,9 +256,10 @@ def display_name(filename: str | None) -> str:
     return name[-200:] if len(name) > 200 else name
 
 
-def _store(store: media.MediaStore, stored: Stored) -> tuple[str, str]:
+def store_file(store: media.MediaStore, stored: Stored, folder: str = "evidence") -> tuple[str, str]:
+    """Write a cleaned upload (and its thumbnail) under ``folder``; returns their keys."""
     today = china_time(now())
-    stem = f"evidence/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
+    stem = f"{folder}/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
     key, thumb_key = f"{stem}.{stored.ext}", (f"{stem}.thumb.jpg" if stored.thumb is not None else "")
     store.write(key, stored.body)
     if thumb_key:
@@ -411,7 +412,7 @@ async def upload(principal: Principal, credit_id: int, data: bytes, filename: st
     # At most IMAGE_WORKERS photos are decoded at once (each may take a few hundred MB
     # for a moment); the rest wait their turn without holding a thread.
     stored = await asyncio.get_running_loop().run_in_executor(IMAGE_POOL, clean, data)
-    key, thumb_key = await asyncio.to_thread(_store, media.store(settings), stored)
+    key, thumb_key = await asyncio.to_thread(store_file, media.store(settings), stored)
     name = display_name(filename)
     try:
         async with Evidence._meta.db.transaction():
