@@ -22,6 +22,9 @@ from server.controllers.notices import NoticeController
 from server.controllers.display import DisplayController, DisplayLinkController, SessionDisplayLinkController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
+from server.controllers.classes import ClassController, EnrolmentController
+from server.controllers.courses import CourseController
+from server.controllers.dishonesty import DishonestyController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
@@ -31,6 +34,7 @@ from server.controllers.people import PeopleController
 from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
 from server.controllers.projects import ProjectController, ProjectFileController
+from server.controllers.providers import ProviderController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
@@ -110,6 +114,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProfileController,
             MyBindingController,
             BindingController,
+            ProviderController,
+            ClassController,
+            EnrolmentController,
+            CourseController,
+            DishonestyController,
             pwa_root,
             pwa,
         ],

@@ -17,9 +17,13 @@ from types import MappingProxyType
 
 from server.tables.enums import (
     CheckinMethod,
+    ClassStatus,
+    CourseStatus,
+    CreditCategory,
     CreditClass,
     CreditSource,
     CreditStatus,
+    EnrolmentStatus,
     PrepStatus,
     ProjectLevel,
     ProjectStatus,
@@ -86,6 +90,34 @@ PREP_STATUS: Mapping[str, str] = MappingProxyType({
     PrepStatus.submitted.value: "待单位审核",
     PrepStatus.checked.value: "审核通过",
     PrepStatus.returned.value: "已退回",
+})
+
+
+CREDIT_CATEGORY: Mapping[str, str] = MappingProxyType({
+    CreditCategory.public.value: "公需科目",
+    CreditCategory.professional.value: "专业科目",
+    CreditCategory.elective.value: "选修科目",
+})
+
+# A provider's class (seed 004 §4: 接受报名 / 停止报名) and an enrolment in it (seed 002 §3.3.3).
+CLASS_STATUS: Mapping[str, str] = MappingProxyType({
+    ClassStatus.draft.value: "未开放",
+    ClassStatus.accepting.value: "接受报名",
+    ClassStatus.closed.value: "停止报名",
+})
+
+ENROLMENT_STATUS: Mapping[str, str] = MappingProxyType({
+    EnrolmentStatus.pending.value: "已报名待确认",
+    EnrolmentStatus.enrolled.value: "报名成功",
+    EnrolmentStatus.completed.value: "已获得学时",
+    EnrolmentStatus.refused.value: "报名未通过",
+    EnrolmentStatus.cancelled.value: "已取消报名",
+})
+
+COURSE_STATUS: Mapping[str, str] = MappingProxyType({
+    CourseStatus.draft.value: "编辑中",
+    CourseStatus.published.value: "已发布",
+    CourseStatus.closed.value: "已下架",
 })
 
 

@@ -129,18 +129,21 @@ function errorFromXhr(xhr) {
 /**
  * Upload one file as multipart/form-data (field `field`, default 'file') with the same cookie,
  * CSRF and error handling as api(). XMLHttpRequest, not fetch: only it reports upload progress.
- * Options: field, filename, fields (other form fields, {name: text}), onprogress(fraction 0..1),
- * signal (AbortSignal), redirect (as api()).
+ * Options: field, filename, fields (other form fields, {name: text}), onprogress(fraction 0..1), signal (AbortSignal), redirect (as api()),
+ * raw (true: PUT the file itself as the body, for large files the server streams to disk).
  * Resolves to the parsed JSON body (null when empty).
  */
 export function upload(path, file, options = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const form = new FormData();
-    if (options.filename) form.append(options.field || 'file', file, options.filename);
-    else form.append(options.field || 'file', file);
-    Object.keys(options.fields || {}).forEach((name) => form.append(name, options.fields[name]));
-    xhr.open('POST', path);
+    let body = file;
+    if (!options.raw) {
+      body = new FormData();
+      if (options.filename) body.append(options.field || 'file', file, options.filename);
+      else body.append(options.field || 'file', file);
+      Object.keys(options.fields || {}).forEach((name) => body.append(name, options.fields[name]));
+    }
+    xhr.open(options.raw ? 'PUT' : 'POST', path);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
     const csrf = readCookie(CSRF_COOKIE);
@@ -187,7 +190,7 @@ export function upload(path, file, options = {}) {
       done();
       reject(new DOMException('aborted', 'AbortError'));
     };
-    xhr.send(form);
+    xhr.send(body);
   });
 }
 

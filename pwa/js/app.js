@@ -1,7 +1,9 @@
 // Entry point: the route table, the page shell (app bar + tabs / side nav) and bootstrapping.
 //
 // A route: path (':name' segments become ctx.params), load() -> the page module,
-// access: 'public' (no login), 'user' (logged in) or 'admin' (an admin role is active),
+// access: 'public' (no login), 'user' (logged in), 'admin' (an admin role is active), 'provider'
+// (a training provider's admin is active) or 'organiser' (either: who may run a session's check-in),
+// css: a stylesheet the page needs beyond the trainee shell's,
 // tab: the nav tab to highlight, offline: opens offline from the user kept on the phone (offline.js),
 // admin: needs the admin stylesheet though public, chrome: false for a page with no app bar at all.
 // A page module exports render(ctx); ctx = {main, params, query, user, role, route, setTitle, rerender,
@@ -12,11 +14,14 @@
 // demand; the service worker precaches only what a trainee uses (sw.js).
 
 import { compile, navigate, onRouteChange, start } from './router.js';
-import { activeRole, isAdminRole, loadUser, logout, roleLabel } from './session.js';
+import { activeRole, isAdminRole, isProviderRole, loadUser, logout, roleLabel } from './session.js';
 import { h, icon, loadStyle, mount, notice } from './ui.js';
 import { fmtDateTime } from './format.js';
 import * as offline from './offline.js';
 import { api } from './api.js';
+
+// Guangdong's classes, courses and dishonesty pages (trainee and provider).
+const LEARNING_CSS = '/css/learning.css';
 
 const ROUTES = [
   { path: '/login', load: () => import('./pages/login.js'), access: 'public' },
@@ -43,7 +48,7 @@ const ROUTES = [
   { path: '/trainings/new', load: () => import('./pages/admin-training-form.js'), access: 'admin', tab: 'trainings' },
   { path: '/trainings/:id', load: () => import('./pages/admin-training.js'), access: 'admin', tab: 'trainings' },
   { path: '/trainings/:id/edit', load: () => import('./pages/admin-training-form.js'), access: 'admin', tab: 'trainings' },
-  { path: '/sessions/:id/screen', load: () => import('./pages/admin-screen.js'), access: 'admin', tab: 'trainings' },
+  { path: '/sessions/:id/screen', load: () => import('./pages/admin-screen.js'), access: 'organiser', tab: 'trainings' },
   // Public so that a reload works offline: the page checks the login itself when the network answers.
   { path: '/sessions/:id/reverse', load: () => import('./pages/admin-reverse.js'), access: 'public', admin: true },
   // CME projects (seed 001 §3): the fixed paths before /projects/:id.
@@ -66,6 +71,22 @@ const ROUTES = [
   { path: '/people/:id/years', load: () => import('./pages/person-years.js'), access: 'admin', tab: 'people' },
   { path: '/archive-changes', load: () => import('./pages/archive-review.js'), access: 'admin', tab: 'people' },
   { path: '/archive', load: () => import('./pages/archive.js'), access: 'user', tab: 'home' },
+  // Guangdong's flows (seed 002 §3.3–3.4, 004 §4): classes, public courses, dishonesty.
+  { path: '/classes', load: () => import('./pages/classes.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/classes/mine', load: () => import('./pages/enrolments.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/classes/:id', load: () => import('./pages/class.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/courses', load: () => import('./pages/courses.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/courses/:id', load: () => import('./pages/course.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/courses/:id/lessons/:lessonId', load: () => import('./pages/lesson.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/courses/:id/exam', load: () => import('./pages/exam.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/dishonesty', load: () => import('./pages/dishonesty.js'), css: LEARNING_CSS, access: 'user', tab: 'home' },
+  { path: '/provider/classes', load: () => import('./pages/provider-classes.js'), css: LEARNING_CSS, access: 'provider', tab: 'pclasses' },
+  { path: '/provider/classes/new', load: () => import('./pages/provider-class-form.js'), css: LEARNING_CSS, access: 'provider', tab: 'pclasses' },
+  { path: '/provider/classes/:id', load: () => import('./pages/provider-class.js'), css: LEARNING_CSS, access: 'provider', tab: 'pclasses' },
+  { path: '/provider/courses', load: () => import('./pages/provider-courses.js'), css: LEARNING_CSS, access: 'provider', tab: 'pcourses' },
+  { path: '/provider/courses/:id', load: () => import('./pages/provider-course.js'), css: LEARNING_CSS, access: 'provider', tab: 'pcourses' },
+  { path: '/providers', load: () => import('./pages/region-providers.js'), css: LEARNING_CSS, access: 'admin', tab: 'people' },
+  { path: '/dishonesty-records', load: () => import('./pages/region-dishonesty.js'), css: LEARNING_CSS, access: 'admin', tab: 'people' },
   // What the check-in QR opens, logged in or not (the page logs in on the way if needed).
   { path: '/c/:sessionId', load: () => import('./pages/checkin.js'), access: 'public' },
   // The lecture-hall PC or projector: a display link, no login, the whole screen and nothing around it.
@@ -84,6 +105,8 @@ const TABS = {
   projects: { href: '/projects', label: '项目', icon: 'certificate' },
   rules: { href: '/rules', label: '规则', icon: 'credits' },
   people: { href: '/people', label: '人员', icon: 'people' },
+  pclasses: { href: '/provider/classes', label: '培训班', icon: 'training' },
+  pcourses: { href: '/provider/courses', label: '公需课', icon: 'certificate' },
 };
 
 ROUTES.forEach((route) => {
@@ -112,6 +135,7 @@ function tabsFor(user, role) {
   // A region admin reviews no credits but maintains the rule catalogue.
   if (role.role === 'region_admin') return ['home', 'projects', 'trainings', 'rules', 'people'];
   if (isAdminRole(role)) return ['home', 'trainings', 'projects', 'review', 'people'];
+  if (isProviderRole(role)) return ['home', 'pclasses', 'pcourses'];
   return [];
 }
 
@@ -310,9 +334,11 @@ async function render() {
     }, LOADING_NOTE_MS);
     try {
       // The admin stylesheet is not part of the trainee shell: fetched with an admin page.
-      const styled = route.access === 'admin' || route.admin || isAdminRole(role) ? loadStyle(ADMIN_CSS) : null;
+      const admin = ['admin', 'provider', 'organiser'].includes(route.access) || route.admin || isAdminRole(role)
+        || isProviderRole(role);
+      const styled = [admin ? loadStyle(ADMIN_CSS) : null, route.css ? loadStyle(route.css) : null];
       page = await route.load();
-      await styled;
+      await Promise.all(styled);
     } catch (error) {
       if (isCurrent()) showFailure('页面加载失败，请检查网络后重试。', render, !navigator.onLine);
       return;
@@ -334,7 +360,11 @@ async function render() {
   if (!page) {
     setTitle('页面不存在');
     mount(main, notice({ title: '页面不存在', text: '您访问的页面不存在或已被移除。', href: '/', linkText: '返回首页', testid: 'not-found' }));
-  } else if (route.access === 'admin' && !isAdminRole(role)) {
+  } else if (
+    (route.access === 'admin' && !isAdminRole(role)) ||
+    (route.access === 'provider' && !isProviderRole(role)) ||
+    (route.access === 'organiser' && !isAdminRole(role) && !isProviderRole(role))
+  ) {
     setTitle('无权访问');
     mount(main, notice({ iconName: 'lock', title: '无权访问', text: '当前身份不能查看此页面。', href: '/', linkText: '返回首页', testid: 'forbidden' }));
   } else {

@@ -77,6 +77,34 @@ export const PREP_STATUS = {
   returned: '已退回',
 };
 
+// 公需 / 专业 / 选修: what the hours-based schemes count apart.
+export const CREDIT_CATEGORY = {
+  public: '公需科目',
+  professional: '专业科目',
+  elective: '选修科目',
+};
+
+// A provider's class (接受报名 / 停止报名), an enrolment in it, a public course.
+export const CLASS_STATUS = {
+  draft: '未开放',
+  accepting: '接受报名',
+  closed: '停止报名',
+};
+
+export const ENROLMENT_STATUS = {
+  pending: '已报名待确认',
+  enrolled: '报名成功',
+  completed: '已获得学时',
+  refused: '报名未通过',
+  cancelled: '已取消报名',
+};
+
+export const COURSE_STATUS = {
+  draft: '编辑中',
+  published: '已发布',
+  closed: '已下架',
+};
+
 /** The word for `value` in `map`, else the value itself ('' for nothing). */
 export function label(map, value) {
   if (value === null || value === undefined || value === '') return '';

@@ -104,6 +104,11 @@ export function isAdminRole(role) {
   return Boolean(role) && ADMIN_ROLES.indexOf(role.role) !== -1;
 }
 
+/** A training provider's admin (施教机构): classes and public courses, no people of its own. */
+export function isProviderRole(role) {
+  return Boolean(role) && role.role === 'provider_admin';
+}
+
 const chosenRoles = {}; // user id -> role key, for when localStorage is unavailable
 
 function storageKey(u) {

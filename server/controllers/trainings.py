@@ -62,10 +62,11 @@ class TrainingRead(msgspec.Struct):
     credits: float
     hours: float
     status: str
-    department_id: int
-    department_name: str
-    unit_id: int
-    unit_name: str
+    # Empty for the Training a provider's class owns for its sessions (class_id).
+    department_id: int | None
+    department_name: str | None
+    unit_id: int | None
+    unit_name: str | None
     discipline: str
     subdiscipline: str
     format: str
@@ -76,6 +77,7 @@ class TrainingRead(msgspec.Struct):
     min_minutes: int
     review_reason: str
     created_at: dt.datetime
+    class_id: int | None = None
     kind: str = "inhouse"
 
     @classmethod
@@ -88,6 +90,7 @@ class TrainingRead(msgspec.Struct):
             format=row["format"], assessment=row["assessment"], other_no=row["other_no"], remark=row["remark"],
             requires_checkout=bool(row["requires_checkout"]), min_minutes=row["min_minutes"],
             review_reason=row["review_reason"], created_at=row["created_at"], kind=row["kind"],
+            class_id=row.get("training_class"),
         )
 
 

@@ -26,7 +26,8 @@ from server.settings import Settings
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import (
-    CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, QrPhase, Role, TrainingKind, TrainingStatus,
+    CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, EnrolmentStatus, QrPhase, Role,
+    TrainingKind, TrainingStatus,
 )
 
 CLAIM_TTL_SECONDS = 600
@@ -34,7 +35,7 @@ CLAIM_TTL_SECONDS = 600
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
        t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.category, t.credits, t.hours,
-       t.requires_checkout, t.min_minutes, t.kind
+       t.requires_checkout, t.min_minutes, t.kind, t.training_class
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
 """
@@ -224,6 +225,12 @@ def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Pr
     return same[0] if same else None
 
 
+def _credit_at_checkin(row: dict) -> bool:
+    """Whether the scan itself makes the credit: not when the training wants a check-out first, nor
+    on a provider's class (its provider confirms the hours afterwards, services/classes.py)."""
+    return not row["requires_checkout"] and row["training_class"] is None
+
+
 def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
                     at: dt.datetime | None) -> Program[CheckinResult]:
     """Insert the check-in (and, unless the training wants a check-out, its pending credit), idempotently."""
@@ -243,7 +250,7 @@ def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, 
         found = yield (_EXISTING_SQL, _existing_args(row, who.person_id))
         return CheckinResult(False, _body(row, found[0]))
     credit = None
-    if not row["requires_checkout"]:
+    if _credit_at_checkin(row):
         credit = yield from _credit_program(row, who, moment, reason or "签到")
     return CheckinResult(True, _body(row, {
         "id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"], "checked_out_at": None,
@@ -280,7 +287,7 @@ def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str
              *condition_args]
     credit = "NULL::integer AS credit_id, NULL::varchar AS status, NULL::numeric AS credits"
     joined = ""
-    if not row["requires_checkout"]:
+    if _credit_at_checkin(row):
         credit_ctes, credit_args = ledger.create_after(_attendance_credit(row, who, reason or "签到"), moment,
                                                        "checkin_made")
         ctes.append(credit_ctes)
@@ -339,6 +346,27 @@ def _self(principal: Principal, row: dict) -> Who:
     return Who(principal.person_id, grant.unit_id, grant.department_id, principal.account_id, principal.ip)
 
 
+_ENROLLED_SQL = "SELECT id FROM enrolment WHERE training_class = {} AND person = {} AND status IN ({}, {})"
+
+
+async def is_enrolled(class_id: int, person_id: int) -> bool:
+    """Whether the person's enrolment in a provider's class was confirmed (its sessions are theirs)."""
+    rows = await db.fetch(_engine(), _ENROLLED_SQL, class_id, person_id, EnrolmentStatus.enrolled.value,
+                          EnrolmentStatus.completed.value)
+    return bool(rows)
+
+
+async def _class_attendee(principal: Principal, row: dict) -> Who:
+    """The calling trainee, if confirmed in the provider's class this session belongs to
+    (one more indexed read, only on a class's sessions: the in-house path stays as it was)."""
+    trainee = next((g for g in principal.grants if g.role == Role.trainee), None)
+    if principal.person_id is None or trainee is None:
+        raise Forbidden("not_eligible", "只有学员账号可以签到")
+    if not await is_enrolled(row["training_class"], principal.person_id):
+        raise Forbidden("not_eligible", "您未报名该培训班或报名尚未确认，不能签到")
+    return Who(principal.person_id, trainee.unit_id, trainee.department_id, principal.account_id, principal.ip)
+
+
 async def _someone(principal: Principal, person_id: int) -> Who:
     """A person recorded by an organiser, with where they work now."""
     person = await db.fetch(_engine(), "SELECT unit, department FROM person WHERE id = {}", person_id)
@@ -349,7 +377,9 @@ async def check_in_with_code(principal: Principal, session_id: int, code: str, s
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    return await _record(row, _self(principal, row), method=CheckinMethod.scan)
+    who = (_self(principal, row) if row["training_class"] is None
+           else await _class_attendee(principal, row))
+    return await _record(row, who, method=CheckinMethod.scan)
 
 
 async def check_in_with_claim(principal: Principal, claim: str, settings: Settings) -> CheckinResult:
@@ -362,7 +392,8 @@ async def check_in_with_claim(principal: Principal, claim: str, settings: Settin
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
         raise _not_open()
-    who = _self(principal, row)
+    who = (_self(principal, row) if row["training_class"] is None
+           else await _class_attendee(principal, row))
     if rows[0]["used_at"] is not None:
         # The same trainee resubmitting their claim (say, after a timeout) gets
         # their check-in back; anyone else gets nothing from a spent claim.
@@ -378,7 +409,8 @@ async def check_out(principal: Principal, session_id: int, code: str, settings: 
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    who = _self(principal, row)
+    who = (_self(principal, row) if row["training_class"] is None
+           else await _class_attendee(principal, row))
     existing = await _existing(row, who.person_id)
     if existing is None:
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
@@ -453,8 +485,11 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         if not (row["starts_at"] - _SCAN_EARLY <= scanned_at <= now + _SCAN_DRIFT):
             results.append({**outcome, "ok": False, "code": "invalid_time", "detail": "扫码时间不在本场次时间内"})
             continue
-        if person["unit"] != row["unit"] and row["kind"] != _OPEN_TO_ALL:
+        if row["training_class"] is None and row["kind"] != _OPEN_TO_ALL and person["unit"] != row["unit"]:
             results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
+            continue
+        if row["training_class"] is not None and not await is_enrolled(row["training_class"], parsed.person_id):
+            results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "未报名该培训班或报名未确认"})
             continue
         recorded = await _record(row, await _someone(principal, parsed.person_id), method=CheckinMethod.reverse,
                                  at=scanned_at)
@@ -473,9 +508,10 @@ async def manual_add(principal: Principal, session_id: int, person_id: int, reas
     session, training, _ = await load_session(principal, session_id)
     if training["status"] != TrainingStatus.approved.value:
         raise _not_open()
-    person = await Person.select(Person.id).where(
-        (Person.id == person_id) & (Person.unit == training["unit"])).first()
-    if person is None:
+    if training["training_class"] is not None:
+        if not await is_enrolled(training["training_class"], person_id):
+            raise NotFound("person_not_found", "该人员未报名本培训班或报名未确认")
+    elif not await Person.exists().where((Person.id == person_id) & (Person.unit == training["unit"])):
         raise NotFound("person_not_found", "人员不存在或不是本单位人员")
     row = await _session_row(session_id)
     assert row is not None

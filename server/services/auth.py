@@ -251,6 +251,7 @@ LEFT JOIN department d ON d.id = g.department
 LEFT JOIN unit du ON du.id = d.unit
 LEFT JOIN unit u ON u.id = g.unit
 LEFT JOIN region r ON r.id = g.region
+LEFT JOIN provider pv ON pv.id = g.provider
 LEFT JOIN person p ON p.id = a.person
 LEFT JOIN department pd ON pd.id = p.department
 LEFT JOIN unit pu ON pu.id = p.unit
@@ -259,10 +260,11 @@ _ACCOUNT_COLUMNS = """
 a.id AS account_id, a.username, a.name, a.person AS person_id, a.must_change_password, a.status,
 g.role, g.department AS g_department, d.name AS d_name, du.id AS du_id, du.name AS du_name,
 g.unit AS g_unit, u.name AS u_name, g.region AS g_region, r.name AS r_name, r.prefix AS r_prefix,
+g.provider AS g_provider, pv.name AS pv_name,
 pd.id AS pd_id, pd.name AS pd_name, pu.id AS pu_id, pu.name AS pu_name
 """
 _TYPES = {"must_change_password": "bool"}
-_AUTH_TABLES = ("login_session", "account", "role_grant", "person", "department", "unit", "region")
+_AUTH_TABLES = ("login_session", "account", "role_grant", "person", "department", "unit", "region", "provider")
 _SESSION_TYPES = {**_TYPES, "expires_at": "timestamp", "revoked_at": "timestamp", "last_seen_at": "timestamp",
                   "created_at": "timestamp", "remember": "bool"}
 _PRINCIPAL_SQL = f"SELECT {_ACCOUNT_COLUMNS} FROM account a {_GRANTS_FROM} WHERE a.id = {{}} ORDER BY g.id"
@@ -294,6 +296,8 @@ def _grant_from_row(row: dict) -> Grant | None:
     if row["g_region"] is not None:
         return Grant(role, row["g_region"], row["r_name"], region_id=row["g_region"],
                      region_prefix=row["r_prefix"])
+    if row["g_provider"] is not None:
+        return Grant(role, row["g_provider"], row["pv_name"], provider_id=row["g_provider"])
     return Grant(role, None, "")
 
 

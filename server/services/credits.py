@@ -205,9 +205,12 @@ _ACTIONS: dict[str, dict[str, Move]] = {
     "reject": {S.pending_dept.value: Move(S.rejected, "department"),
                S.pending_unit.value: Move(S.rejected, "unit")},
     "revoke": {S.effective.value: Move(S.revoked, "unit")},
+    # A region's dishonesty record (seed 002 §3.4, services/dishonesty.py) withdraws the
+    # effective records it concerns; no HTTP action of its own.
+    "dishonesty": {S.effective.value: Move(S.revoked, "region")},
 }
-_NEEDS_REASON = {"return", "reject", "revoke"}
-_WORDS = {"approve": "审核通过", "return": "退回", "reject": "审核不通过", "revoke": "撤销"}
+_NEEDS_REASON = {"return", "reject", "revoke", "dishonesty"}
+_WORDS = {"approve": "审核通过", "return": "退回", "reject": "审核不通过", "revoke": "撤销", "dishonesty": "因失信撤销"}
 
 
 def state_word(status: str) -> str:
@@ -231,13 +234,16 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     if where is not None:
         row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title,
                                   Credit.source, Credit.person,
-                                  Credit.rule.evidence_required.as_alias("evidence_required")).where(
+                                  Credit.rule.evidence_required.as_alias("evidence_required"),
+                                  Credit.unit.region_code.as_alias("region_code")).where(
             where).where(Credit.id == credit_id).first()
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
-    is_dept = row["department"] in principal.department_ids()
-    is_unit = row["unit"] in principal.unit_ids()
-    if not (is_dept or is_unit):
+    levels = {"department": row["department"] in principal.department_ids(),
+              "unit": row["unit"] in principal.unit_ids(),
+              "region": action == "dishonesty" and any(
+                  (row["region_code"] or "").startswith(p) for p in principal.region_prefixes())}
+    if not any(levels.values()):
         raise Forbidden("forbidden", "只有科室或单位管理员可以审核学分")
     if row["source"] == CreditSource.imported.value:
         # History from the old system (seed 002 §1.5) is kept as it was issued.
@@ -245,8 +251,8 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     move = _ACTIONS[action].get(row["status"])
     if move is None:
         raise Conflict("invalid_state", f"学分记录当前为“{state_word(row['status'])}”，不能{_WORDS[action]}")
-    if (move.level == "department" and not is_dept) or (move.level == "unit" and not is_unit):
-        who = "科室" if move.level == "department" else "单位"
+    if not levels[move.level]:
+        who = {"department": "科室", "unit": "单位", "region": "卫健委"}[move.level]
         if row["status"] in (S.pending_dept.value, S.pending_unit.value):
             raise Conflict("invalid_state", f"该记录正等待{who}审核，您不能{_WORDS[action]}")
         # An effective record is waiting for nobody: say who may act on it.

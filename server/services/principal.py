@@ -21,6 +21,7 @@ class Grant:
     unit_id: int | None = None
     region_id: int | None = None
     region_prefix: str | None = None
+    provider_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +63,6 @@ class Principal:
 
     def region_prefixes(self) -> set[str]:
         return {g.region_prefix for g in self.grants_for(Role.region_admin) if g.region_prefix}
+
+    def provider_ids(self) -> set[int]:
+        return {g.provider_id for g in self.grants_for(Role.provider_admin) if g.provider_id}

@@ -30,7 +30,7 @@ from server.labels import PROJECT_LEVEL, PROJECT_STATUS, label
 from server.services import audit, ledger, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
-from server.services.trainings import _money, _year  # the same bounds as a training's
+from server.services.trainings import amount, check_year  # the same bounds as a training's
 from server.tables import (
     CreditRule,
     Department,
@@ -190,11 +190,11 @@ def _clean(values: dict, current: dict | None = None) -> dict:
         if field in out:
             out[field] = out[field].strip()
     if "year" in out:
-        out["year"] = _year(out["year"])
+        out["year"] = check_year(out["year"])
     if "credits" in out:
-        out["credits"] = _money(out["credits"], "credits", maximum=float(PROJECT_CAP))
+        out["credits"] = amount(out["credits"], "credits", maximum=float(PROJECT_CAP))
     if "hours" in out:
-        out["hours"] = _money(out["hours"], "hours", maximum=1000)
+        out["hours"] = amount(out["hours"], "hours", maximum=1000)
     if "level" in out:
         out["level"] = ProjectLevel(out["level"]).value
     merged = {**(current or {}), **out}
@@ -318,7 +318,7 @@ async def _replace_courses(project_id: int, unit_id: int, courses: list[dict]) -
         rows.append(ProjectCourse(project=project_id, title=title, speaker=speaker_id, speaker_name=name,
                                   speaker_title=(course.get("speaker_title") or "").strip(),
                                   speaker_unit=(course.get("speaker_unit") or "").strip(),
-                                  hours=_money(course["hours"], f"{field}.hours", maximum=100), sort_order=index))
+                                  hours=amount(course["hours"], f"{field}.hours", maximum=100), sort_order=index))
     await ProjectCourse.delete().where(ProjectCourse.project == project_id)
     if rows:
         await ProjectCourse.insert(*rows)

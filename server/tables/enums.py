@@ -181,3 +181,37 @@ class NoticeKind(str, Enum):
     credit_returned = "credit_returned"
     credit_rejected = "credit_rejected"
     training_reminder = "training_reminder"
+
+
+class ClassStatus(str, Enum):
+    """A provider's training class (seed 004 §4): 接受报名 / 停止报名."""
+
+    draft = "draft"
+    accepting = "accepting"
+    closed = "closed"
+
+
+class EnrolmentStatus(str, Enum):
+    """已报名待确认 → 报名成功 → 已获得学时; or refused by the provider / withdrawn by the trainee."""
+
+    pending = "pending"
+    enrolled = "enrolled"
+    completed = "completed"
+    refused = "refused"
+    cancelled = "cancelled"
+
+
+class CourseStatus(str, Enum):
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+
+
+class LessonKind(str, Enum):
+    text = "text"
+    video = "video"
+
+
+class QuestionKind(str, Enum):
+    single = "single"
+    multiple = "multiple"

@@ -9,6 +9,7 @@ from server.tables.account import Account
 from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, QrPhase, TrainingKind, TrainingStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
+from server.tables.provider import TrainingClass
 
 
 class Training(Table):
@@ -36,6 +37,11 @@ class Training(Table):
     # A delegated CME project runs its sessions, QR check-in and review queue
     # through a training row of kind "project" (server/services/projects.py).
     kind = Varchar(length=10, choices=TrainingKind, default=TrainingKind.inhouse)
+    # Set on the Training a provider's class owns for its attendance sessions
+    # (its unit and department are then empty): check-ins of its sessions are
+    # for the class's confirmed enrolments and earn no credit by themselves.
+    # Unique through migration 0050's index (SQLite cannot ALTER in a UNIQUE column).
+    training_class = ForeignKey(TrainingClass, null=True, on_delete=OnDelete.cascade)
     created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -10,9 +10,13 @@ import pytest
 from server import labels
 from server.tables.enums import (
     CheckinMethod,
+    ClassStatus,
+    CourseStatus,
+    CreditCategory,
     CreditClass,
     CreditSource,
     CreditStatus,
+    EnrolmentStatus,
     PrepStatus,
     ProjectLevel,
     ProjectStatus,
@@ -28,7 +32,8 @@ def _js_table(name: str) -> dict[str, str]:
     return dict(re.findall(r"^\s*'?(\w+)'?: '([^']*)',?$", body.group(1), re.M))
 
 
-@pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD", "TRAINING_STATUS",
+@pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD", "CREDIT_CATEGORY",
+                                  "CLASS_STATUS", "ENROLMENT_STATUS", "COURSE_STATUS", "TRAINING_STATUS",
                                   "PROJECT_STATUS", "PROJECT_LEVEL", "PREP_STATUS"])
 def test_the_pwa_and_the_server_say_the_same_words(name):
     assert _js_table(name) == dict(getattr(labels, name))
@@ -36,6 +41,9 @@ def test_the_pwa_and_the_server_say_the_same_words(name):
 
 @pytest.mark.parametrize("table, enum", [(labels.CREDIT_STATUS, CreditStatus), (labels.CREDIT_SOURCE, CreditSource),
                                          (labels.CREDIT_CLASS, CreditClass), (labels.CHECKIN_METHOD, CheckinMethod),
+                                         (labels.CREDIT_CATEGORY, CreditCategory), (labels.CLASS_STATUS, ClassStatus),
+                                         (labels.ENROLMENT_STATUS, EnrolmentStatus),
+                                         (labels.COURSE_STATUS, CourseStatus),
                                          (labels.TRAINING_STATUS, TrainingStatus),
                                          (labels.PROJECT_STATUS, ProjectStatus), (labels.PROJECT_LEVEL, ProjectLevel),
                                          (labels.PREP_STATUS, PrepStatus)])

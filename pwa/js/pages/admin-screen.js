@@ -44,6 +44,9 @@ export async function render(ctx) {
   const training = session ? session.training : null;
   if (training) ctx.setTitle('签到屏 · ' + training.title);
   const open = !training || training.status === 'approved';
+  // A provider's class: its people are its confirmed enrolments, not a unit's staff to search
+  // (补签 and the reverse roster are the hospital's tools); back goes to the class.
+  const classId = training && training.class_id ? training.class_id : null;
 
   const state = {
     phase: 'checkin',
@@ -68,13 +71,14 @@ export async function render(ctx) {
   const phaseIn = h('button', { type: 'button', class: 'seg seg-on', 'aria-pressed': 'true', 'data-testid': 'phase-checkin' }, '签到码');
   const phaseOut = h('button', { type: 'button', class: 'seg', 'aria-pressed': 'false', 'data-testid': 'phase-checkout' }, '签退码');
   const fullBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-fullscreen', hidden: !document.fullscreenEnabled }, '全屏');
-  const addBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-manual', disabled: !open }, '补签');
+  const addBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-manual', disabled: !open, hidden: Boolean(classId) }, '补签');
   const exportLink = h('a', { class: 'screen-btn', href: '/api/sessions/' + encodeURIComponent(sid) + '/attendance.csv', download: '', 'data-testid': 'screen-export' }, '导出签到表');
   const displayBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-display-links', disabled: !open }, '投屏');
-  const reverseLink = open
+  const reverseLink = open && !classId
     ? h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/reverse', 'data-testid': 'screen-reverse' }, '反扫模式')
     : null;
-  const back = h('a', { class: 'screen-back', href: training ? '/trainings/' + encodeURIComponent(training.id) : '/trainings', 'data-testid': 'screen-back' }, '‹ 返回');
+  const backTo = classId ? '/provider/classes/' + encodeURIComponent(classId) : training ? '/trainings/' + encodeURIComponent(training.id) : '/trainings';
+  const back = h('a', { class: 'screen-back', href: backTo, 'data-testid': 'screen-back' }, '‹ 返回');
   const bar = h(
     'header',
     { class: 'screen-bar' },

@@ -4,7 +4,7 @@
 // Offline (ctx.offlineAt) it renders from the user kept on the phone; the network extras stay out.
 
 import { api } from '../api.js';
-import { isAdminRole, roleKey, roleLabel, setActiveRole } from '../session.js';
+import { isAdminRole, isProviderRole, roleKey, roleLabel, setActiveRole } from '../session.js';
 import { h, icon, mount, show } from '../ui.js';
 
 const TRAINEE_ACTIONS = [
@@ -12,6 +12,16 @@ const TRAINEE_ACTIONS = [
   { href: '/my-code', icon: 'qrcode', title: '我的签到码', text: '出示给组织者扫码签到，离线可用', name: 'my-code' },
   { href: '/credits', icon: 'credits', title: '我的学分', text: '学分记录与审核进度', name: 'credits' },
   { href: '/certificates', icon: 'certificate', title: '证书', text: '下载学分证明，支持在线验证', name: 'certificates' },
+  // Guangdong (seed 002 §3.3–3.4, 004 §4).
+  { href: '/classes', icon: 'training', title: '培训班报名申请', text: '报名施教机构开展的培训班', name: 'classes' },
+  { href: '/classes/mine', icon: 'review', title: '培训班情况查看', text: '报名审核进度与已获得学时', name: 'enrolments' },
+  { href: '/courses', icon: 'credits', title: '公需课学习', text: '在线学习、考试，合格后自动登记学时', name: 'courses' },
+  { href: '/dishonesty', icon: 'alert', title: '失信信息', text: '查看本人的失信记录', name: 'dishonesty' },
+];
+
+const PROVIDER_ACTIONS = [
+  { href: '/provider/classes', icon: 'training', title: '培训班', text: '开班、报名审核、签到与学时确认', name: 'provider-classes' },
+  { href: '/provider/courses', icon: 'certificate', title: '公需课', text: '课程、课时视频、试题与考试结果', name: 'provider-courses' },
 ];
 
 const PEOPLE_SCOPE = { dept_admin: '本科室', unit_admin: '本单位', region_admin: '辖区内' };
@@ -39,6 +49,13 @@ function creditActions(role) {
 
 function actionsFor(role, admin) {
   if (role.role === 'trainee') return TRAINEE_ACTIONS;
+  if (isProviderRole(role)) return PROVIDER_ACTIONS;
+  if (role.role === 'region_admin') {
+    return adminActions(role).concat(creditActions(role), [
+      { href: '/providers', icon: 'home', title: '施教机构', text: '登记本辖区的继续教育施教机构', name: 'providers' },
+      { href: '/dishonesty-records', icon: 'alert', title: '失信信息管理', text: '记录、撤销专业技术人员失信信息', name: 'dishonesty-records' },
+    ]);
+  }
   if (role.role === 'unit_admin') {
     return admin.adminActions(role).concat([{ href: '/registrations', icon: 'review', title: '注册审核', text: '个人注册与单位变更申请', name: 'registrations' }], creditActions(role));
   }
