@@ -51,7 +51,7 @@ function actionsFor(role, admin) {
   if (role.role === 'trainee') return TRAINEE_ACTIONS;
   if (isProviderRole(role)) return PROVIDER_ACTIONS;
   if (role.role === 'region_admin') {
-    return adminActions(role).concat(creditActions(role), [
+    return admin.adminActions(role).concat(creditActions(role), [
       { href: '/providers', icon: 'home', title: '施教机构', text: '登记本辖区的继续教育施教机构', name: 'providers' },
       { href: '/dishonesty-records', icon: 'alert', title: '失信信息管理', text: '记录、撤销专业技术人员失信信息', name: 'dishonesty-records' },
     ]);
