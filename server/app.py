@@ -33,8 +33,8 @@ from server.controllers.history import HistoryController
 from server.controllers.people import PeopleController
 from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
-from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.providers import ProviderController
+from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController

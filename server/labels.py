@@ -15,20 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from server.tables.enums import (
-    CheckinMethod,
-    ClassStatus,
-    CourseStatus,
-    CreditCategory,
-    CreditClass,
-    CreditSource,
-    CreditStatus,
-    EnrolmentStatus,
-    PrepStatus,
-    ProjectLevel,
-    ProjectStatus,
-    TrainingStatus,
-)
+from server.tables.enums import (CheckinMethod, ClassStatus, CourseStatus, CreditCategory, CreditClass, CreditSource,
+                                 CreditStatus, EnrolmentStatus, PrepStatus, ProjectLevel, ProjectStatus, TrainingStatus)
 
 CREDIT_STATUS: Mapping[str, str] = MappingProxyType({
     CreditStatus.draft.value: "草稿",

@@ -129,8 +129,9 @@ function errorFromXhr(xhr) {
 /**
  * Upload one file as multipart/form-data (field `field`, default 'file') with the same cookie,
  * CSRF and error handling as api(). XMLHttpRequest, not fetch: only it reports upload progress.
- * Options: field, filename, fields (other form fields, {name: text}), onprogress(fraction 0..1), signal (AbortSignal), redirect (as api()),
- * raw (true: PUT the file itself as the body, for large files the server streams to disk).
+ * Options: field, filename, fields (other form fields, {name: text}), onprogress(fraction 0..1),
+ * signal (AbortSignal), redirect (as api()), raw (true: PUT the file itself as the body, for large
+ * files the server streams to disk).
  * Resolves to the parsed JSON body (null when empty).
  */
 export function upload(path, file, options = {}) {

@@ -89,8 +89,7 @@ class TrainingRead(msgspec.Struct):
             unit_name=row["unit_name"], discipline=row["discipline"], subdiscipline=row["subdiscipline"],
             format=row["format"], assessment=row["assessment"], other_no=row["other_no"], remark=row["remark"],
             requires_checkout=bool(row["requires_checkout"]), min_minutes=row["min_minutes"],
-            review_reason=row["review_reason"], created_at=row["created_at"], kind=row["kind"],
-            class_id=row.get("training_class"),
+            review_reason=row["review_reason"], created_at=row["created_at"], class_id=row.get("training_class"), kind=row["kind"],
         )
 
 

@@ -25,17 +25,15 @@ from server.services.trainings import load_session
 from server.settings import Settings
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
-from server.tables.enums import (
-    CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, EnrolmentStatus, QrPhase, Role,
-    TrainingKind, TrainingStatus,
-)
+from server.tables.enums import (CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus,
+                                 EnrolmentStatus, QrPhase, Role, TrainingKind, TrainingStatus)
 
 CLAIM_TTL_SECONDS = 600
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
        t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.category, t.credits, t.hours,
-       t.requires_checkout, t.min_minutes, t.kind, t.training_class
+       t.requires_checkout, t.min_minutes, t.training_class, t.kind
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
 """
@@ -356,6 +354,12 @@ async def is_enrolled(class_id: int, person_id: int) -> bool:
     return bool(rows)
 
 
+async def _attendee(principal: Principal, row: dict) -> Who:
+    """The calling trainee, if they may attend this session: of the training's unit, anyone for a
+    CME project, a confirmed enrolment for a provider's class."""
+    return _self(principal, row) if row["training_class"] is None else await _class_attendee(principal, row)
+
+
 async def _class_attendee(principal: Principal, row: dict) -> Who:
     """The calling trainee, if confirmed in the provider's class this session belongs to
     (one more indexed read, only on a class's sessions: the in-house path stays as it was)."""
@@ -377,9 +381,7 @@ async def check_in_with_code(principal: Principal, session_id: int, code: str, s
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    who = (_self(principal, row) if row["training_class"] is None
-           else await _class_attendee(principal, row))
-    return await _record(row, who, method=CheckinMethod.scan)
+    return await _record(row, await _attendee(principal, row), method=CheckinMethod.scan)
 
 
 async def check_in_with_claim(principal: Principal, claim: str, settings: Settings) -> CheckinResult:
@@ -392,8 +394,7 @@ async def check_in_with_claim(principal: Principal, claim: str, settings: Settin
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
         raise _not_open()
-    who = (_self(principal, row) if row["training_class"] is None
-           else await _class_attendee(principal, row))
+    who = await _attendee(principal, row)
     if rows[0]["used_at"] is not None:
         # The same trainee resubmitting their claim (say, after a timeout) gets
         # their check-in back; anyone else gets nothing from a spent claim.
@@ -409,8 +410,7 @@ async def check_out(principal: Principal, session_id: int, code: str, settings: 
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    who = (_self(principal, row) if row["training_class"] is None
-           else await _class_attendee(principal, row))
+    who = await _attendee(principal, row)
     existing = await _existing(row, who.person_id)
     if existing is None:
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
@@ -485,7 +485,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         if not (row["starts_at"] - _SCAN_EARLY <= scanned_at <= now + _SCAN_DRIFT):
             results.append({**outcome, "ok": False, "code": "invalid_time", "detail": "扫码时间不在本场次时间内"})
             continue
-        if row["training_class"] is None and row["kind"] != _OPEN_TO_ALL and person["unit"] != row["unit"]:
+        if row["training_class"] is None and person["unit"] != row["unit"] and row["kind"] != _OPEN_TO_ALL:
             results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
             continue
         if row["training_class"] is not None and not await is_enrolled(row["training_class"], parsed.person_id):

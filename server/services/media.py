@@ -1,7 +1,7 @@
 """Where uploaded files live: the media directory under $JIJIAO_DATA_DIR, behind a small interface.
 
 Keys are relative paths the services make themselves (``evidence/yyyy/mm/<hex>.<ext>``,
-``project/…`` for CME project files, ``lessons/yyyy/mm/<hex>.<ext>`` for course videos);
+``lessons/yyyy/mm/<hex>.<ext>`` for course videos, ``project/…`` for CME project files);
 rows in the database hold keys, never absolute paths, so the directory can move
 and another store (object storage) can take this one's place.
 """

@@ -13,8 +13,8 @@ from server.tables.history import HistoryCertificate
 from server.tables.notice import Notice
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
-from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.provider import Provider, TrainingClass
+from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
 from server.tables.throttle import Throttle
@@ -51,11 +51,6 @@ ALL_TABLES = (
     ArchiveItem,
     ArchiveChange,
     HistoryCertificate,
-    Project,
-    ProjectCourse,
-    ProjectEvent,
-    ProjectFile,
-    ProjectCounter,
     Provider,
     TrainingClass,
     Enrolment,
@@ -66,6 +61,11 @@ ALL_TABLES = (
     ExamAttempt,
     Dishonesty,
     DishonestyCredit,
+    Project,
+    ProjectCourse,
+    ProjectEvent,
+    ProjectFile,
+    ProjectCounter,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -34,14 +34,14 @@ class Training(Table):
     review_reason = Text(default="")
     # The organiser's last "提醒单位审核" (one a day: each one texts the unit's admins).
     reminded_at = Timestamptz(null=True, default=None)
-    # A delegated CME project runs its sessions, QR check-in and review queue
-    # through a training row of kind "project" (server/services/projects.py).
-    kind = Varchar(length=10, choices=TrainingKind, default=TrainingKind.inhouse)
     # Set on the Training a provider's class owns for its attendance sessions
     # (its unit and department are then empty): check-ins of its sessions are
     # for the class's confirmed enrolments and earn no credit by themselves.
     # Unique through migration 0050's index (SQLite cannot ALTER in a UNIQUE column).
     training_class = ForeignKey(TrainingClass, null=True, on_delete=OnDelete.cascade)
+    # A delegated CME project runs its sessions, QR check-in and review queue
+    # through a training row of kind "project" (server/services/projects.py).
+    kind = Varchar(length=10, choices=TrainingKind, default=TrainingKind.inhouse)
     created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -8,20 +8,8 @@ from pathlib import Path
 import pytest
 
 from server import labels
-from server.tables.enums import (
-    CheckinMethod,
-    ClassStatus,
-    CourseStatus,
-    CreditCategory,
-    CreditClass,
-    CreditSource,
-    CreditStatus,
-    EnrolmentStatus,
-    PrepStatus,
-    ProjectLevel,
-    ProjectStatus,
-    TrainingStatus,
-)
+from server.tables.enums import (CheckinMethod, ClassStatus, CourseStatus, CreditCategory, CreditClass, CreditSource,
+                                 CreditStatus, EnrolmentStatus, PrepStatus, ProjectLevel, ProjectStatus, TrainingStatus)
 
 LABELS_JS = (Path(__file__).resolve().parents[2] / "pwa" / "js" / "labels.js").read_text(encoding="utf-8")
 
