@@ -16,7 +16,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-ID = "2026-12-06T03:41:00:000000"
+ID = "2026-12-06T05:30:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "cme projects"
 
