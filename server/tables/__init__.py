@@ -9,6 +9,7 @@ from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
+from server.tables.standard import PersonStandard, Standard
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -37,6 +38,8 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Standard,
+    PersonStandard,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]
