@@ -29,8 +29,8 @@ from server.tables import Person, PersonStandard, Region, Standard, Unit
 from server.tables.enums import Role, StandardScheme
 
 __all__ = [
-    "Choice", "StandardFields", "StandardInfo", "category_word", "check_for_unit", "choices", "choose", "copy_year",
-    "create", "get", "line_words", "list_standards", "match", "of_year", "retire", "unchoose", "update",
+    "Choice", "StandardFields", "StandardInfo", "amount_words", "category_word", "check_for_unit", "choices", "choose", "copy_year",
+    "create", "get", "keep_registration_choice", "line_words", "list_standards", "match", "of_year", "retire", "unchoose", "update",
 ]
 
 CENT = Decimal("0.01")
@@ -52,6 +52,10 @@ def category_word(category: str) -> str:
 def _num(value: Decimal) -> str:
     text = f"{value.quantize(CENT).normalize():f}"
     return text
+
+
+def amount_words(amount: Decimal) -> str:
+    return _num(amount)
 
 
 def line_words(measure: str, category: str, amount: Decimal) -> str:
@@ -436,6 +440,21 @@ async def choose(principal: Principal, year: int, standard_id: int) -> Choice:
             raise Conflict("duplicate", f"{year} 年度已设置过个人学分标准，请先删除原来的") from error
         raise
     return Choice(row.id, year, standard.scheme, standard.id, standard.name, False)
+
+
+async def keep_registration_choice(person_id: int, standard_id: int) -> None:
+    """The standard chosen at registration becomes the person's choice for its year (inside the approval).
+
+    Skipped when the standard was retired meanwhile or the person already chose one of that scheme.
+    """
+    row = await Standard.select(Standard.year, Standard.scheme).where(
+        (Standard.id == standard_id) & Standard.retired_at.is_null()).first()
+    if row is None or await PersonStandard.exists().where(
+            (PersonStandard.person == person_id) & (PersonStandard.year == row["year"])
+            & (PersonStandard.scheme == row["scheme"])):
+        return
+    await PersonStandard.insert(PersonStandard(person=person_id, year=row["year"], scheme=row["scheme"],
+                                               standard=standard_id, created_at=dt.datetime.now(dt.timezone.utc)))
 
 
 async def unchoose(principal: Principal, choice_id: int) -> None:
