@@ -1,4 +1,9 @@
-// Chinese labels for codes the API returns. Unknown values are shown as they come.
+// Chinese words for the codes the API speaks: one table per kind, used by every page.
+// The API's convention: workflow codes (roles, states, sources, check-in methods) are English
+// snake_case and are shown through these tables; a person's attributes that the provincial forms
+// print as words (sex 男/女, title level 正高…, staffing 在编/编外, status 正常…, unit level 省直…)
+// come as their Chinese words already and are shown as they come.
+// The server's copy is server/labels.py (tests/unit/test_labels.py keeps the two equal).
 
 export const ROLE_LABELS = {
   trainee: '个人',
@@ -9,29 +14,7 @@ export const ROLE_LABELS = {
   organiser: '培训组织者',
 };
 
-export const SEX_LABELS = { M: '男', F: '女', male: '男', female: '女', 1: '男', 2: '女' };
-
-export const TITLE_LEVEL_LABELS = {
-  senior: '正高级',
-  deputy_senior: '副高级',
-  associate_senior: '副高级',
-  intermediate: '中级',
-  junior: '初级',
-  none: '无职称',
-};
-
-export const STAFFING_LABELS = { established: '编制内', contract: '合同制', temporary: '临时聘用', other: '其他' };
-
-export const STATUS_LABELS = {
-  active: '在职',
-  inactive: '停用',
-  retired: '退休',
-  left: '离职',
-  transferred: '调出',
-  deceased: '已故',
-};
-
-// A credit record's state, source and class (the API's codes).
+// A credit record's state, source and class.
 export const CREDIT_STATUS = {
   draft: '草稿',
   pending_dept: '待科室审核',
@@ -52,10 +35,66 @@ export const CREDIT_SOURCE = {
   import: '历史导入',
 };
 
-export const CREDIT_CLASS = { I: 'I类', II: 'II类' };
+export const CREDIT_CLASS = {
+  I: 'I类',
+  II: 'II类',
+};
 
-/** The label for `value` in `map`, else the value itself ('' for null). */
+export const CHECKIN_METHOD = {
+  scan: '扫码',
+  claim: '扫码',
+  manual: '补签',
+  reverse: '扫个人码',
+};
+
+// 公需 / 专业 / 选修: a record's, a training's or a rule's category.
+export const CREDIT_CATEGORY = {
+  public: '公需科目',
+  professional: '专业科目',
+  elective: '选修科目',
+};
+
+// What a standard's requirement line counts.
+export const LINE_CATEGORY = {
+  total: '合计',
+  I: 'I类',
+  II: 'II类',
+  public: '公需科目',
+  professional: '专业科目',
+  elective: '选修科目',
+};
+
+export const MEASURE = {
+  credits: '学分',
+  hours: '学时',
+};
+
+export const STANDARD_SCHEME = {
+  cme: '继续医学教育（学分）',
+  hours: '继续教育（学时）',
+};
+
+// Why a record does not count towards a standard, or not fully.
+export const EXCLUSION_REASON = {
+  other_year: '活动日期不在本年度，计入活动所在年度',
+  pending: '审核中，科室和单位审核通过后计入',
+  not_effective: '未生效（草稿、已退回、审核不通过或已撤销）',
+  not_in_force: '已审核通过，次日起计入',
+  not_counted: '本标准不计这一类（类别或科目）',
+  no_amount: '该记录没有本标准所计的学时或学分',
+  capped: '超出本标准对这类记录的上限，超出部分不计入',
+};
+
+export const TRAINING_STATUS = {
+  draft: '草稿',
+  submitted: '待单位审核',
+  approved: '已通过',
+  rejected: '未通过',
+  closed: '已结束',
+};
+
+/** The word for `value` in `map`, else the value itself ('' for nothing). */
 export function label(map, value) {
-  if (value === null || value === undefined) return '';
+  if (value === null || value === undefined || value === '') return '';
   return Object.prototype.hasOwnProperty.call(map, value) ? map[value] : String(value);
 }

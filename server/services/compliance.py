@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from server import compliance
+from server import clock, compliance
 from server.compliance import Profile, Record, Result
 from server.services import scope, standards
 from server.services.errors import Forbidden, Invalid, NotFound
@@ -32,7 +32,6 @@ from server.tables.enums import CreditStatus
 __all__ = ["PersonYearAnswer", "RecordLine", "choices_for", "my_year", "person_year", "profiles_for", "records_for",
            "results_for", "this_year"]
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 # Records compliance looks at: what counts, and what waits for approval (shown apart).
 READ_STATUSES = (CreditStatus.pending_dept.value, CreditStatus.pending_unit.value, CreditStatus.effective.value)
 _BATCH = 500
@@ -40,7 +39,7 @@ _BATCH = 500
 
 def this_year() -> int:
     """The credit year now: January–December, China time."""
-    return dt.datetime.now(CHINA).year
+    return clock.today().year
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -115,7 +114,7 @@ async def results_for(person_ids: Sequence[int], year: int, at: dt.datetime | No
 
     People who do not join CME get an empty list unless ``standard_id`` names one.
     """
-    at = at or dt.datetime.now(dt.timezone.utc)
+    at = at or clock.now()
     of_year = await standards.of_year(year)
     # A named standard is judged even when retired: the caller asked for it by name.
     named = [(await standards.get(standard_id)).standard] if standard_id is not None else None

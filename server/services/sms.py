@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
+from server.clock import now
 from server.services.errors import Invalid, TooManyAttempts
 from server.services.passwords import code_hash, code_matches
 from server.settings import Settings
@@ -27,10 +28,6 @@ from server.tables.enums import SmsPurpose
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 OUTBOX = "sms-outbox.jsonl"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class SmsGateway(Protocol):
