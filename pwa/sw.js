@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v10';
+const VERSION = 'v11';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -70,6 +70,11 @@ const SHELL = [
   '/js/pages/profile.js',
   '/js/pages/binding.js',
   '/js/pages/registrations.js',
+  '/js/compliance.js',
+  '/js/pages/compliance.js',
+  '/js/pages/my-standards.js',
+  '/js/pages/standards.js',
+  '/js/pages/standard-form.js',
   '/icons/icon-32.png',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

@@ -12,6 +12,7 @@ from litestar.params import JSONBody, QueryParameter
 from server import compliance
 from server.controllers.schemas import Category, Id, Page, PathId
 from server.security import Caller, requires
+from server.services.principal import Principal
 from server.services import standards
 from server.tables.enums import CreditClass, CreditSource, Role, TitleLevel, UnitLevel
 
@@ -132,9 +133,11 @@ class StandardRead(msgspec.Struct):
     auto_apply: bool
     note: str
     retired: bool
+    # Whether the caller may edit and retire it (a region admin over its region).
+    editable: bool
 
     @classmethod
-    def of(cls, info: standards.StandardInfo) -> "StandardRead":
+    def of(cls, info: standards.StandardInfo, principal: Principal) -> "StandardRead":
         s = info.standard
         return cls(
             id=s.id, year=s.year, region_code=s.region_code, region_name=info.region_name, name=s.name,
@@ -142,7 +145,7 @@ class StandardRead(msgspec.Struct):
             requirements=[RequirementRead(r.measure, r.category, _float(r.min)) for r in s.requirements],
             caps=[CapRead(c.measure, c.credit_class, c.category, c.source, c.rule_code, _float(c.max)) for c in s.caps],
             certificate_requires_pass=s.certificate_requires_pass, auto_apply=s.auto_apply, note=info.note,
-            retired=info.retired)
+            retired=info.retired, editable=standards.may_edit(principal, info))
 
 
 class StandardCopy(msgspec.Struct):
@@ -173,7 +176,7 @@ class StandardController(Controller):
         """Every standard, for everyone logged in (seed 001 §7.1 达标标准浏览)."""
         items, total = await standards.list_standards(year=year, region_code=region_code, scheme=scheme,
                                                       include_retired=include_retired, page=page, page_size=page_size)
-        return Page(items=[StandardRead.of(i) for i in items], total=total)
+        return Page(items=[StandardRead.of(i, principal) for i in items], total=total)
 
     @get("/match")
     async def match(
@@ -185,19 +188,19 @@ class StandardController(Controller):
     ) -> Page[StandardRead]:
         """The standards that follow from a year, unit level and title in the caller's region (000 §6.1)."""
         found = await standards.match(principal, year=year, title_level=title_level.value, unit_level=unit_level.value)
-        return Page(items=[StandardRead.of(i) for i in found], total=len(found))
+        return Page(items=[StandardRead.of(i, principal) for i in found], total=len(found))
 
     @get("/{standard_id:int}")
     async def one(self, principal: Caller, standard_id: PathId) -> StandardRead:
-        return StandardRead.of(await standards.get(standard_id))
+        return StandardRead.of(await standards.get(standard_id), principal)
 
     @post("", guards=[requires(Role.region_admin)])
     async def create(self, principal: Caller, data: JSONBody[StandardCreate]) -> StandardRead:
-        return StandardRead.of(await standards.create(principal, data.fields()))
+        return StandardRead.of(await standards.create(principal, data.fields()), principal)
 
     @put("/{standard_id:int}", guards=[requires(Role.region_admin)])
     async def update(self, principal: Caller, standard_id: PathId, data: JSONBody[StandardUpdate]) -> StandardRead:
-        return StandardRead.of(await standards.update(principal, standard_id, data.fields()))
+        return StandardRead.of(await standards.update(principal, standard_id, data.fields()), principal)
 
     @delete("/{standard_id:int}", guards=[requires(Role.region_admin)])
     async def retire(self, principal: Caller, standard_id: PathId) -> None:

@@ -29,7 +29,7 @@ from server.tables.enums import Role, StandardScheme
 
 __all__ = [
     "Choice", "StandardFields", "StandardInfo", "amount_words", "category_word", "check_for_unit", "choices", "choose", "copy_year",
-    "create", "get", "keep_registration_choice", "line_words", "list_standards", "match", "of_year", "retire", "unchoose", "update",
+    "create", "get", "keep_registration_choice", "line_words", "list_standards", "match", "may_edit", "of_year", "retire", "unchoose", "update",
 ]
 
 CENT = Decimal("0.01")
@@ -221,6 +221,13 @@ def _check(fields: StandardFields) -> dict:
     if fields.year is not None:
         values[Standard.year] = fields.year
     return values
+
+
+def may_edit(principal: Principal, info: StandardInfo) -> bool:
+    """A live standard of a region under one of the caller's region-admin grants."""
+    code = info.standard.region_code
+    return (not info.retired and code is not None
+            and any(code.startswith(prefix) for prefix in principal.region_prefixes()))
 
 
 async def _admin_regions(principal: Principal) -> list[dict]:

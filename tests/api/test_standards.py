@@ -45,8 +45,9 @@ def test_region_admin_creates_a_standard_for_its_province(client, as_user):
     made = create_standard(client, as_user("region1"))
     assert made["region_code"] == "990000" and made["region_name"] == "示例省"
     assert made["requirements"] == STANDARD["requirements"] and made["caps"][0]["class"] == "II"
-    assert made["certificate_requires_pass"] is False and made["retired"] is False
-    assert client.get(f"/api/standards/{made['id']}", headers=as_user("trainee1")).json() == made
+    assert made["certificate_requires_pass"] is False and made["retired"] is False and made["editable"] is True
+    seen = client.get(f"/api/standards/{made['id']}", headers=as_user("trainee1")).json()
+    assert seen == {**made, "editable": False}
 
 
 def test_region_code_may_be_left_out(client, as_user):

@@ -2,7 +2,8 @@
 // verification code and QR that anyone can scan to check it at /v/{code}).
 
 import { num } from '../format.js';
-import { isAbort } from '../api.js';
+import { api, isAbort } from '../api.js';
+import { missingWords } from '../compliance.js';
 import { replaceQuery } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
 import { effectiveTotals, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
@@ -22,6 +23,8 @@ export function render(ctx) {
   );
   const totalsSlot = h('div', { class: 'totals-slot', 'aria-live': 'polite' });
   const count = h('p', { class: 'muted certificate-count', 'data-testid': 'certificate-count' });
+  // 年度认证情况 (seed 002 §3.3.4, 004 §6): where a standard asks for a pass, the certificate waits for it.
+  const certification = h('div', { class: 'certificate-certification', 'data-testid': 'certificate-certification', hidden: true });
 
   const picker = yearPicker(year, (value) => {
     year = value;
@@ -38,6 +41,7 @@ export function render(ctx) {
       h('p', { class: 'muted' }, '列出本年度全部已生效的学分，附验证码和二维码。'),
       totalsSlot,
       count,
+      certification,
       download,
       h(
         'p',
@@ -58,6 +62,23 @@ export function render(ctx) {
     if (controller) controller.abort();
     const mine = (controller = new AbortController());
     count.textContent = '';
+    certification.hidden = true;
+    download.hidden = false;
+    api('/api/me/compliance', { query: { year }, signal: mine.signal })
+      .then((answer) => {
+        if (mine !== controller) return;
+        const gated = answer.results.filter((r) => r.standard.certificate_requires_pass);
+        if (!gated.length) return;
+        const passed = gated.every((r) => r.passed);
+        mount(
+          certification,
+          h('p', { class: 'certificate-certification-state' }, '年度认证情况：', h('b', { 'data-testid': 'certificate-certification-state', 'data-passed': String(passed) }, passed ? '通过' : '不通过')),
+          passed ? null : h('p', { class: 'muted' }, gated.map(missingWords).filter(Boolean).join('；') + '。达到要求后方可打印证书。'),
+        );
+        certification.hidden = false;
+        download.hidden = !passed;
+      })
+      .catch(() => {}); // the download answers 409 not_passed by itself if it must
     try {
       const totals = await effectiveTotals(year, mine.signal);
       if (mine !== controller || !count.isConnected) return;

@@ -1,9 +1,12 @@
 // /people/:id: one person's record (an admin's view of someone in scope, or a trainee's own).
 
-import { api } from '../api.js';
-import { back } from '../router.js';
+import { api, isAbort } from '../api.js';
+import { explanation, yearStrip } from '../compliance.js';
+import { thisYear } from '../format.js';
+import { back, replaceQuery } from '../router.js';
 import { isAdminRole } from '../session.js';
 import { h, icon, mount, notice, pageTitle, show } from '../ui.js';
+import { yearFromQuery, yearPicker } from './trainee-common.js';
 
 // Sex, title level, staffing and status come as the words the forms print (labels.js).
 const FIELDS = [
@@ -22,6 +25,38 @@ const FIELDS = [
   ['staffing', '编制'],
   ['status', '状态'],
 ];
+
+/** 人员达标情况 (seed 001 §6.2): the person's compliance per year, with the same explanation they see. */
+function complianceSection(personId, initialYear) {
+  const path = '/api/people/' + encodeURIComponent(personId) + '/compliance';
+  let year = initialYear;
+  let controller = null;
+  const body = h('div', { class: 'cexplain-list', 'aria-live': 'polite', 'data-testid': 'person-compliance' });
+  const picker = yearPicker(year, (value) => {
+    year = value;
+    load();
+  }, 'person-compliance-year');
+  async function load() {
+    replaceQuery({ year: year === thisYear() ? '' : year });
+    if (controller) controller.abort();
+    const mine = (controller = new AbortController());
+    mount(body, h('p', { class: 'muted' }, '加载中…'));
+    try {
+      const answer = await api(path, { query: { year }, signal: mine.signal });
+      if (mine === controller) mount(body, explanation(answer));
+    } catch (e) {
+      if (!isAbort(e) && !e.handled) mount(body, h('p', { class: 'msg msg-error' }, e.detail));
+    }
+  }
+  load();
+  return h(
+    'section',
+    { class: 'section person-compliance' },
+    h('div', { class: 'page-head' }, h('h2', { class: 'section-title' }, '达标情况'), picker),
+    yearStrip(path, thisYear(), (y) => location.pathname + '?year=' + y, 'person-compliance-years'),
+    body,
+  );
+}
 
 export function render(ctx) {
   ctx.setTitle('人员信息');
@@ -42,7 +77,8 @@ export function render(ctx) {
   );
   const title = pageTitle('人员信息', 'person-name');
   const body = h('div', { class: 'card', 'aria-busy': 'true' }, h('p', { class: 'muted' }, '加载中…'));
-  mount(ctx.main, backLink, title, body);
+  const compliance = complianceSection(ctx.params.id, yearFromQuery(ctx.query));
+  mount(ctx.main, backLink, title, body, compliance);
 
   api('/api/people/' + encodeURIComponent(ctx.params.id))
     .then((person) => {
@@ -56,5 +92,6 @@ export function render(ctx) {
       if (e.handled) return;
       const text = e.status === 404 ? '未找到该人员，或您无权查看。' : e.detail;
       body.replaceWith(notice({ iconName: 'people', title: '无法显示', text, href: fallback, linkText: '返回', testid: 'person-error' }));
+      compliance.remove();
     });
 }
