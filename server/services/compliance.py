@@ -116,8 +116,9 @@ async def results_for(person_ids: Sequence[int], year: int, at: dt.datetime | No
     """
     at = at or clock.now()
     of_year = await standards.of_year(year)
-    # A named standard is judged even when retired: the caller asked for it by name.
-    named = [(await standards.get(standard_id)).standard] if standard_id is not None else None
+    # A named standard is judged even when retired (a register reprinted for a past year).
+    named = ([(await standards.get(standard_id, include_retired=True)).standard] if standard_id is not None
+             else None)
     records = await records_for(person_ids, year)
     profiles = await profiles_for(person_ids, year)
     chosen = await choices_for(person_ids, year) if named is None else {}
@@ -175,7 +176,8 @@ async def person_year(principal: Principal, person_id: int, *, year: int | None 
     if where is None or not await Person.exists().where(where).where(Person.id == person_id):
         raise NotFound("person_not_found", "人员不存在或不在您的管理范围内")
     if standard_id is not None:
-        row = await Standard.select(Standard.year).where(Standard.id == standard_id).first()
+        row = await Standard.select(Standard.year).where(
+            (Standard.id == standard_id) & Standard.retired_at.is_null()).first()
         if row is None:
             raise Invalid("standard_id", "达标标准不存在")
         if year is not None and year != row["year"]:

@@ -139,9 +139,10 @@ async def list_standards(*, year: int | None, region_code: str | None, scheme: s
     return await _infos(rows), await count
 
 
-async def get(standard_id: int) -> StandardInfo:
+async def get(standard_id: int, *, include_retired: bool = False) -> StandardInfo:
+    """One standard; a retired one is gone for the API (404), kept for lists that ask and for results."""
     row = await Standard.select(*_COLUMNS).where(Standard.id == standard_id).first()
-    if row is None:
+    if row is None or (row["retired_at"] is not None and not include_retired):
         raise NotFound("standard_not_found", "达标标准不存在")
     return (await _infos([row]))[0]
 
@@ -284,10 +285,11 @@ async def _editable(principal: Principal, standard_id: int) -> dict:
     row = await Standard.select(*_COLUMNS).where(Standard.id == standard_id).first()
     if row is None:
         raise NotFound("standard_not_found", "达标标准不存在")
+    if row["retired_at"] is not None:
+        # Retired is deleted as far as the API goes (DELETE, then GET/PUT/DELETE: 404).
+        raise NotFound("standard_not_found", "达标标准不存在")
     if not _reaches(regions, row["region_code"]):
         raise Forbidden("forbidden", "只能维护本地区的达标标准")
-    if row["retired_at"] is not None:
-        raise Conflict("invalid_state", "该达标标准已停用，不能修改")
     return row
 
 
@@ -304,7 +306,7 @@ async def update(principal: Principal, standard_id: int, fields: StandardFields)
             changed = await Standard.update(values).where(
                 (Standard.id == standard_id) & Standard.retired_at.is_null()).returning(Standard.id)
             if not changed:
-                raise Conflict("invalid_state", "该达标标准刚刚已被停用")
+                raise NotFound("standard_not_found", "达标标准刚刚已被停用")
             await audit.record("standard_update", principal=principal, target_type="standard",
                                target_id=standard_id, detail=f"修改达标标准 {current['year']}《{current['name']}》")
     except Exception as error:
@@ -321,7 +323,7 @@ async def retire(principal: Principal, standard_id: int) -> None:
         changed = await Standard.update({Standard.retired_at: clock.now()}).where(
             (Standard.id == standard_id) & Standard.retired_at.is_null()).returning(Standard.id)
         if not changed:
-            raise Conflict("invalid_state", "该达标标准已停用")
+            raise NotFound("standard_not_found", "达标标准刚刚已被停用")
         await audit.record("standard_retire", principal=principal, target_type="standard", target_id=standard_id,
                            detail=f"停用达标标准 {current['year']}《{current['name']}》")
 

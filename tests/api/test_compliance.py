@@ -237,6 +237,14 @@ def test_an_unknown_standard_id_is_422(client, as_user):
     assert response.status_code == 422 and response.json()["field"] == "standard_id"
 
 
+def test_a_retired_standard_id_is_422(client, as_user):
+    region = as_user("region1")
+    standard = create_standard(client, region)
+    client.delete(f"/api/standards/{standard['id']}", headers=region)
+    response = client.get("/api/me/compliance", params={"standard_id": standard["id"]}, headers=as_user("trainee1"))
+    assert response.status_code == 422 and response.json()["field"] == "standard_id"
+
+
 def test_a_standard_of_another_year_than_asked_is_422(client, as_user):
     standard = create_standard(client, as_user("region1"), year=2027)
     response = client.get("/api/me/compliance", params={"standard_id": standard["id"], "year": 2026},
