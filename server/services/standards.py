@@ -29,7 +29,7 @@ from server.tables.enums import Role, StandardScheme
 
 __all__ = [
     "Choice", "StandardFields", "StandardInfo", "amount_words", "category_word", "check_for_unit", "choices", "choose", "copy_year",
-    "create", "get", "keep_registration_choice", "line_words", "list_standards", "match", "may_edit", "of_year", "retire", "unchoose", "update",
+    "create", "for_unit", "get", "keep_registration_choice", "line_words", "list_standards", "match", "may_edit", "of_year", "retire", "unchoose", "update",
 ]
 
 CENT = Decimal("0.01")
@@ -379,6 +379,16 @@ async def check_for_unit(standard_id: int, unit_id: int, *, year: int | None = N
     if year is not None and standard.year != year:
         raise Invalid("year", f"所选标准是 {standard.year} 年度的，与年度 {year} 不符")
     return standard
+
+
+async def for_unit(unit_id: int, year: int | None = None) -> list[compliance.Standard]:
+    """Live standards of ``year`` (this year) a person of the unit may follow: national and their region's."""
+    if not await Unit.exists().where((Unit.id == unit_id) & (Unit.active == True)):  # noqa: E712
+        raise NotFound("unit_not_found", "单位不存在")
+    region = await _unit_region(unit_id)
+    found = [s for s in await of_year(year or clock.today().year) if region.startswith(s.region_prefix)]
+    # National first, then the more specific region; by name within.
+    return sorted(found, key=lambda s: (len(s.region_prefix), s.name))
 
 
 async def match(principal: Principal, *, year: int, title_level: str, unit_level: str) -> list[StandardInfo]:

@@ -282,3 +282,19 @@ def test_the_picker_refuses_an_unknown_title_level(client, as_user):
     response = client.get("/api/standards/match", params={"year": 2026, "unit_level": "区县", "title_level": "x"},
                           headers=as_user("trainee1"))
     assert response.status_code == 422 and response.json()["field"] == "title_level"
+
+
+def test_registration_lists_the_standards_a_units_people_may_follow_without_login(client):
+    from tests.api.registration_helpers import unit_and_department
+
+    unit_id, _ = unit_and_department(client)
+    response = client.get(f"/api/units/{unit_id}/standards", params={"year": 2026})
+    assert response.status_code == 200
+    assert [s["name"] for s in response.json()["items"]] == [
+        "专业技术人员继续教育（人社部令第25号）", "全国继续医学教育（2024年办法）",
+        "示例省 初级", "示例省 区县 中级及以上", "示例省 省直/市直属 中级及以上"]
+
+
+def test_the_standards_of_an_unknown_unit_are_404(client):
+    response = client.get("/api/units/987654/standards")
+    assert response.status_code == 404 and response.json()["code"] == "unit_not_found"
