@@ -1,6 +1,6 @@
 """Piccolo tables, one module per aggregate."""
 
-from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
@@ -10,6 +10,7 @@ from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
 from server.tables.standard import PersonStandard, Standard
+from server.tables.throttle import Throttle
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -21,7 +22,6 @@ ALL_TABLES = (
     Account,
     RoleGrant,
     LoginSession,
-    LoginAttempt,
     AuditLog,
     Training,
     TrainingSession,
@@ -40,6 +40,7 @@ ALL_TABLES = (
     AdminContact,
     Standard,
     PersonStandard,
+    Throttle,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]
