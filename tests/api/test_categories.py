@@ -4,7 +4,7 @@ from tests.api.attendance_helpers import create_training
 from tests.api.entry_helpers import create as create_entry
 
 RULE = {"year": 2026, "code": "public_course", "name": "2026公需科目学习", "class": "II", "unit": "hour",
-        "unit_size": 3, "credits_per_step": 1}
+        "unit_size": 3, "credits_per_step": 1, "cap": 10}
 
 
 def test_a_training_is_professional_unless_told(client, as_user):

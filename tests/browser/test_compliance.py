@@ -183,6 +183,7 @@ def test_the_training_form_and_the_rule_editor_take_a_category(new_context, live
     region.get_by_test_id("rd-code").fill(code)
     region.get_by_test_id("rd-name").fill("选修课程学习")
     region.get_by_test_id("rd-category").select_option("elective")
+    region.get_by_test_id("rd-cap").fill("10")
     region.get_by_test_id("rule-dialog-submit").click()
     row = region.locator(f"[data-testid=rule-row][data-code='{code}']")
     expect(row.get_by_test_id("rule-category")).to_have_text("选修科目")
