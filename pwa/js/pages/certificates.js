@@ -1,12 +1,14 @@
 // /certificates?year=: the yearly credit certificate (PDF of the effective credits, with a
 // verification code and QR that anyone can scan to check it at /v/{code}).
+// Offline: the totals kept on the phone (as of when), and the download waits for the network.
 
 import { num } from '../format.js';
 import { api, isAbort } from '../api.js';
 import { missingWords } from '../compliance.js';
+import { asOfNote, isOffline } from '../offline.js';
 import { replaceQuery } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
-import { effectiveTotals, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
+import { effectiveTotals, keptCredits, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
 
 const WECHAT = /MicroMessenger/i;
 
@@ -23,6 +25,7 @@ export function render(ctx) {
   );
   const totalsSlot = h('div', { class: 'totals-slot', 'aria-live': 'polite' });
   const count = h('p', { class: 'muted certificate-count', 'data-testid': 'certificate-count' });
+  const offlineSlot = h('div', { class: 'offline-slot' });
   // 年度认证情况 (seed 002 §3.3.4, 004 §6): where a standard asks for a pass, the certificate waits for it.
   const certification = h('div', { class: 'certificate-certification', 'data-testid': 'certificate-certification', hidden: true });
 
@@ -34,6 +37,7 @@ export function render(ctx) {
   mount(
     ctx.main,
     h('div', { class: 'page-head' }, pageTitle('证书', 'certificates-title'), picker),
+    offlineSlot,
     h(
       'section',
       { class: 'card certificate-card' },
@@ -62,8 +66,13 @@ export function render(ctx) {
     if (controller) controller.abort();
     const mine = (controller = new AbortController());
     count.textContent = '';
-    certification.hidden = true;
+    mount(offlineSlot);
     download.hidden = false;
+    certification.hidden = true;
+    if (ctx.offlineAt) {
+      showOffline();
+      return;
+    }
     api('/api/me/compliance', { query: { year }, signal: mine.signal })
       .then((answer) => {
         if (mine !== controller) return;
@@ -78,7 +87,7 @@ export function render(ctx) {
         certification.hidden = false;
         download.hidden = !passed;
       })
-      .catch(() => {}); // the download answers 409 not_passed by itself if it must
+      .catch(() => {}); // offline or failed: the download answers 409 not_passed by itself if it must
     try {
       const totals = await effectiveTotals(year, mine.signal);
       if (mine !== controller || !count.isConnected) return;
@@ -87,8 +96,17 @@ export function render(ctx) {
         ? '共 ' + totals.count + ' 条已生效记录' + (totals.other ? '（另有其他类别 ' + num(totals.other) + ' 分）' : '') + '。'
         : year + ' 年度还没有已生效的学分，证明中将没有学分记录。';
     } catch (e) {
-      if (!isAbort(e) && !e.handled) mount(totalsSlot);
+      if (isAbort(e) || e.handled) return;
+      if (isOffline(e)) showOffline();
+      else mount(totalsSlot);
     }
+  }
+
+  function showOffline() {
+    const kept = keptCredits(ctx.user, year);
+    download.hidden = true;
+    mount(offlineSlot, h('p', { class: 'msg msg-info', 'data-testid': 'certificate-offline' }, '当前离线，联网后才能下载学分证明。'), kept ? asOfNote(kept.at, '学分合计', 'certificate-offline-totals') : null);
+    mount(totalsSlot, kept ? totalsTiles(kept.data.totals, 'certificate-totals') : null);
   }
 
   update();

@@ -84,7 +84,7 @@ export function render(ctx) {
   async function list() {
     const data = await api('/api/me/standards');
     mount(saved, data.items.length ? data.items.map((choice) => {
-      const remove = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'my-standard-delete' }, '删除');
+      const remove = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'my-standard-delete' }, '删除');
       remove.addEventListener('click', async () => {
         setBusy(remove, true, '删除中…');
         try {
