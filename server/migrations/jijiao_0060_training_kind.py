@@ -12,7 +12,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-06T03:40:00:000000"
+ID = "2026-12-06T03:40:00:500000"
 VERSION = "1.38.0"
 DESCRIPTION = "training.kind (inhouse / project)"
 
