@@ -36,6 +36,7 @@ const SHELL = [
   '/vendor/qrcode-generator/qrcode.mjs',
   '/js/captcha.js',
   '/js/pages/home.js',
+  '/js/compliance.js',
   '/js/pages/checkin.js',
   '/js/pages/trainee-common.js',
   '/js/pages/mycode.js',

@@ -22,6 +22,7 @@ from server.controllers.notices import NoticeController
 from server.controllers.display import DisplayController, DisplayLinkController, SessionDisplayLinkController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
+from server.controllers.compliance import ComplianceController
 from server.controllers.classes import ClassController, EnrolmentController
 from server.controllers.courses import CourseController
 from server.controllers.dishonesty import DishonestyController
@@ -37,6 +38,7 @@ from server.controllers.providers import ProviderController
 from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
+from server.controllers.standards import MyStandardController, StandardController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
@@ -108,6 +110,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CreditRuleController,
             EvidenceController,
             CertificateController,
+            StandardController,
+            MyStandardController,
+            ComplianceController,
             SmsController,
             RegistrationController,
             RecoveryController,

@@ -42,6 +42,11 @@ const ROUTES = [
   { path: '/credits/:id', load: () => import('./pages/credit.js'), access: 'user', tab: 'credits' },
   { path: '/credits/:id/edit', load: () => import('./pages/entry.js'), access: 'user', tab: 'credits' },
   { path: '/certificates', load: () => import('./pages/certificates.js'), access: 'user', tab: 'certificates', offline: true },
+  { path: '/compliance', load: () => import('./pages/compliance.js'), access: 'user', tab: 'home' },
+  { path: '/standards', load: () => import('./pages/standards.js'), access: 'user', tab: 'rules', admin: true },
+  { path: '/standards/mine', load: () => import('./pages/my-standards.js'), access: 'user', tab: 'home' },
+  { path: '/standards/new', load: () => import('./pages/standard-form.js'), access: 'admin', tab: 'rules' },
+  { path: '/standards/:id/edit', load: () => import('./pages/standard-form.js'), access: 'admin', tab: 'rules' },
   // Public so that it opens offline too: the page checks the login itself when the network answers.
   { path: '/my-code', load: () => import('./pages/mycode.js'), access: 'public' },
   { path: '/trainings', load: () => import('./pages/admin-trainings.js'), access: 'admin', tab: 'trainings' },

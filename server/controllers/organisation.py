@@ -9,7 +9,7 @@ from typing import Annotated
 from litestar.params import QueryParameter
 
 from server.controllers.schemas import Page, PathId
-from server.services import organisation
+from server.services import organisation, standards
 
 
 class RegionRead(msgspec.Struct):
@@ -28,6 +28,13 @@ class UnitRead(msgspec.Struct):
 class DepartmentRead(msgspec.Struct):
     id: int
     name: str
+
+
+class StandardChoiceRead(msgspec.Struct):
+    id: int
+    year: int
+    name: str
+    scheme: str
 
 
 class OrganisationController(Controller):
@@ -55,3 +62,10 @@ class OrganisationController(Controller):
     async def departments(self, unit_id: PathId) -> Page[DepartmentRead]:
         rows = await organisation.unit_departments(unit_id)
         return Page(items=[msgspec.convert(r, DepartmentRead) for r in rows], total=len(rows))
+
+    @get("/units/{unit_id:int}/standards")
+    async def unit_standards(self, unit_id: PathId,
+                        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None) -> Page[StandardChoiceRead]:
+        """The standards a person of this unit may follow (registration's 学分达标遵照标准)."""
+        items = await standards.for_unit(unit_id, year)
+        return Page(items=[StandardChoiceRead(s.id, s.year, s.name, s.scheme) for s in items], total=len(items))

@@ -17,6 +17,7 @@ from server.tables.provider import Provider, TrainingClass
 from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
 from server.tables.rule import CreditRule
+from server.tables.standard import PersonStandard, Standard
 from server.tables.throttle import Throttle
 from server.tables.training import Checkin, CheckinClaim, DisplayLink, Training, TrainingCourse, TrainingSession
 
@@ -45,6 +46,8 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Standard,
+    PersonStandard,
     DisplayLink,
     Notice,
     Throttle,

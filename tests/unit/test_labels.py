@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server import labels
+from server import compliance, labels
 from server.tables.enums import (CheckinMethod, ClassStatus, CourseStatus, CreditCategory, CreditClass, CreditSource,
                                  CreditStatus, EnrolmentStatus, PrepStatus, ProjectLevel, ProjectStatus, TrainingStatus)
 
@@ -22,7 +22,8 @@ def _js_table(name: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD", "CREDIT_CATEGORY",
                                   "CLASS_STATUS", "ENROLMENT_STATUS", "COURSE_STATUS", "TRAINING_STATUS",
-                                  "PROJECT_STATUS", "PROJECT_LEVEL", "PREP_STATUS"])
+                                  "PROJECT_STATUS", "PROJECT_LEVEL", "PREP_STATUS", "LINE_CATEGORY", "MEASURE",
+                                  "STANDARD_SCHEME", "EXCLUSION_REASON"])
 def test_the_pwa_and_the_server_say_the_same_words(name):
     assert _js_table(name) == dict(getattr(labels, name))
 
@@ -43,3 +44,11 @@ def test_an_unknown_code_shows_as_it_is_and_nothing_as_empty():
     assert labels.label(labels.CREDIT_STATUS, "rejected") == "审核不通过"
     assert labels.label(labels.CREDIT_STATUS, "someday") == "someday"
     assert labels.label(labels.CREDIT_STATUS, None) == ""
+
+
+@pytest.mark.parametrize("table, codes", [(labels.LINE_CATEGORY, compliance.CATEGORIES),
+                                          (labels.MEASURE, compliance.MEASURES),
+                                          (labels.STANDARD_SCHEME, compliance.SCHEMES),
+                                          (labels.EXCLUSION_REASON, compliance.EXCLUSION_REASONS)])
+def test_every_compliance_code_has_a_word(table, codes):
+    assert set(table) == set(codes)

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { forgetRules, RULE_UNIT, ruleText, subtypes } from '../rules.js';
 import { debounce, field, h, messageBox, mount, pageTitle, show } from '../ui.js';
-import { CREDIT_CLASS, label } from '../labels.js';
+import { CREDIT_CATEGORY, CREDIT_CLASS, label } from '../labels.js';
 import { emptyRow, formDialog, listLoader } from './admin-common.js';
 
 const EDITOR = 'region_admin';
@@ -20,12 +20,13 @@ function numberOrNull(text) {
 
 /** The add / edit dialog; resolves with the saved rule or null. */
 function ruleDialog({ year, rule }) {
-  const r = rule || { code: '', name: '', subtype: '', class: 'II', unit: 'hour', unit_size: 1, credits_per_step: 1, author_credits: [], cap: null, daily_limit: null, evidence_required: true, guidance: '', active: true, sort: 0 };
+  const r = rule || { code: '', name: '', subtype: '', class: 'II', category: 'professional', unit: 'hour', unit_size: 1, credits_per_step: 1, author_credits: [], cap: null, daily_limit: null, evidence_required: true, guidance: '', active: true, sort: 0 };
   const inp = (key, attrs) => h('input', Object.assign({ 'data-testid': 'rd-' + key, name: key }, attrs));
   const code = inp('code', { type: 'text', maxlength: 40, required: true, pattern: '[A-Za-z0-9_\\-]+', value: r.code, 'data-required': '请填写规则编码（字母、数字、下划线或连字符）。' });
   const name = inp('name', { type: 'text', maxlength: 100, required: true, value: r.name, 'data-required': '请填写规则名称。' });
   const subtype = inp('subtype', { type: 'text', maxlength: 100, value: r.subtype });
   const klass = h('select', { 'data-testid': 'rd-class' }, ['I', 'II'].map((k) => h('option', { value: k, selected: r.class === k }, CREDIT_CLASS[k])));
+  const category = h('select', { 'data-testid': 'rd-category' }, Object.keys(CREDIT_CATEGORY).map((k) => h('option', { value: k, selected: (r.category || 'professional') === k }, CREDIT_CATEGORY[k])));
   const unit = h('select', { 'data-testid': 'rd-unit' }, Object.keys(RULE_UNIT).map((k) => h('option', { value: k, selected: r.unit === k }, '按' + RULE_UNIT[k])));
   const unitSize = inp('unit_size', { type: 'number', min: '0.01', step: '0.01', value: String(r.unit_size) });
   const perStep = inp('credits_per_step', { type: 'number', min: '0.01', step: '0.01', value: String(r.credits_per_step) });
@@ -55,7 +56,7 @@ function ruleDialog({ year, rule }) {
     submitText: '保存',
     wide: true,
     body: [
-      h('div', { class: 'field-grid' }, field('rd-code', '规则编码', code), field('rd-name', '具体名称', name), field('rd-subtype', '学分子分类', subtype), field('rd-class', '学分级别', klass), field('rd-unit', '计分方式', unit), field('rd-cap', '最高限分（可空）', cap)),
+      h('div', { class: 'field-grid' }, field('rd-code', '规则编码', code), field('rd-name', '具体名称', name), field('rd-subtype', '学分子分类', subtype), field('rd-class', '学分级别', klass), field('rd-category', '科目类别', category), field('rd-unit', '计分方式', unit), field('rd-cap', '最高限分（可空）', cap)),
       stepFields,
       authorField,
       dailyField,
@@ -74,6 +75,7 @@ function ruleDialog({ year, rule }) {
         name: name.value.trim(),
         subtype: subtype.value.trim(),
         class: klass.value,
+        category: category.value,
         unit: unit.value,
         unit_size: byAuthor ? 1 : Number(unitSize.value),
         credits_per_step: byAuthor ? 0 : Number(perStep.value),
@@ -131,7 +133,7 @@ export function render(ctx) {
   const summary = h('p', { class: 'list-summary muted', 'data-testid': 'rules-total', 'aria-live': 'polite' });
   const result = h('div', { class: 'msg msg-ok', role: 'status', 'data-testid': 'rules-result', hidden: true });
   const error = messageBox('rules-error');
-  const headers = ['编码', '具体名称', '具体规定', '学分子分类', '级别', '证明材料', '适用', '状态'];
+  const headers = ['编码', '具体名称', '具体规定', '学分子分类', '级别', '科目', '证明材料', '适用', '状态'];
   if (editor) headers.push('操作');
   const body = h('tbody', { 'data-testid': 'rules-body' });
   const tableNode = h('div', { class: 'table-wrap' }, h('table', { class: 'table rules-table', 'data-testid': 'rules-table' }, h('thead', null, h('tr', null, headers.map((t) => h('th', { scope: 'col' }, t)))), body));
@@ -145,6 +147,7 @@ export function render(ctx) {
       h('td', { class: 'cell-rule' }, ruleText(r)),
       h('td', null, show(r.subtype)),
       h('td', { class: 'nowrap' }, label(CREDIT_CLASS, r.class)),
+      h('td', { class: 'nowrap', 'data-testid': 'rule-category' }, label(CREDIT_CATEGORY, r.category)),
       h('td', { class: 'nowrap' }, r.evidence_required ? '须上传' : '不需要'),
       h('td', { class: 'nowrap' }, r.national ? '全国' : '本省'),
       h('td', { class: 'nowrap' }, h('span', { class: 'pill ' + (r.active ? 'pill-effective' : 'pill-revoked') }, r.active ? '启用' : '停用')),

@@ -4,6 +4,7 @@
 
 import { api } from '../api.js';
 import { thisYear as yearNow } from '../format.js';
+import { CREDIT_CATEGORY } from '../labels.js';
 import { navigate } from '../router.js';
 import { h, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
 import { ASSESSMENTS, FORMATS, backLink } from './admin-common.js';
@@ -60,6 +61,7 @@ export async function render(ctx) {
     year: selectOf(years, String(t.year || thisYear), 'tf-year'),
     title: input({ maxlength: 200, value: t.title || '', placeholder: '请输入院内活动名称', 'data-testid': 'tf-title', 'data-required': '请填写活动名称。' }),
     credit_class: selectOf([['', '请选择'], ['I', 'I类学分'], ['II', 'II类学分']], t.credit_class || '', 'tf-class'),
+    category: selectOf(Object.keys(CREDIT_CATEGORY).map((k) => [k, CREDIT_CATEGORY[k]]), t.category || 'professional', 'tf-category'),
     credits: input({ type: 'number', inputmode: 'decimal', min: '0.01', max: '100', step: '0.01', value: t.credits !== undefined ? String(t.credits) : '', 'data-testid': 'tf-credits', 'data-required': '请填写学分（大于 0，最多两位小数）。' }),
     hours: input({ type: 'number', inputmode: 'decimal', min: '0.01', max: '1000', step: '0.01', value: t.hours !== undefined ? String(t.hours) : '', 'data-testid': 'tf-hours', 'data-required': '请填写学时（大于 0，最多两位小数）。' }),
     discipline: input({ maxlength: 50, value: t.discipline || '', placeholder: '如：内科学', 'data-testid': 'tf-discipline' }),
@@ -94,6 +96,7 @@ export async function render(ctx) {
       fieldRow('tf-year', '举办年度', f.year, { required: true }),
       fieldRow('tf-title', '活动名称', f.title, { required: true }),
       fieldRow('tf-class', '学分级别', f.credit_class, { required: true }),
+      fieldRow('tf-category', '科目类别', f.category, { required: true, hint: '按学时计的达标标准分公需、专业、选修计算' }),
       fieldRow('tf-credits', '学分', f.credits, { required: true }),
       fieldRow('tf-hours', '学时', f.hours, { required: true }),
       fieldRow('tf-discipline', '二级学科', f.discipline),
@@ -155,6 +158,7 @@ export async function render(ctx) {
       title: f.title.value.trim(),
       year: parseInt(f.year.value, 10),
       credit_class: f.credit_class.value,
+      category: f.category.value,
       credits: numberOf(f.credits),
       hours: numberOf(f.hours),
       discipline: f.discipline.value.trim(),

@@ -5,7 +5,7 @@
 import { chinaInstant, fmtDateTime, fmtRange, hm, num, ymd } from '../format.js';
 import { api } from '../api.js';
 import { h, messageBox, mount, pageTitle, setBusy, show, showMessage } from '../ui.js';
-import { CREDIT_CLASS, label, TRAINING_STATUS } from '../labels.js';
+import { CREDIT_CATEGORY, CREDIT_CLASS, label, TRAINING_STATUS } from '../labels.js';
 import {
   backLink,
   confirmDialog,
@@ -112,6 +112,7 @@ export async function render(ctx) {
         ['举办年度', String(t.year)],
         ['所在科室', t.department_name],
         ['学分级别', label(CREDIT_CLASS, t.credit_class)],
+        ['科目类别', label(CREDIT_CATEGORY, t.category)],
         ['学分', num(t.credits)],
         ['学时', num(t.hours)],
         ['举办方式', t.format],

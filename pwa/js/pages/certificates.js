@@ -3,7 +3,8 @@
 // Offline: the totals kept on the phone (as of when), and the download waits for the network.
 
 import { num } from '../format.js';
-import { isAbort } from '../api.js';
+import { api, isAbort } from '../api.js';
+import { missingWords } from '../compliance.js';
 import { asOfNote, isOffline } from '../offline.js';
 import { replaceQuery } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
@@ -25,6 +26,8 @@ export function render(ctx) {
   const totalsSlot = h('div', { class: 'totals-slot', 'aria-live': 'polite' });
   const count = h('p', { class: 'muted certificate-count', 'data-testid': 'certificate-count' });
   const offlineSlot = h('div', { class: 'offline-slot' });
+  // 年度认证情况 (seed 002 §3.3.4, 004 §6): where a standard asks for a pass, the certificate waits for it.
+  const certification = h('div', { class: 'certificate-certification', 'data-testid': 'certificate-certification', hidden: true });
 
   const picker = yearPicker(year, (value) => {
     year = value;
@@ -42,6 +45,7 @@ export function render(ctx) {
       h('p', { class: 'muted' }, '列出本年度全部已生效的学分，附验证码和二维码。'),
       totalsSlot,
       count,
+      certification,
       download,
       h(
         'p',
@@ -64,10 +68,26 @@ export function render(ctx) {
     count.textContent = '';
     mount(offlineSlot);
     download.hidden = false;
+    certification.hidden = true;
     if (ctx.offlineAt) {
       showOffline();
       return;
     }
+    api('/api/me/compliance', { query: { year }, signal: mine.signal })
+      .then((answer) => {
+        if (mine !== controller) return;
+        const gated = answer.results.filter((r) => r.standard.certificate_requires_pass);
+        if (!gated.length) return;
+        const passed = gated.every((r) => r.passed);
+        mount(
+          certification,
+          h('p', { class: 'certificate-certification-state' }, '年度认证情况：', h('b', { 'data-testid': 'certificate-certification-state', 'data-passed': String(passed) }, passed ? '通过' : '不通过')),
+          passed ? null : h('p', { class: 'muted' }, gated.map(missingWords).filter(Boolean).join('；') + '。达到要求后方可打印证书。'),
+        );
+        certification.hidden = false;
+        download.hidden = !passed;
+      })
+      .catch(() => {}); // offline or failed: the download answers 409 not_passed by itself if it must
     try {
       const totals = await effectiveTotals(year, mine.signal);
       if (mine !== controller || !count.isConnected) return;

@@ -5,6 +5,7 @@
 
 import { dateTimeWords, num } from '../format.js';
 import { api } from '../api.js';
+import { CREDIT_CATEGORY, label } from '../labels.js';
 import { navigate } from '../router.js';
 import { h, icon, messageBox, mount, notice, pageTitle, setBusy, show, showMessage } from '../ui.js';
 import { findRule, quantityWords, ruleName } from '../rules.js';
@@ -96,6 +97,7 @@ export async function render(ctx) {
         { class: 'dl' },
         row('学分', classWord(credit.credit_class) + ' ' + num(credit.credits) + ' 分', 'credit-credits'),
         row('学时', num(credit.hours), 'credit-hours'),
+        row('科目类别', label(CREDIT_CATEGORY, credit.category), 'credit-category'),
         credit.rule_name ? row('学分类型', ruleName(credit), 'credit-rule') : null,
         quantity ? row(credit.author_position ? '作者位次' : '数量', quantity, 'credit-quantity') : null,
         row('日期', show(credit.activity_date), 'credit-date'),

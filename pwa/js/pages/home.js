@@ -5,10 +5,12 @@
 
 import { api } from '../api.js';
 import { isAdminRole, isProviderRole, roleKey, roleLabel, setActiveRole } from '../session.js';
+import { progressCard } from '../compliance.js';
 import { h, icon, mount, show } from '../ui.js';
 
 const TRAINEE_ACTIONS = [
   { href: '/scan', icon: 'scan', title: '扫码签到', text: '扫描培训现场二维码签到', name: 'scan' },
+  { href: '/compliance', icon: 'check', title: '达标情况', text: '每项要求的进度、计入明细与不计入原因', name: 'compliance' },
   { href: '/my-code', icon: 'qrcode', title: '我的签到码', text: '出示给组织者扫码签到，离线可用', name: 'my-code' },
   { href: '/credits', icon: 'credits', title: '我的学分', text: '学分记录与审核进度', name: 'credits' },
   { href: '/certificates', icon: 'certificate', title: '证书', text: '下载学分证明，支持在线验证', name: 'certificates' },
@@ -44,6 +46,7 @@ function creditActions(role) {
     actions.push({ href: '/corrections', icon: 'credits', title: '学分修改', text: '修改或删除未生效的学分，代录入个人学分', name: 'corrections' });
   }
   actions.push({ href: '/rules', icon: 'certificate', title: '学分规则', text: role.role === 'region_admin' ? '维护本省学分规则' : '查看本省学分规则', name: 'rules' });
+  actions.push({ href: '/standards', icon: 'check', title: '达标标准', text: role.role === 'region_admin' ? '维护本省年度达标标准' : '各职称、各级机构的达标要求', name: 'standards' });
   return actions;
 }
 
@@ -144,6 +147,11 @@ export async function render(ctx) {
   const actions = role ? ownCheckinActions(user, role).concat(actionsFor(role, admin)) : [];
   const attentionSlot = h('div', { class: 'attention-slot', 'aria-live': 'polite' });
   const sections = [hero, attentionSlot];
+  // This year's progress at a glance, pending credits apart (the server's one computation).
+  const progress = role && role.role === 'trainee' && user.person_id !== null && user.person_id !== undefined
+    ? h('div', { class: 'ccard-slot', 'aria-live': 'polite', 'data-testid': 'compliance-slot' })
+    : null;
+  if (progress) sections.push(progress);
   if (admin) sections.push(admin.agendaSection(ctx));
   if (actions.length) {
     sections.push(h('section', { class: 'section' }, h('h2', { class: 'section-title' }, '常用功能'), h('div', { class: 'actions' }, actions.map(actionCard))));
@@ -185,6 +193,13 @@ export async function render(ctx) {
     .attention()
     .then((body) => mount(attentionSlot, attentionCard(body)))
     .catch(() => {}); // nothing to add
+  if (progress) {
+    api('/api/me/compliance')
+      .then((answer) => {
+        if (progress.isConnected) mount(progress, progressCard(answer));
+      })
+      .catch(() => {}); // the rest of the home screen works without it
+  }
 
   // A trainee's header shows their unit and department, from their own person record.
   if (role && role.role === 'trainee' && user.person_id !== null && user.person_id !== undefined) {

@@ -3,13 +3,16 @@
 // (taken or chosen; the server crops it to 3:4 and re-encodes it without EXIF), and open the
 // person's per-year title/status history (状态/职称维护) and change log (变动记录).
 
-import { api, upload } from '../api.js';
-import { back } from '../router.js';
+import { api, isAbort, upload } from '../api.js';
+import { explanation, yearStrip } from '../compliance.js';
+import { thisYear } from '../format.js';
+import { back, replaceQuery } from '../router.js';
 import { isAdminRole } from '../session.js';
 import { h, icon, mount, notice, pageTitle, show, showMessage, messageBox } from '../ui.js';
 import { formDialog } from './admin-common.js';
 import { errorField, failField, setFieldError } from './account-common.js';
 import { choiceSelect, loadChoices, myDepartments } from './people-common.js';
+import { yearFromQuery, yearPicker } from './trainee-common.js';
 
 // Sex, title level, staffing and status come as the words the forms print (labels.js).
 const FIELDS = [
@@ -133,6 +136,38 @@ function photoBlock(person, canEdit, onChanged) {
   return h('div', { class: 'photo-block' }, image, button, input, message, canEdit ? h('p', { class: 'hint' }, '免冠正面照，将自动裁剪为 3:4。') : null);
 }
 
+/** 人员达标情况 (seed 001 §6.2): the person's compliance per year, with the same explanation they see. */
+function complianceSection(personId, initialYear) {
+  const path = '/api/people/' + encodeURIComponent(personId) + '/compliance';
+  let year = initialYear;
+  let controller = null;
+  const body = h('div', { class: 'cexplain-list', 'aria-live': 'polite', 'data-testid': 'person-compliance' });
+  const picker = yearPicker(year, (value) => {
+    year = value;
+    load();
+  }, 'person-compliance-year');
+  async function load() {
+    replaceQuery({ year: year === thisYear() ? '' : year });
+    if (controller) controller.abort();
+    const mine = (controller = new AbortController());
+    mount(body, h('p', { class: 'muted' }, '加载中…'));
+    try {
+      const answer = await api(path, { query: { year }, signal: mine.signal });
+      if (mine === controller) mount(body, explanation(answer));
+    } catch (e) {
+      if (!isAbort(e) && !e.handled) mount(body, h('p', { class: 'msg msg-error' }, e.detail));
+    }
+  }
+  load();
+  return h(
+    'section',
+    { class: 'section person-compliance' },
+    h('div', { class: 'page-head' }, h('h2', { class: 'section-title' }, '达标情况'), picker),
+    yearStrip(path, thisYear(), (y) => location.pathname + '?year=' + y, 'person-compliance-years'),
+    body,
+  );
+}
+
 export function render(ctx) {
   ctx.setTitle('人员信息');
   const admin = isAdminRole(ctx.role);
@@ -155,7 +190,8 @@ export function render(ctx) {
   const title = pageTitle('人员信息', 'person-name');
   const done = messageBox('person-saved', 'ok');
   const body = h('div', { class: 'card', 'aria-busy': 'true' }, h('p', { class: 'muted' }, '加载中…'));
-  mount(ctx.main, backLink, title, done, body);
+  const compliance = complianceSection(ctx.params.id, yearFromQuery(ctx.query));
+  mount(ctx.main, backLink, title, done, body, compliance);
 
   function paint(person) {
     title.textContent = show(person.name);
@@ -203,5 +239,6 @@ export function render(ctx) {
       if (e.handled) return;
       const text = e.status === 404 ? '未找到该人员，或您无权查看。' : e.detail;
       body.replaceWith(notice({ iconName: 'people', title: '无法显示', text, href: fallback, linkText: '返回', testid: 'person-error' }));
+      compliance.remove();
     });
 }

@@ -129,9 +129,16 @@ export function render(ctx) {
     setOptions(department, '请选择科室', [], null, null);
     department.disabled = true;
     departmentCount = -1;
+    setOptions(standard, '按本单位默认标准', [], null, null);
     if (!unit) return;
     const chosen = unit;
     setOptions(department, '加载中…', [], null, null);
+    // 学分达标遵照标准 (seed 000 §2.2): the standards people of this unit may follow this year.
+    api('/api/units/' + encodeURIComponent(chosen.id) + '/standards', { redirect: false })
+      .then((data) => {
+        if (unit === chosen) setOptions(standard, '按本单位默认标准', data.items || [], (s) => s.id, (s) => s.year + ' 年度 ' + s.name);
+      })
+      .catch(() => {}); // the default needs no list
     api('/api/units/' + encodeURIComponent(chosen.id) + '/departments', { redirect: false })
       .then((data) => {
         if (unit !== chosen) return;
