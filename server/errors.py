@@ -119,7 +119,8 @@ def error_handler(headers: dict[str, str]):  # type: ignore[no-untyped-def]
 
 def exception_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
-        return _json(exc.status_code, error_body(exc.code, exc.detail, exc.field), exc.headers or None)
+        return _json(exc.status_code, {**error_body(exc.code, exc.detail, exc.field), **exc.extra},
+                     exc.headers or None)
     if isinstance(exc, ValidationException):
         return _validation_response(exc)
     if isinstance(exc, NotAuthorizedException):
