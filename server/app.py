@@ -6,7 +6,7 @@ import gc
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
@@ -42,7 +42,7 @@ from server.controllers.standards import MyStandardController, StandardControlle
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
-from server.errors import exception_handler
+from server.errors import error_handler
 from server.security import SessionAuthMiddleware, provide_principal
 from server.services import live
 from server.services.sms import gateway_for
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     # Before the routes are parsed: {x:int} path parameters take ASCII digits only.
     boundary.use_ascii_int_path_parameters()
+    security = boundary.security_headers(settings.hsts_seconds)
     app = Litestar(
         route_handlers=[
             health_check,
@@ -129,14 +130,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"principal": Provide(provide_principal)},
         middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=["^/api/schema"])],
-        exception_handlers={Exception: exception_handler},
+        exception_handlers={Exception: error_handler(security)},
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State({"settings": settings, "sms_gateway": sms_gateway}),
         openapi_config=openapi.config(),
         request_class=boundary.StrictRequest,
         before_request=boundary.refuse_nul,
-        before_send=[boundary.security_headers(settings.hsts_seconds)],
+        response_headers=[ResponseHeader(name=k, value=v) for k, v in security.items()],
         # Handlers whose answers are always small opt out (skip_compression):
         # the middleware's per-request work is measurable on the check-in path.
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude_opt_key="skip_compression"),

@@ -10,9 +10,10 @@
 * A NUL byte in the path or query is 400 (``GET /%00`` reached the file system).
 * List endpoints guarded by :func:`declared_query_only` answer 422 for a query
   parameter they do not know, instead of ignoring the filter.
-* Every answer carries ``X-Content-Type-Options: nosniff`` and a
-  Permissions-Policy; authenticated answers are ``Cache-Control: no-store``
-  unless the handler said otherwise; HSTS when configured.
+* Every answer carries ``X-Content-Type-Options: nosniff``, a Permissions-Policy
+  and ``Cache-Control: no-store`` unless the handler said otherwise (the PWA's
+  files), and HSTS when configured: as app-level response headers (merged once
+  per route, no per-answer hook on the check-in path) and in errors.py.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import msgspec
 from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.routes import base as routes_base
-from litestar.types import Empty, Message, Scope
+from litestar.types import Empty
 
 from server.services.errors import BadRequest, Invalid
 
@@ -145,27 +146,15 @@ async def declared_query_only(connection: Any, handler: Any) -> None:
         raise Invalid(unknown[0], f"不支持的查询条件：{unknown[0]}", code="unknown_filter")
 
 
-def security_headers(hsts_seconds: int):  # type: ignore[no-untyped-def]
-    """before_send hook adding the headers every answer carries.
+def security_headers(hsts_seconds: int) -> dict[str, str]:
+    """The headers every answer carries (applied by the app to every handler's answer, and by
+    errors.py to every error; a handler's own value wins, e.g. a PWA file's Cache-Control).
 
-    It works on the raw header list (names are lower-case bytes there): it runs
-    for every answer, the check-in included, and a parsed header object cost
-    several times more.
+    ``Cache-Control: no-store`` by default: API answers are personal data or change at once
+    (a QR code, a check-in); what may be cached says so itself (the PWA's files).
     """
-    always = [(b"x-content-type-options", b"nosniff"), (b"permissions-policy", PERMISSIONS_POLICY.encode())]
+    headers = {"X-Content-Type-Options": "nosniff", "Permissions-Policy": PERMISSIONS_POLICY,
+               "Cache-Control": "no-store"}
     if hsts_seconds > 0:
-        always.append((b"strict-transport-security", f"max-age={hsts_seconds}; includeSubDomains".encode()))
-    no_store = (b"cache-control", b"no-store")
-
-    async def before_send(message: Message, scope: Scope) -> None:
-        if message["type"] != "http.response.start":
-            return
-        headers = list(message.get("headers") or ())
-        present = {name for name, _ in headers}
-        headers.extend(pair for pair in always if pair[0] not in present)
-        # Only someone logged in sees personal data; their answers stay out of every cache.
-        if scope.get("user") is not None and b"cache-control" not in present:
-            headers.append(no_store)
-        message["headers"] = headers
-
-    return before_send
+        headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
+    return headers

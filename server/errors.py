@@ -105,6 +105,18 @@ def _validation_response(exc: ValidationException) -> Response:
     return _json(422, error_body("validation_error", detail, field or None))
 
 
+def error_handler(headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The app's one exception handler, adding ``headers`` (boundary.security_headers) to every error."""
+
+    def handle(request: Request, exc: Exception) -> Response:
+        response = exception_handler(request, exc)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return handle
+
+
 def exception_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
         return _json(exc.status_code, {**error_body(exc.code, exc.detail, exc.field), **exc.extra},

@@ -244,16 +244,19 @@ class CheckinController(Controller):
     tags = ["attendance"]
 
     @post("/claims", exclude_from_auth=True, status_code=HTTP_201_CREATED, throttled=True)
-    async def create_claim(self, data: JSONBody[ClaimCreate], request: Request, state: State) -> ClaimRead:
-        claim = await attendance.create_claim(data.session_id, data.code, ip=client_ip(request), settings=state.settings)
+    async def create_claim(self, data: JSONBody[ClaimCreate], request: Request) -> ClaimRead:
+        claim = await attendance.create_claim(data.session_id, data.code, ip=client_ip(request),
+                                              settings=request.app.state.settings)
         return msgspec.convert(claim, ClaimRead)
 
     @post("/checkins", status_code=HTTP_201_CREATED, skip_compression=True, throttled=True)
-    async def check_in(self, principal: Caller, data: JSONBody[CheckinCreate], state: State) -> Response[CheckinRead]:
+    async def check_in(self, principal: Caller, data: JSONBody[CheckinCreate], request: Request) -> Response[CheckinRead]:
+        # The hot path reads the settings off the app: injecting ``state`` copies it per request.
+        settings = request.app.state.settings
         if data.claim:
-            result = await attendance.check_in_with_claim(principal, data.claim, state.settings)
+            result = await attendance.check_in_with_claim(principal, data.claim, settings)
         elif data.session_id is not None and data.code:
-            result = await attendance.check_in_with_code(principal, data.session_id, data.code, state.settings)
+            result = await attendance.check_in_with_code(principal, data.session_id, data.code, settings)
         else:
             raise Invalid("code", "请提供 session_id 和 code，或 claim")
         # The body already has CheckinRead's shape (a test holds it to that);

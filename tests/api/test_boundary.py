@@ -116,16 +116,21 @@ def test_authenticated_answers_are_not_stored_and_not_sniffed(client, as_user):
     assert "camera=(self)" in response.headers["permissions-policy"]
 
 
-def test_public_answers_are_not_sniffed_either(client):
-    response = client.get("/api/health")
-    assert response.headers["x-content-type-options"] == "nosniff"
-    assert "strict-transport-security" not in response.headers
-    assert client.get("/api/nowhere").headers["x-content-type-options"] == "nosniff"
+def test_public_answers_and_errors_carry_them_too(client):
+    for response in (client.get("/api/health"), client.get("/api/nowhere"), client.put("/api/auth/login", json={})):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "no-store"
+        assert "strict-transport-security" not in response.headers
+
+
+def test_the_pwa_files_keep_their_own_caching(client):
+    assert client.get("/js/app.js").headers["cache-control"] == "public, max-age=3600"
 
 
 def test_hsts_when_configured(fresh_settings):
     with TestClient(app=create_app(dataclasses.replace(fresh_settings, hsts_seconds=31536000))) as client:
-        assert client.get("/api/health").headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+        for response in (client.get("/api/me", headers=login(client, "trainee1")), client.get("/api/nowhere")):
+            assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_405_names_the_allowed_methods(client):
