@@ -318,6 +318,20 @@ def _register_font() -> str:
     return FONT_NAME
 
 
+def register_font() -> str:
+    """The embedded CJK font's name, registered with reportlab once (printed reports share it)."""
+    return _register_font()
+
+
+def build_lock() -> threading.Lock:
+    """Held while reportlab builds a document: certificates and printed reports alike."""
+    return _build_lock
+
+
+def cn_date(day: dt.date) -> str:
+    return _cn_date(day)
+
+
 def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -499,6 +513,11 @@ def _page(title: str, inner: str) -> str:
         f"<title>{html.escape(title)} - 继教学分证明验证</title><style>{_PAGE_STYLE}</style></head>"
         f"<body><main>{inner}</main></body></html>"
     )
+
+
+def page_html(title: str, inner: str) -> str:
+    """A public verification page around ``inner`` (printed reports use it too)."""
+    return _page(title, inner)
 
 
 def render_verify_page(data: CertificateData | None, raw_code: str) -> str:

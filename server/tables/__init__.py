@@ -5,9 +5,11 @@ from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.evidence import Evidence
+from server.tables.notice import Notice, Reminder, ReminderSetting
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
+from server.tables.report import Report
 from server.tables.rule import CreditRule
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
@@ -37,6 +39,10 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Report,
+    Notice,
+    Reminder,
+    ReminderSetting,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -121,3 +121,26 @@ class RuleUnit(str, Enum):
     day = "day"
     time = "time"
     authorship = "authorship"
+
+
+class ReportKind(str, Enum):
+    """What a printed, verifiable report is (seed 000 §6.4, 001 §9.1, §9.2)."""
+
+    proof = "proof"  # 学分证明: one person, one period, one class or both
+    verification = "verification"  # 多年度学分验证表: people × at most five years
+    register = "register"  # 学分登记表: a department's year
+
+
+class NoticeKind(str, Enum):
+    """An in-app message on the home screen."""
+
+    reminder = "reminder"  # to a trainee not yet passing the year
+    digest = "digest"  # the weekly at-risk digest to an admin
+
+
+class ReminderSms(str, Enum):
+    """What became of a reminder's text message."""
+
+    sent = "sent"
+    failed = "failed"
+    no_phone = "no_phone"
