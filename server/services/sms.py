@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import re
 import secrets
 import urllib.request
@@ -24,6 +25,8 @@ from server.services.passwords import code_hash, code_matches
 from server.settings import Settings
 from server.tables import Account, AdminContact, SmsCode
 from server.tables.enums import SmsPurpose
+
+log = logging.getLogger("jijiao.sms")
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 OUTBOX = "sms-outbox.jsonl"
@@ -82,6 +85,19 @@ def gateway_for(settings: Settings) -> SmsGateway:
             raise ValueError("production mode never logs SMS codes: set JIJIAO_SMS_BACKEND=http")
         return LogGateway(settings.data_dir)
     raise ValueError(f"unknown JIJIAO_SMS_BACKEND {settings.sms_backend!r} (log | http)")
+
+
+async def send_text(gateway: SmsGateway, phone: str, purpose: str, text: str) -> bool:
+    """A message that carries no code (reminders, digests); False, logged, when the gateway failed.
+
+    Unlike a code, nothing waits on it: the caller records the outcome instead of failing.
+    """
+    try:
+        await gateway.send(phone, purpose, "", text)
+    except Exception as error:  # noqa: BLE001 - any gateway failure is an outcome to record
+        log.warning("SMS %s to %s failed: %r", purpose, phone[:3] + "****" + phone[-4:], error)
+        return False
+    return True
 
 
 def check_phone(phone: str, field: str = "phone") -> str:
