@@ -25,6 +25,7 @@ from server.controllers.people import PeopleController
 from server.controllers.profile import ProfileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
+from server.controllers.reminders import NoticeController, ReminderController, ReminderSettingController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
@@ -85,6 +86,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProfileController,
             MyBindingController,
             BindingController,
+            ReminderController,
+            NoticeController,
+            ReminderSettingController,
             pwa_root,
             pwa,
         ],
