@@ -31,6 +31,7 @@ class CreditRead(msgspec.Struct):
     year: int
     activity_date: str
     credit_class: str
+    category: str
     rule_code: str
     title: str
     credits: float

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
@@ -18,6 +18,9 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+
+# 公需 / 专业 / 选修 (tables.enums.CreditCategory), as the API speaks them.
+Category = Literal["public", "professional", "elective"]
 
 
 class Page(msgspec.Struct, Generic[T]):

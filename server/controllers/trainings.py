@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import Id, Page, PathId
+from server.controllers.schemas import Category, Id, Page, PathId
 from server.security import Caller
 from server.services import trainings
 
@@ -23,6 +23,7 @@ class TrainingCreate(msgspec.Struct):
     credit_class: Literal["I", "II"]
     credits: float
     hours: float
+    category: Category = "professional"
     department_id: Id | None = None
     discipline: Short = ""
     subdiscipline: Short = ""
@@ -38,6 +39,7 @@ class TrainingUpdate(msgspec.Struct):
     title: Title | None = None
     year: int | None = None
     credit_class: Literal["I", "II"] | None = None
+    category: Category | None = None
     credits: float | None = None
     hours: float | None = None
     discipline: Short | None = None
@@ -55,6 +57,7 @@ class TrainingRead(msgspec.Struct):
     title: str
     year: int
     credit_class: str
+    category: str
     credits: float
     hours: float
     status: str
@@ -77,7 +80,7 @@ class TrainingRead(msgspec.Struct):
     def of(cls, row: dict) -> "TrainingRead":
         return cls(
             id=row["id"], title=row["title"], year=row["year"], credit_class=row["credit_class"],
-            credits=float(row["credits"]), hours=float(row["hours"]), status=row["status"],
+            category=row["category"], credits=float(row["credits"]), hours=float(row["hours"]), status=row["status"],
             department_id=row["department"], department_name=row["department_name"], unit_id=row["unit"],
             unit_name=row["unit_name"], discipline=row["discipline"], subdiscipline=row["subdiscipline"],
             format=row["format"], assessment=row["assessment"], other_no=row["other_no"], remark=row["remark"],

@@ -13,17 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 
 import qr
 from server import db
-from server.services import audit
+from server.services import audit, ledger
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
-from server.tables.enums import CheckinMethod, CreditSource, CreditStatus, Role, TrainingStatus
+from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, Role, TrainingStatus
 
 CLAIM_TTL_SECONDS = 600
 # Activity dates are local dates where the training happened (China, no DST).
@@ -31,7 +30,7 @@ CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
-       t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.credits, t.hours,
+       t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.category, t.credits, t.hours,
        t.requires_checkout, t.min_minutes
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
@@ -164,26 +163,17 @@ class Who:
 
 def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Program[dict | None]:
     """The training's pending attendance credit for the person, made once."""
-    credit = yield (
-        "INSERT INTO credit (person, unit, department, year, activity_date, credit_class, rule_code, "
-        "title, credits, hours, source, training, status, dedupe_key, reason, created_by, created_at, "
-        "updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, '', {}, {}, {}, {}, {}, {}, {}, '', {}, "
-        "{}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits",
-        (who.person_id, who.unit_id, who.department_id, row["year"], row["starts_at"].astimezone(CHINA).date(),
-         row["credit_class"], row["title"], Decimal(row["credits"]), Decimal(row["hours"]),
-         CreditSource.attendance.value, row["training"], CreditStatus.pending_dept.value,
-         _credit_key(row["training"], who.person_id), who.account_id, moment, moment),
-    )
-    if credit:
-        yield (
-            "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
-            "VALUES ({}, {}, {}, '', {}, {}, {})",
-            (credit[0]["id"], moment, who.account_id, CreditStatus.pending_dept.value, reason, who.ip[:64]),
-        )
-        return credit[0]
+    key = _credit_key(row["training"], who.person_id)
+    born = yield from ledger.create(ledger.NewCredit(
+        person_id=who.person_id, unit_id=who.unit_id, department_id=who.department_id, year=row["year"],
+        activity_date=row["starts_at"].astimezone(CHINA).date(), credit_class=CreditClass(row["credit_class"]),
+        category=CreditCategory(row["category"]), title=row["title"], credits=row["credits"], hours=row["hours"],
+        source=CreditSource.attendance, status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
+        dedupe_key=key, training_id=row["training"], event_reason=reason), moment)
+    if born is not None:
+        return {"id": born.id, "status": born.status, "credits": born.credits}
     # Another session of the same training already earned it.
-    same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}",
-                  (_credit_key(row["training"], who.person_id),))
+    same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}", (key,))
     return same[0] if same else None
 
 

@@ -50,6 +50,7 @@ _COLUMNS = (
     Credit.year,
     Credit.activity_date,
     Credit.credit_class,
+    Credit.category,
     Credit.rule_code,
     Credit.title,
     Credit.credits,

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from server.services import audit, credits, media, rules, scope
+from server import db
+from server.services import audit, credits, ledger, media, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
 from server.settings import Settings
 from server.tables import Credit, CreditEvent, Evidence, Person
-from server.tables.enums import CreditSource, CreditStatus, PersonStatus
+from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, PersonStatus
 
 S = CreditStatus
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -156,6 +157,7 @@ async def _assess(person: dict, d: Declaration, *, exclude_id: int | None = None
         Credit.year: d.activity_date.year,
         Credit.activity_date: d.activity_date,
         Credit.credit_class: rule["credit_class"],
+        Credit.category: rule["category"],
         Credit.rule_code: rule["code"],
         Credit.rule: rule["id"],
         Credit.title: title,
@@ -205,23 +207,23 @@ async def create(principal: Principal, d: Declaration, *, draft: bool, person_id
     # Entered by the department, the department's review is already done: it waits for the unit.
     status = S.draft if draft else (S.pending_unit if on_behalf else S.pending_dept)
     await _check_not_duplicate(values[Credit.dedupe_key])
-    moment = now()
-    row = Credit(person=person["id"], unit=person["unit"], department=person["department"],
-                 source=CreditSource.personal, status=status, created_by=principal.account_id,
-                 created_at=moment, updated_at=moment, **{col._meta.name: v for col, v in values.items()})
-    try:
-        async with Credit._meta.db.transaction():
-            await row.save()
-            await CreditEvent.insert(CreditEvent(credit=row.id, at=moment, account=principal.account_id,
-                                                 from_status="", to_status=status, ip=principal.ip[:64]))
-            if on_behalf:
-                await audit.record("credit_enter", principal=principal, target_type="credit", target_id=row.id,
-                                   detail=f"代{person['name']}录入学分《{row.title}》{row.credits} 分")
-    except Exception as error:
-        if is_unique_violation(error):
-            raise _duplicate() from error
-        raise
-    return {"id": row.id, "status": status.value, "credits": float(row.credits)}
+    v = {col._meta.name: value for col, value in values.items()}
+    new = ledger.NewCredit(
+        person_id=person["id"], unit_id=person["unit"], department_id=person["department"], year=v["year"],
+        activity_date=v["activity_date"], credit_class=CreditClass(v["credit_class"]),
+        category=CreditCategory(v["category"]), title=v["title"], credits=v["credits"], hours=v["hours"],
+        source=CreditSource.personal, status=status, created_by=principal.account_id, ip=principal.ip,
+        dedupe_key=v["dedupe_key"], rule_id=v["rule"], rule_code=v["rule_code"], quantity=v["quantity"],
+        author_position=v["author_position"], project_no=v["project_no"], organiser=v["organiser"])
+    engine = Credit._meta.db
+    async with engine.transaction():
+        born = await db.run_write(engine, ledger.create(new))
+        if born is None:  # entered twice at once: the unique key decided
+            raise _duplicate()
+        if on_behalf:
+            await audit.record("credit_enter", principal=principal, target_type="credit", target_id=born.id,
+                               detail=f"代{person['name']}录入学分《{new.title}》{rules._num(new.credits)} 分")
+    return {"id": born.id, "status": status.value, "credits": float(born.credits)}
 
 
 # -- changes ---------------------------------------------------------------------

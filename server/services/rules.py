@@ -119,7 +119,7 @@ def rule_text(rule: dict) -> str:
 
 _COLUMNS = (
     CreditRule.id, CreditRule.year, CreditRule.region, CreditRule.code, CreditRule.name, CreditRule.subtype,
-    CreditRule.credit_class, CreditRule.unit, CreditRule.unit_size, CreditRule.credits_per_step,
+    CreditRule.credit_class, CreditRule.category, CreditRule.unit, CreditRule.unit_size, CreditRule.credits_per_step,
     CreditRule.author_credits, CreditRule.cap, CreditRule.daily_limit, CreditRule.evidence_required,
     CreditRule.guidance, CreditRule.active, CreditRule.sort,
 )
@@ -134,6 +134,7 @@ def present(row: dict) -> dict:
         "name": row["name"],
         "subtype": row["subtype"],
         "class": row["credit_class"],
+        "category": row["category"],
         "unit": row["unit"],
         "unit_size": float(unit_size),
         "credits_per_step": float(per_step),

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import qr
-from server.services import audit, scope
+from server import db
+from server.services import audit, ledger, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Department, Training, TrainingCourse, TrainingSession
-from server.tables.enums import CreditClass, TrainingStatus
+from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, TrainingStatus
 
 TAB_ALL, TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE = "all", "held", "not_held", "to_score"
 
@@ -97,6 +98,7 @@ async def create(principal: Principal, fields: dict) -> dict:
     values["credits"] = _money(values["credits"], "credits", maximum=100)
     values["hours"] = _money(values["hours"], "hours", maximum=1000)
     values["credit_class"] = CreditClass(values["credit_class"])
+    values["category"] = CreditCategory(values["category"])
     async with Training._meta.db.transaction():
         training = Training(
             department=department["id"], unit=department["unit"], status=TrainingStatus.draft,
@@ -191,7 +193,7 @@ SPEAKER_CAP = Decimal("10")
 
 async def _award_speakers(principal: Principal, training: dict) -> None:
     """Pending speaker credits for each course taught by a person of the unit (inside the close)."""
-    from server.tables import Credit, CreditEvent, Person
+    from server.tables import Person
 
     moment = dt.datetime.now(dt.timezone.utc)
     courses = await TrainingCourse.select(TrainingCourse.id, TrainingCourse.title, TrainingCourse.hours,
@@ -207,17 +209,14 @@ async def _award_speakers(principal: Principal, training: dict) -> None:
     for speaker_id, hours in per_speaker.items():
         person = await Person.select(Person.unit, Person.department).where(Person.id == speaker_id).first()
         credits = min(hours * SPEAKER_RATE[training["credit_class"]], SPEAKER_CAP)
-        credit = Credit(person=speaker_id, unit=person["unit"], department=person["department"],
-                        year=training["year"], activity_date=day, credit_class=training["credit_class"],
-                        title=f"{training['title']}（授课）", credits=credits, hours=hours, source="speaker",
-                        training=training["id"], status="pending_dept",
-                        dedupe_key=f"speaker:{training['id']}:{speaker_id}", created_by=principal.account_id,
-                        created_at=moment, updated_at=moment)
-        if await Credit.exists().where(Credit.dedupe_key == credit.dedupe_key):
-            continue
-        await credit.save()
-        await CreditEvent.insert(CreditEvent(credit=credit.id, at=moment, account=principal.account_id,
-                                             to_status="pending_dept", reason="授课学分", ip=principal.ip[:64]))
+        # Made once per speaker and training: a second close finds the key taken.
+        await db.run_write(Training._meta.db, ledger.create(ledger.NewCredit(
+            person_id=speaker_id, unit_id=person["unit"], department_id=person["department"],
+            year=training["year"], activity_date=day, credit_class=CreditClass(training["credit_class"]),
+            category=CreditCategory(training["category"]), title=f"{training['title']}（授课）", credits=credits,
+            hours=hours, source=CreditSource.speaker, status=CreditStatus.pending_dept,
+            created_by=principal.account_id, ip=principal.ip, dedupe_key=f"speaker:{training['id']}:{speaker_id}",
+            training_id=training["id"], event_reason="授课学分"), moment))
 
 
 async def close(principal: Principal, training_id: int) -> dict:

@@ -8,7 +8,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
-from server.tables.enums import CreditClass, CreditSource, CreditStatus
+from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
 from server.tables.rule import CreditRule
@@ -29,6 +29,8 @@ class Credit(Table):
     year = Integer()
     activity_date = Date()
     credit_class = Varchar(length=4, choices=CreditClass)
+    # 公需/专业/选修 for the hours-based schemes; CME schemes count by class.
+    category = Varchar(length=12, choices=CreditCategory, default=CreditCategory.professional)
     rule_code = Varchar(length=40, default="")
     # Personal entries (seed 001 §5.2): the catalogue rule and what was
     # declared; credits are computed from these on the server.

@@ -66,6 +66,14 @@ class CreditClass(str, Enum):
     class_ii = "II"
 
 
+class CreditCategory(str, Enum):
+    """公需 / 专业 / 选修: the subject kinds the hours-based schemes count apart (人社部令第25号)."""
+
+    public = "public"
+    professional = "professional"
+    elective = "elective"
+
+
 class TrainingStatus(str, Enum):
     draft = "draft"
     submitted = "submitted"

@@ -6,7 +6,7 @@ from piccolo.columns import Boolean, ForeignKey, Integer, Numeric, Text, Timesta
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from server.tables.enums import CreditClass, RuleUnit
+from server.tables.enums import CreditCategory, CreditClass, RuleUnit
 from server.tables.organisation import Region
 
 
@@ -25,6 +25,7 @@ class CreditRule(Table):
     # 学分子分类: the group the seed's picker filters by.
     subtype = Varchar(length=100, default="")
     credit_class = Varchar(length=4, choices=CreditClass)
+    category = Varchar(length=12, choices=CreditCategory, default=CreditCategory.professional)
     unit = Varchar(length=12, choices=RuleUnit)
     # "每3小时 授予1分": unit_size 3, credits_per_step 1 — kept apart so that a
     # third of a credit stays exact until the final rounding.

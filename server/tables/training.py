@@ -6,7 +6,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
-from server.tables.enums import CheckinMethod, CreditClass, TrainingStatus
+from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, TrainingStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
 
@@ -18,6 +18,7 @@ class Training(Table):
     year = Integer(index=True)
     title = Varchar(length=200)
     credit_class = Varchar(length=4, choices=CreditClass)
+    category = Varchar(length=12, choices=CreditCategory, default=CreditCategory.professional)
     credits = Numeric(digits=(6, 2))
     hours = Numeric(digits=(6, 2))
     discipline = Varchar(length=50, default="")  # 二级学科

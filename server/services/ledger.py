@@ -1,0 +1,124 @@
+"""Where every credit record is born: one SQL program for every source.
+
+A credit comes from a check-in (attendance), a speaker's course (speaker), a
+trainee's own entry (personal), and later a provider's class, a public course,
+a CME project or an import. Each of them describes the record as a
+:class:`NewCredit` and runs :func:`create`, which inserts the ``credit`` row and
+its first ``credit_event`` row (``''`` → the initial status) — nothing else ever
+INSERTs into ``credit``.
+
+:func:`create` is a SQL program (``server/sqlprog.py``): a generator of
+``(sql_template, args)``. Run it
+
+* in a group commit, on its own or inside a bigger program::
+
+      row = await db.run_write(engine, ledger.create(new))
+      row = yield from ledger.create(new)          # inside another program
+
+* or in the caller's Piccolo transaction (``db.run_write`` then runs it step by
+  step in that transaction, on SQLite and on PostgreSQL alike)::
+
+      async with Credit._meta.db.transaction():
+          row = await db.run_write(Credit._meta.db, ledger.create(new))
+          await audit.record(...)
+
+It costs exactly two statements (the check-in hot path depends on it): one
+``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING`` and, when a row was
+made, the event INSERT. It returns :class:`Born` (the new id, status, credits)
+or ``None`` when a record with the same ``dedupe_key`` already exists — the
+caller decides whether that is idempotence (a repeated scan) or a 409
+(a duplicate entry). A ``None`` ``dedupe_key`` never conflicts.
+
+A source whose records are effective at birth (a completed class, a passed
+course exam, an import) passes ``status=CreditStatus.effective`` and
+``effective_at`` (``None`` counts at once, see ``credits.in_force``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from server.sqlprog import Program
+from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus
+
+__all__ = ["Born", "NewCredit", "create"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewCredit:
+    """One credit record to create. Credits and hours are exact Decimals (two places in the table)."""
+
+    person_id: int
+    unit_id: int
+    department_id: int | None
+    year: int
+    # The local (China) date the activity took place; compliance counts by it.
+    activity_date: dt.date
+    credit_class: CreditClass
+    title: str
+    credits: Decimal
+    hours: Decimal
+    source: CreditSource
+    status: CreditStatus
+    # The account that made it (None for system imports), and where from, for the event row.
+    created_by: int | None
+    ip: str = ""
+    category: CreditCategory = CreditCategory.professional
+    # Natural key of the activity, unique while set (one attendance credit per
+    # person and training, one entry per person, rule, date and title).
+    dedupe_key: str | None = None
+    training_id: int | None = None
+    # Personal entries: the catalogue rule and what was declared.
+    rule_id: int | None = None
+    rule_code: str = ""
+    quantity: Decimal | None = None
+    author_position: int | None = None
+    project_no: str = ""
+    organiser: str = ""
+    # The record's reason column (why it was returned, rejected…); empty at birth.
+    reason: str = ""
+    # Only for records effective at birth: from when they count (None: at once).
+    effective_at: dt.datetime | None = None
+    # The first event's reason ("签到", "授课学分", "结业" …).
+    event_reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Born:
+    """What the INSERT … RETURNING handed back."""
+
+    id: int
+    status: str
+    credits: Decimal
+
+
+_INSERT = (
+    "INSERT INTO credit (person, unit, department, year, activity_date, credit_class, category, rule_code, rule, "
+    "quantity, author_position, project_no, organiser, title, credits, hours, source, training, status, "
+    "dedupe_key, reason, created_by, created_at, updated_at, effective_at) VALUES ({}, {}, {}, {}, {}, {}, {}, "
+    "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits"
+)
+_EVENT = (
+    "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
+    "VALUES ({}, {}, {}, '', {}, {}, {})"
+)
+
+
+def create(new: NewCredit, moment: dt.datetime | None = None) -> Program[Born | None]:
+    """Insert ``new`` and its first event at ``moment`` (now, UTC, by default); None if its key exists."""
+    moment = moment or dt.datetime.now(dt.timezone.utc)
+    status = new.status.value
+    rows = yield (_INSERT, (
+        new.person_id, new.unit_id, new.department_id, new.year, new.activity_date, new.credit_class.value,
+        new.category.value, new.rule_code, new.rule_id, new.quantity, new.author_position, new.project_no,
+        new.organiser, new.title, new.credits, new.hours, new.source.value, new.training_id, status,
+        new.dedupe_key, new.reason, new.created_by, moment, moment, new.effective_at,
+    ))
+    if not rows:
+        return None
+    row = rows[0]
+    yield (_EVENT, (row["id"], moment, new.created_by, status, new.event_reason, new.ip[:64]))
+    return Born(row["id"], row["status"], Decimal(str(row["credits"])))
