@@ -85,7 +85,7 @@ class NoticeController(Controller):
 
     @get("")
     async def list(
-        self, principal: Caller, unread: bool = False,
+        self, principal: Caller, unread: Annotated[bool, QueryParameter()] = False,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> Page[NoticeRead]:

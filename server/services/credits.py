@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from server.services import audit, batch, scope
+from server import db
+from server.services import audit, batch, scope, totals
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, CreditEvent
@@ -225,6 +226,9 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
         await CreditEvent.insert(CreditEvent(credit=credit_id, at=moment, account=principal.account_id,
                                              from_status=row["status"], to_status=move.to, reason=reason,
                                              ip=principal.ip[:64]))
+        if S.effective in (move.to, row["status"]):
+            # Into effective (approved) or out of it (revoked): the totals move with it.
+            await db.run_write(Credit._meta.db, totals.count_record(credit_id, 1 if move.to == S.effective else -1))
         await audit.record(f"credit_{action}", principal=principal, target_type="credit", target_id=credit_id,
                            detail=f"{_WORDS[action]}学分《{row['title']}》" + (f"：{reason}" if reason else ""))
     return {"id": credit_id, "status": move.to.value}

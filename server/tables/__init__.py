@@ -4,6 +4,7 @@ from server.tables.account import Account, AdminContact, LoginAttempt, LoginCapt
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
+from server.tables.credit_total import CreditTotal
 from server.tables.evidence import Evidence
 from server.tables.notice import Notice, Reminder, ReminderSetting
 from server.tables.organisation import Department, Region, Unit
@@ -43,6 +44,7 @@ ALL_TABLES = (
     Notice,
     Reminder,
     ReminderSetting,
+    CreditTotal,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]
