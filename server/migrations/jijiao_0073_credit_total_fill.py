@@ -1,4 +1,4 @@
-"""The credit_total index, and the totals of the records already effective.
+"""The totals tables' unique keys, and the totals of the records already effective.
 
 A frozen copy of ``services/totals.py``'s rebuild: a migration keeps doing what
 it did when it was written. The year is the activity date's (what compliance
@@ -10,18 +10,36 @@ from piccolo.engine import engine_finder
 
 ID = "2026-12-06T03:44:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "credit_total: unique key and the totals of existing effective records"
+DESCRIPTION = "credit_total / credit_year: unique keys and the totals of existing effective records"
 
-_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS credit_total_key ON credit_total "
-          "(year, person, credit_class, category, source, rule_code)")
-_FILL = (
+_INDEXES = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS credit_total_key ON credit_total "
+    "(year, person, credit_class, category, source, rule_code)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS credit_year_key ON credit_year (year, person)",
+)
+_YEAR = {"sqlite": "CAST(strftime('%Y', activity_date) AS INTEGER)",
+         "postgres": "CAST(EXTRACT(YEAR FROM activity_date) AS INTEGER)"}
+_TOTAL = (
     "INSERT INTO credit_total (person, year, credit_class, category, source, rule_code, records, credits, hours, "
     "latest_effective_at) SELECT person, {year}, credit_class, category, source, rule_code, COUNT(*), "
     "SUM(credits), SUM(hours), MAX(effective_at) FROM credit WHERE status = 'effective' "
     "GROUP BY person, {year}, credit_class, category, source, rule_code"
 )
-_YEAR = {"sqlite": "CAST(strftime('%Y', activity_date) AS INTEGER)",
-         "postgres": "CAST(EXTRACT(YEAR FROM activity_date) AS INTEGER)"}
+
+
+def _wide() -> str:
+    names, sums = [], []
+    for klass in ("I", "II"):
+        for category in ("public", "professional", "elective"):
+            match = f"credit_class = '{klass}' AND category = '{category}'"
+            prefix = f"{klass.lower()}_{category}"
+            names += [f"{prefix}_credits", f"{prefix}_hours", f"{prefix}_credits_no_hours"]
+            sums += [f"SUM(CASE WHEN {match} THEN credits ELSE 0 END)",
+                     f"SUM(CASE WHEN {match} THEN hours ELSE 0 END)",
+                     f"SUM(CASE WHEN {match} AND hours = 0 THEN credits ELSE 0 END)"]
+    return (f"INSERT INTO credit_year (person, year, records, latest_effective_at, {', '.join(names)}) "
+            f"SELECT person, {{year}}, COUNT(*), MAX(effective_at), {', '.join(sums)} FROM credit "
+            "WHERE status = 'effective' GROUP BY person, {year}")
 
 
 async def forwards():
@@ -29,12 +47,17 @@ async def forwards():
 
     async def create():
         engine = engine_finder()
-        await engine.run_ddl(_INDEX)
+        for ddl in _INDEXES:
+            await engine.run_ddl(ddl)
+        year = _YEAR[engine.engine_type]
         await engine.run_ddl("DELETE FROM credit_total")
-        await engine.run_ddl(_FILL.format(year=_YEAR[engine.engine_type]))
+        await engine.run_ddl(_TOTAL.format(year=year))
+        await engine.run_ddl("DELETE FROM credit_year")
+        await engine.run_ddl(_wide().format(year=year))
 
     async def drop():
-        await engine_finder().run_ddl("DROP INDEX IF EXISTS credit_total_key")
+        for name in ("credit_total_key", "credit_year_key"):
+            await engine_finder().run_ddl(f"DROP INDEX IF EXISTS {name}")
 
     manager.add_raw(create)
     manager.add_raw_backwards(drop)

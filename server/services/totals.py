@@ -19,6 +19,7 @@ import datetime as dt
 from decimal import Decimal
 
 from server.sqlprog import Program
+from server.tables.credit_total import CATEGORIES, CLASSES
 
 _UPSERT = (
     "INSERT INTO credit_total (person, year, credit_class, category, source, rule_code, records, credits, hours, "
@@ -30,6 +31,26 @@ _UPSERT = (
     "THEN COALESCE(excluded.latest_effective_at, credit_total.latest_effective_at) "
     "ELSE credit_total.latest_effective_at END"
 )
+
+
+def _wide_upsert(klass: str, category: str) -> str:
+    prefix = f"{klass.lower()}_{category}"
+    columns = (f"{prefix}_credits", f"{prefix}_hours", f"{prefix}_credits_no_hours")
+    return (
+        f"INSERT INTO credit_year (person, year, records, latest_effective_at, {', '.join(columns)}) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}) ON CONFLICT (year, person) DO UPDATE SET "
+        "records = credit_year.records + excluded.records, "
+        + "".join(f"{c} = credit_year.{c} + excluded.{c}, " for c in columns)
+        + "latest_effective_at = CASE WHEN credit_year.latest_effective_at IS NULL "
+        "OR excluded.latest_effective_at > credit_year.latest_effective_at "
+        "THEN COALESCE(excluded.latest_effective_at, credit_year.latest_effective_at) "
+        "ELSE credit_year.latest_effective_at END"
+    )
+
+
+# One statement per class × category (its three columns), built once.
+_WIDE = {(k, c): _wide_upsert(k, c) for k in CLASSES for c in CATEGORIES}
+
 _RECORD = ("SELECT person, activity_date, credit_class, category, source, rule_code, credits, hours, effective_at "
            "FROM credit WHERE id = {}")
 
@@ -42,10 +63,16 @@ def year_of(activity_date: dt.date | str) -> int:
 def count(person_id: int, activity_date: dt.date | str, credit_class: str, category: str, source: str,
           rule_code: str, credits: Decimal, hours: Decimal, effective_at: dt.datetime | None,
           sign: int = 1) -> Program[None]:
-    """Add (``sign`` 1) or take away (-1) one effective record."""
-    yield (_UPSERT, (person_id, year_of(activity_date), credit_class, category, source, rule_code or "", sign,
-                     Decimal(str(credits)) * sign, Decimal(str(hours)) * sign,
-                     effective_at if sign > 0 else None))
+    """Add (``sign`` 1) or take away (-1) one effective record, in both tables."""
+    year = year_of(activity_date)
+    credits, hours = Decimal(str(credits)) * sign, Decimal(str(hours)) * sign
+    since = effective_at if sign > 0 else None
+    wide = _WIDE.get((credit_class, category))
+    if wide is None:
+        # The wide row has a column for every class and category there is; a new one needs a migration.
+        raise ValueError(f"no credit_year column for class {credit_class!r}, category {category!r}")
+    yield (_UPSERT, (person_id, year, credit_class, category, source, rule_code or "", sign, credits, hours, since))
+    yield (wide, (person_id, year, sign, since, credits, hours, credits if hours == 0 else Decimal(0)))
     return None
 
 
@@ -62,6 +89,21 @@ _YEAR = {"sqlite": "CAST(strftime('%Y', activity_date) AS INTEGER)",
          "postgres": "CAST(EXTRACT(YEAR FROM activity_date) AS INTEGER)"}
 
 
+def _wide_fill(year: str) -> str:
+    names, sums = [], []
+    for klass in CLASSES:
+        for category in CATEGORIES:
+            match = f"credit_class = '{klass}' AND category = '{category}'"
+            prefix = f"{klass.lower()}_{category}"
+            names += [f"{prefix}_credits", f"{prefix}_hours", f"{prefix}_credits_no_hours"]
+            sums += [f"SUM(CASE WHEN {match} THEN credits ELSE 0 END)",
+                     f"SUM(CASE WHEN {match} THEN hours ELSE 0 END)",
+                     f"SUM(CASE WHEN {match} AND hours = 0 THEN credits ELSE 0 END)"]
+    return (f"INSERT INTO credit_year (person, year, records, latest_effective_at, {', '.join(names)}) "
+            f"SELECT person, {year}, COUNT(*), MAX(effective_at), {', '.join(sums)} FROM credit "
+            f"WHERE status = 'effective' GROUP BY person, {year}")
+
+
 async def rebuild(engine) -> None:  # type: ignore[no-untyped-def]
     """Recount every total from the ledger (bulk loads, repairs); one transaction."""
     year = _YEAR[engine.engine_type]
@@ -72,3 +114,5 @@ async def rebuild(engine) -> None:  # type: ignore[no-untyped-def]
             f"hours, latest_effective_at) SELECT person, {year}, credit_class, category, source, rule_code, "
             "COUNT(*), SUM(credits), SUM(hours), MAX(effective_at) FROM credit WHERE status = 'effective' "
             f"GROUP BY person, {year}, credit_class, category, source, rule_code")
+        await engine.run_ddl("DELETE FROM credit_year")
+        await engine.run_ddl(_wide_fill(year))

@@ -4,7 +4,7 @@ from server.tables.account import Account, AdminContact, LoginAttempt, LoginCapt
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
-from server.tables.credit_total import CreditTotal
+from server.tables.credit_total import CreditTotal, CreditYear
 from server.tables.evidence import Evidence
 from server.tables.notice import Notice, Reminder, ReminderSetting
 from server.tables.organisation import Department, Region, Unit
@@ -45,6 +45,7 @@ ALL_TABLES = (
     Reminder,
     ReminderSetting,
     CreditTotal,
+    CreditYear,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -30,3 +30,42 @@ class CreditTotal(Table, tablename="credit_total"):
     # The latest effective_at among them: a person whose records are not all in
     # force yet (次日生效) is judged from the records instead.
     latest_effective_at = Timestamptz(null=True, default=None)
+
+
+CLASSES = ("I", "II")
+CATEGORIES = ("public", "professional", "elective")
+
+
+class CreditYear(Table, tablename="credit_year"):
+    """One row per person and year: the effective records' credits and hours by class × category.
+
+    What every requirement line and every cap without a source or rule reads:
+    the statistics scan one row per person instead of grouping the keyed
+    totals (100,000 rows rather than some 480,000 for a province's year).
+    ``<class>_<category>_credits_no_hours`` are the credits of records without
+    hours, which a scheme counting hours leaves out. Kept beside
+    ``CreditTotal`` by the same writes; unique (year, person).
+    """
+
+    person = ForeignKey(Person, on_delete=OnDelete.cascade)
+    year = Integer()
+    records = Integer(default=0)
+    latest_effective_at = Timestamptz(null=True, default=None)
+    i_public_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_public_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_public_credits_no_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_professional_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_professional_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_professional_credits_no_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_elective_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_elective_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    i_elective_credits_no_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_public_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_public_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_public_credits_no_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_professional_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_professional_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_professional_credits_no_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_elective_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_elective_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    ii_elective_credits_no_hours = Numeric(digits=(10, 2), default=Decimal("0"))
