@@ -56,11 +56,11 @@ from pathlib import Path
 import httpx
 
 from bench import loadgen
+from server.clock import CHINA
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PASSWORD = "Demo@2026"
-CHINA = dt.timezone(dt.timedelta(hours=8))
 TARGET_RATE = 3000.0
 TARGET_P99_MS = 50.0
 TARGET_RAW_RATIO = 0.60
@@ -513,6 +513,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict |
     profiler.server_module = args.server_module
     try:
         log(f"{backend}: {database_url}")
+        raw_pg = run_raw_pg(args, database_url, env) if backend == "postgresql" else None
         started = time.perf_counter()
         run_checked([sys.executable, "-m", "server.cli", "demo"], env, "jijiao demo")
         tokens_path = workdir / "tokens.json"
@@ -572,6 +573,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict |
             f"other threads {summary['server_other_threads_cores']}), client {summary['client_cores']} cores; "
             f"verified: {'OK' if check['ok'] else check['problems']}")
         return {"backend": backend, "database_url": database_url, "checkins": summary,
+                **({"raw_asyncpg": raw_pg} if raw_pg else {}),
                 "warmup": {"n": warm, "ok": warm_result.ok,
                            "errors": warm_result.summary()["errors"]},
                 "code_refreshes": refreshes, "verify": check,
@@ -622,6 +624,20 @@ def run_bare(args: argparse.Namespace, workdir: Path, clients: list[str]) -> dic
     finally:
         server.stop()
     return results
+
+
+def run_raw_pg(args: argparse.Namespace, database_url: str, env: dict[str, str]) -> dict:
+    """The raw asyncpg per-row ceiling (bench/raw_pg.py) in the bench database, before the server starts."""
+    runs = [json.loads(run_checked([sys.executable, "-m", "bench.raw_pg", "--database-url", database_url,
+                                    "--n", str(args.checkins), "--concurrency", str(args.concurrency)],
+                                   env, "bench.raw_pg").splitlines()[-1])["per_row_tx"]
+            for _ in range(args.raw_repeats)]
+    rates = [r["per_s"] for r in runs]
+    result = {**runs[0], "per_s": round(statistics.median(rates), 1), "per_s_min": min(rates),
+              "per_s_max": max(rates), "p99_ms": statistics.median(r["p99_ms"] for r in runs)}
+    log(f"raw asyncpg (median of {args.raw_repeats}): one row per tx {result['per_s']}/s "
+        f"[{result['per_s_min']}..{result['per_s_max']}], p99 {result['p99_ms']} ms")
+    return result
 
 
 def run_raw(args: argparse.Namespace, workdir: Path) -> dict:
@@ -720,13 +736,11 @@ def print_report(result: dict) -> None:
             f"[{r['per_s_min']:.0f}..{r['per_s_max']:.0f}], {r['trips_per_row']} trips/row"
         print(f"  {name:<22}{r['per_s']:>10.0f}/s  {extra}, {r['cpu_cores']} cores")
     for r in result["backends"]:
-        if "checkins" in r:
-            ratio = r["checkins"]["throughput_per_s"] / raw["per_row_tx"]["per_s"]
-            print(f"  ratio check-ins/raw per_row_tx ({r['backend']}): {ratio:.0%}")
-    print()
-    for name, ok, value in result["verdicts"]:
-        print(f"  {'PASS' if ok else 'FAIL'}  {name:<45} {value}")
-    for r in result["backends"]:
+        if r.get("raw_asyncpg"):
+            g = r["raw_asyncpg"]
+            print(f"raw asyncpg, one pool of 20, C={result['args']['concurrency']} tasks, one row per transaction "
+                  f"(median of {result['args']['raw_repeats']}): {g['per_s']:.0f}/s "
+                  f"[{g['per_s_min']:.0f}..{g['per_s_max']:.0f}], p99 {g['p99_ms']} ms, client {g['client_cores']} cores")
         if r.get("pg_stat_database_per_checkin"):
             print()
             print("pg_stat_database per check-in (timed burst): " + ", ".join(
@@ -744,6 +758,24 @@ def print_report(result: dict) -> None:
             print_instruments(r["backend"], r["instruments"], r["checkins"]["n"])
         if r.get("profile"):
             print_profile(r["backend"], r["profile"], r["checkins"]["n"])
+    print_summary_lines(result)
+
+
+def print_summary_lines(result: dict) -> None:
+    """The lines outside checks parse (../shared/BENCH.md), last, with nothing after them."""
+    raw = result["raw_aiosqlite"]
+    print()
+    for r in result["backends"]:
+        if "checkins" in r and r["backend"] == "sqlite":
+            ratio = r["checkins"]["throughput_per_s"] / raw["per_row_tx"]["per_s"]
+            print(f"  ratio check-ins/raw per_row_tx ({r['backend']}): {ratio:.0%}")
+    for name, ok, value in result["verdicts"]:
+        print(f"  {'PASS' if ok else 'FAIL'}  {name:<45} {value}")
+    for r in result["backends"]:
+        if "checkins" in r and r.get("raw_asyncpg"):
+            c, ceiling = r["checkins"], r["raw_asyncpg"]["per_s"]
+            print(f"postgresql: {c['throughput_per_s']:.0f} check-ins/s = {c['throughput_per_s'] / ceiling:.0%} "
+                  f"of raw asyncpg per-row ceiling ({ceiling:.0f}/s), p99 {c['p99_ms']:.1f} ms")
 
 
 def print_instruments(backend: str, found: dict, n: int) -> None:
@@ -858,8 +890,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     result["verdicts"] = verdicts(result)
     result["elapsed_s"] = round(time.perf_counter() - started, 1)
+    log(f"total {result['elapsed_s']} s")
     print_report(result)
-    print(f"\n(total {result['elapsed_s']} s)")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     if args.fail_on_target and not all(ok for _, ok, _ in result["verdicts"]):

@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v9';
+const VERSION = 'v10';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -49,6 +49,7 @@ const SHELL = [
   '/js/app.js',
   '/js/api.js',
   '/js/labels.js',
+  '/js/format.js',
   '/js/router.js',
   '/js/session.js',
   '/js/ui.js',

@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     async def startup() -> None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        await open_engine(DB)
+        await open_engine(DB, pool_size=settings.pg_pool_size)
         # The framework's and modules' ~10^5 long-lived objects never become
         # garbage; frozen, a full collection no longer walks them, which was a
         # 60-80 ms pause of the event loop under load (bench/ --instrument).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from server.settings import load_settings
@@ -86,6 +87,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # tail latency; PostgreSQL is the database for several workers.
         log.warning("SQLite serves from one process; ignoring --workers %d (use PostgreSQL to scale out)", workers)
         workers = 1
+    if workers > 1 and "JIJIAO_PG_POOL_SIZE" not in os.environ:
+        # Each worker opens its own pool: share a budget of 60 connections among them.
+        os.environ["JIJIAO_PG_POOL_SIZE"] = str(max(4, 60 // workers))
     asyncio.run(_with_engine(migrate))
     uvicorn.run(
         "server.app:create_app",

@@ -523,12 +523,12 @@ def make_engine(database_url: str) -> Engine:
     return PostgresEngine(config={"dsn": database_url})
 
 
-async def open_engine(engine: Engine) -> None:
+async def open_engine(engine: Engine, *, pool_size: int = 20) -> None:
     if isinstance(engine, PostgresEngine):
         # No per-release reset: the app never changes session state (no SET,
         # LISTEN or advisory locks), and the reset round trip was a tenth of a
         # check-in's time on PostgreSQL.
-        await engine.start_connection_pool(min_size=2, max_size=20, reset=_no_reset)
+        await engine.start_connection_pool(min_size=min(2, pool_size), max_size=pool_size, reset=_no_reset)
     elif isinstance(engine, JijiaoSQLiteEngine):
         await engine.writer()
 
@@ -555,3 +555,27 @@ def configure_engine(engine: Engine, settings) -> None:  # type: ignore[no-untyp
         raise RuntimeError(
             "JIJIAO_DATABASE_URL changed database kind after start-up; restart the process"
         )
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached right now (not a bad query).
+
+    A restart of PostgreSQL kills every pooled connection (ConnectionDoesNotExist or
+    AdminShutdown on the next use), then refuses new ones for a few seconds
+    (OSError, CannotConnectNow); asyncpg's pool drops a connection that failed this way
+    and opens a fresh one on a later acquire, so the app recovers by itself once the
+    server is back. SQLite has no such state: a local file is there or the app is broken.
+    """
+    import asyncpg
+
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError,
+                              asyncpg.exceptions.OperatorInterventionError,
+                              asyncpg.exceptions.TooManyConnectionsError)):
+            return True
+        if isinstance(error, asyncpg.InterfaceError) and "closed" in str(error):
+            return True  # "connection is closed": a pooled connection the restart killed
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return False

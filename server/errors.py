@@ -16,6 +16,7 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from server import db
 from server.services.errors import DomainError
 
 log = logging.getLogger("jijiao")
@@ -119,5 +120,11 @@ def exception_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         code, detail = _GENERIC.get(exc.status_code, ("error", "请求失败"))
         return _json(exc.status_code, error_body(code, detail), exc.headers)
+    if db.is_unavailable(exc):
+        # The database restarts or is unreachable: say so, and let clients retry (the pool
+        # reconnects on its own once it is back; no restart of the app is needed).
+        log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        return _json(503, error_body("database_unavailable", "数据库暂时无法连接，请稍后重试"),
+                     {"Retry-After": "5"})
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _json(HTTP_500_INTERNAL_SERVER_ERROR, error_body("internal_error", "服务器内部错误，请稍后再试"))

@@ -42,6 +42,11 @@ class Settings:
     sms_max_attempts: int = 5
     # Seed 001 §5.2: a personal entry approved by the unit counts from the next day.
     personal_credit_next_day: bool = True
+    # PostgreSQL connections per app process. `jijiao serve --workers N` divides a
+    # budget of 60 among the workers (PostgreSQL's default max_connections is 100)
+    # unless this is set; a check-in holds one for a single statement, so 20 already
+    # keeps a 2-core database busy.
+    pg_pool_size: int = 20
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -82,6 +87,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secure_cookies=_bool(env.get("JIJIAO_SECURE_COOKIES")),
         session_ttl_hours=int(env.get("JIJIAO_SESSION_TTL_HOURS", "12")),
         personal_credit_next_day=_bool(env.get("JIJIAO_PERSONAL_CREDIT_NEXT_DAY"), True),
+        pg_pool_size=int(env.get("JIJIAO_PG_POOL_SIZE", "20")),
         login_window_minutes=int(env.get("JIJIAO_LOGIN_WINDOW_MINUTES", "15")),
         login_max_failures_per_user=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_USER", "5")),
         login_max_failures_per_ip=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_IP", "100")),

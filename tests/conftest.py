@@ -131,6 +131,17 @@ def template_settings() -> Settings:
 @pytest.fixture
 def fresh_settings(template_settings: Settings, tmp_path: Path) -> Settings:
     """Settings pointing at a brand-new copy of the demo database."""
+    yield from _fresh_copy(template_settings, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_settings(template_settings: Settings, tmp_path_factory) -> Settings:
+    """A brand-new copy of the demo database shared by one module's tests (a costly server
+    process started once for them); each test must then make its own rows."""
+    yield from _fresh_copy(template_settings, tmp_path_factory.mktemp("module"))
+
+
+def _fresh_copy(template_settings: Settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     if USING_POSTGRES:

@@ -1,4 +1,9 @@
-// Chinese labels for codes the API returns. Unknown values are shown as they come.
+// Chinese words for the codes the API speaks: one table per kind, used by every page.
+// The API's convention: workflow codes (roles, states, sources, check-in methods) are English
+// snake_case and are shown through these tables; a person's attributes that the provincial forms
+// print as words (sex 男/女, title level 正高…, staffing 在编/编外, status 正常…, unit level 省直…)
+// come as their Chinese words already and are shown as they come.
+// The server's copy is server/labels.py (tests/unit/test_labels.py keeps the two equal).
 
 export const ROLE_LABELS = {
   trainee: '个人',
@@ -9,29 +14,7 @@ export const ROLE_LABELS = {
   organiser: '培训组织者',
 };
 
-export const SEX_LABELS = { M: '男', F: '女', male: '男', female: '女', 1: '男', 2: '女' };
-
-export const TITLE_LEVEL_LABELS = {
-  senior: '正高级',
-  deputy_senior: '副高级',
-  associate_senior: '副高级',
-  intermediate: '中级',
-  junior: '初级',
-  none: '无职称',
-};
-
-export const STAFFING_LABELS = { established: '编制内', contract: '合同制', temporary: '临时聘用', other: '其他' };
-
-export const STATUS_LABELS = {
-  active: '在职',
-  inactive: '停用',
-  retired: '退休',
-  left: '离职',
-  transferred: '调出',
-  deceased: '已故',
-};
-
-// A credit record's state, source and class (the API's codes).
+// A credit record's state, source and class.
 export const CREDIT_STATUS = {
   draft: '草稿',
   pending_dept: '待科室审核',
@@ -52,10 +35,28 @@ export const CREDIT_SOURCE = {
   import: '历史导入',
 };
 
-export const CREDIT_CLASS = { I: 'I类', II: 'II类' };
+export const CREDIT_CLASS = {
+  I: 'I类',
+  II: 'II类',
+};
 
-/** The label for `value` in `map`, else the value itself ('' for null). */
+export const CHECKIN_METHOD = {
+  scan: '扫码',
+  claim: '扫码',
+  manual: '补签',
+  reverse: '扫个人码',
+};
+
+export const TRAINING_STATUS = {
+  draft: '草稿',
+  submitted: '待单位审核',
+  approved: '已通过',
+  rejected: '未通过',
+  closed: '已结束',
+};
+
+/** The word for `value` in `map`, else the value itself ('' for nothing). */
 export function label(map, value) {
-  if (value === null || value === undefined) return '';
+  if (value === null || value === undefined || value === '') return '';
   return Object.prototype.hasOwnProperty.call(map, value) ? map[value] : String(value);
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
@@ -11,6 +10,7 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import FromPath, QueryParameter
 
+from server import clock
 from server.security import Caller
 from server.services import certificates, documents
 
@@ -78,7 +78,7 @@ def _base_url(request: Request, state: State) -> str:
 
 
 def _this_year() -> int:
-    return dt.datetime.now(certificates.CHINA_TZ).year
+    return clock.today().year
 
 
 class CertificateController(Controller):

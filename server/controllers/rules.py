@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import msgspec
 from litestar import Controller, get, post, put
 from litestar.params import JSONBody, QueryParameter
 
+from server import clock
 from server.controllers.schemas import Page, PathId
 from server.security import Caller
 from server.services import rules
@@ -100,7 +100,7 @@ class CreditRuleController(Controller):
         subtype: Annotated[str, QueryParameter(max_length=100)] = "",
         include_inactive: Annotated[bool, QueryParameter()] = False,
     ) -> Page[RuleRead]:
-        items = await rules.catalogue(principal, year=year or dt.date.today().year, q=q, subtype=subtype,
+        items = await rules.catalogue(principal, year=year or clock.today().year, q=q, subtype=subtype,
                                       include_inactive=include_inactive)
         return Page(items=[msgspec.convert(r, RuleRead, from_attributes=False) for r in items], total=len(items))
 

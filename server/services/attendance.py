@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 import qr
 from server import db
+from server import clock
+from server.clock import CHINA, china_date
+from server.labels import CHECKIN_METHOD, CREDIT_STATUS, label
 from server.services import audit, ledger
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
@@ -25,8 +28,6 @@ from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, Role, TrainingStatus
 
 CLAIM_TTL_SECONDS = 600
-# Activity dates are local dates where the training happened (China, no DST).
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
@@ -166,7 +167,7 @@ def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Pr
     key = _credit_key(row["training"], who.person_id)
     born = yield from ledger.create(ledger.NewCredit(
         person_id=who.person_id, unit_id=who.unit_id, department_id=who.department_id, year=row["year"],
-        activity_date=row["starts_at"].astimezone(CHINA).date(), credit_class=CreditClass(row["credit_class"]),
+        activity_date=china_date(row["starts_at"]), credit_class=CreditClass(row["credit_class"]),
         category=CreditCategory(row["category"]), title=row["title"], credits=row["credits"], hours=row["hours"],
         source=CreditSource.attendance, status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
         dedupe_key=key, training_id=row["training"], event_reason=reason), moment)
@@ -180,7 +181,7 @@ def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Pr
 def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
                     at: dt.datetime | None) -> Program[CheckinResult]:
     """Insert the check-in (and, unless the training wants a check-out, its pending credit), idempotently."""
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     if claim_hash is not None:
         used = yield ("UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
                       "AND expires_at > {} RETURNING id", (moment, claim_hash, moment))
@@ -265,7 +266,7 @@ async def check_out(principal: Principal, session_id: int, code: str, now: float
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
     if existing.body["checked_out_at"] is not None or not row["requires_checkout"]:
         return existing
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     present = moment - existing.body["checked_in_at"]
     needed = dt.timedelta(minutes=row["min_minutes"])
     if present < needed:
@@ -315,7 +316,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
     row = await _session_row(session_id)
     assert row is not None
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     parsed_items = [(item, qr.parse_personal_payload(item["payload"])) for item in items]
     person_ids = sorted({p.person_id for _, p in parsed_items if p is not None})
     people = {r["id"]: r for r in await Person.select(Person.id, Person.name, Person.unit, Person.checkin_secret)
@@ -402,11 +403,6 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
     )
 
 
-_METHOD_WORDS = {"scan": "扫码", "claim": "扫码", "manual": "补签", "reverse": "扫个人码"}
-_STATUS_WORDS = {"pending_dept": "待科室审核", "pending_unit": "待单位审核", "effective": "已生效",
-                 "returned": "已退回", "rejected": "不通过", "revoked": "已撤销"}
-
-
 async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, str]:
     """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM)."""
     import csv
@@ -423,7 +419,7 @@ async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, 
             index, r["name"], r["person_no"], r["department_name"] or "",
             r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
             r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
-            _METHOD_WORDS.get(r["method"], r["method"]), r["reason"], _STATUS_WORDS.get(r["credit_status"] or "", ""),
+            label(CHECKIN_METHOD, r["method"]), r["reason"], label(CREDIT_STATUS, r["credit_status"]),
         ])
     day = session["starts_at"].astimezone(CHINA).strftime("%Y%m%d")
     return ("\ufeff" + out.getvalue()).encode("utf-8"), quote(f"{training['title']}-{day}-签到表.csv")

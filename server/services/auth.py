@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from server import db
+from server.clock import now
 from server.services import audit, captcha, sms, totp
 from server.services.errors import DomainError, Forbidden, Invalid, NotAuthenticated, TooManyAttempts
 from server.services.masking import mask_phone
@@ -24,10 +25,6 @@ from server.tables.enums import AccountStatus, Role, SmsPurpose
 # once every few minutes is enough to keep the idle expiry sliding.
 _TOUCH_EVERY = dt.timedelta(minutes=5)
 _ABSOLUTE_LIFETIME = dt.timedelta(days=30)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def token_hash(token: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from server.clock import now
 from server.services import audit, batch, profile
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.masking import mask_id_number, mask_phone
@@ -29,10 +30,6 @@ _COLUMNS = (
     B.department.id.as_alias("department_id"), B.department.name.as_alias("department_name"),
     B.status, B.reason, B.created_at, B.updated_at,
 )
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _present(row: dict, *, reveal: bool) -> dict:

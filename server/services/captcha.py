@@ -17,6 +17,7 @@ import secrets
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from server.clock import now
 from server.services.errors import DomainError, TooManyAttempts
 from server.services.passwords import code_hash, code_matches
 from server.tables import LoginCaptcha
@@ -28,10 +29,6 @@ WIDTH, HEIGHT = 160, 60
 TTL = dt.timedelta(minutes=5)
 PER_IP_WINDOW = dt.timedelta(minutes=10)
 PER_IP_LIMIT = 300
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def new_answer() -> str:

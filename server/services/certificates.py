@@ -26,32 +26,20 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from server import clock
+from server.clock import CHINA
+from server.labels import CREDIT_CLASS, CREDIT_SOURCE, label
 from server.services import credits as credits_service
 from server.services.errors import Invalid, NotFound
 from server.services.masking import mask_id_number
 from server.services.principal import Principal
 from server.tables import Person
 from server.tables.credit import Certificate, Credit
-from server.tables.enums import CreditClass
 
 # Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-SOURCE_LABELS = {
-    "attendance": "院内培训签到",
-    "speaker": "授课",
-    "personal": "个人录入",
-    "project": "继教项目",
-    "class": "培训班",
-    "course": "课程学习",
-    "import": "历史导入",
-}
-CLASS_LABELS = {CreditClass.class_i.value: "I类", CreditClass.class_ii.value: "II类"}
-
-# China has had no daylight saving since 1991: a fixed offset needs no tz database.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "wqy-microhei.ttc"
 FONT_NAME = "WenQuanYiMicroHei"
@@ -93,7 +81,7 @@ class CertificateData:
 
     @property
     def issued_on(self) -> dt.date:
-        return dt.datetime.fromisoformat(self.issued_at).astimezone(CHINA_TZ).date()
+        return dt.datetime.fromisoformat(self.issued_at).astimezone(CHINA).date()
 
     def snapshot(self, fingerprint: str) -> str:
         body = asdict(self)
@@ -212,7 +200,7 @@ async def issue(principal: Principal, year: int, *, base_url: str,
             credits=float(credits),
             hours=float(line_hours),
             source=source,
-            source_label=SOURCE_LABELS.get(source, source),
+            source_label=label(CREDIT_SOURCE, source),
         ))
     content = {
         "name": person["name"],
@@ -239,7 +227,7 @@ async def issue(principal: Principal, year: int, *, base_url: str,
             data = CertificateData.from_snapshot(latest["code"], latest["snapshot"])
             return IssuedCertificate(data=data, verify_url=verify_url(base_url, data.code), reused=True)
 
-    issued = (now or dt.datetime.now(dt.timezone.utc)).astimezone(CHINA_TZ).replace(microsecond=0)
+    issued = (now or clock.now()).astimezone(CHINA).replace(microsecond=0)
     total = sum(totals.values(), Decimal("0"))
     data = CertificateData(
         code=new_code(),
@@ -397,7 +385,7 @@ def build_pdf(data: CertificateData, url: str) -> bytes:
                 Paragraph(str(i), cell),
                 Paragraph(esc(line.date), cell),
                 Paragraph(esc(line.title), cell),
-                Paragraph(esc(CLASS_LABELS.get(line.credit_class, line.credit_class)), cell),
+                Paragraph(esc(label(CREDIT_CLASS, line.credit_class)), cell),
                 Paragraph(fmt(line.credits), cell_right),
                 Paragraph(fmt(line.hours), cell_right),
                 Paragraph(esc(line.source_label), cell),
@@ -533,7 +521,7 @@ def render_verify_page(data: CertificateData | None, raw_code: str) -> str:
         ))
     items = "".join(
         f"<li><div>{e(line.title)}</div><div class=\"muted\">{e(line.date)} · "
-        f"{e(CLASS_LABELS.get(line.credit_class, line.credit_class))} · {e(fmt(line.credits))} 学分 · "
+        f"{e(label(CREDIT_CLASS, line.credit_class))} · {e(fmt(line.credits))} 学分 · "
         f"{e(fmt(line.hours))} 学时 · {e(line.source_label)}</div></li>"
         for line in data.lines
     ) or '<li class="muted">本年度暂无有效学分</li>'

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from server import db
+from server.clock import now, start_of_next_day
+from server.labels import CREDIT_STATUS, label
 from server.services import audit, batch, scope, totals
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
@@ -20,7 +21,6 @@ from server.tables import Credit, CreditEvent
 from server.tables.enums import CreditSource, CreditStatus
 
 S = CreditStatus
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def scope_where(principal: Principal):
@@ -165,26 +165,17 @@ _ACTIONS: dict[str, dict[str, Move]] = {
 }
 _NEEDS_REASON = {"return", "reject", "revoke"}
 _WORDS = {"approve": "审核通过", "return": "退回", "reject": "审核不通过", "revoke": "撤销"}
-_STATE_WORDS = {
-    S.draft.value: "草稿", S.pending_dept.value: "待科室审核", S.pending_unit.value: "待单位审核",
-    S.effective.value: "已生效", S.returned.value: "已退回", S.rejected.value: "审核不通过", S.revoked.value: "已撤销",
-}
 
 
 def state_word(status: str) -> str:
-    return _STATE_WORDS.get(status, status)
+    return label(CREDIT_STATUS, status)
 
 
 def in_force(moment: dt.datetime | None = None):
     """WHERE for credits that count now: effective, and past their effective time (次日生效)."""
-    moment = moment or dt.datetime.now(dt.timezone.utc)
+    moment = moment or now()
     # A record made effective without a time (imported ledgers) counts at once.
     return (Credit.status == S.effective.value) & (Credit.effective_at.is_null() | (Credit.effective_at <= moment))
-
-
-def _next_local_midnight(moment: dt.datetime) -> dt.datetime:
-    local = moment.astimezone(LOCAL)
-    return dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), LOCAL).astimezone(dt.timezone.utc)
 
 
 async def transition(principal: Principal, credit_id: int, action: str, reason: str = "", *,
@@ -210,14 +201,14 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     if (move.level == "department" and not is_dept) or (move.level == "unit" and not is_unit):
         waiting = "科室" if move.level == "department" else "单位"
         raise Conflict("invalid_state", f"该记录正等待{waiting}审核，您不能{_WORDS[action]}")
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     values = {Credit.status: move.to, Credit.updated_at: moment}
     if reason:
         values[Credit.reason] = reason
     if move.to == S.effective:
         # Seed 001 §5.2: "审核通过的个人学分次日生效" — a setting; trainings count at once.
         next_day = personal_next_day and row["source"] == CreditSource.personal.value
-        values[Credit.effective_at] = _next_local_midnight(moment) if next_day else moment
+        values[Credit.effective_at] = start_of_next_day(moment) if next_day else moment
     async with Credit._meta.db.transaction():
         changed = await Credit.update(values).where(
             (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)

@@ -16,7 +16,9 @@ import json
 from dataclasses import dataclass
 
 from server.services import certificates
-from server.services.certificates import CHINA_TZ, new_code, normalise_code, verify_url
+from server import clock
+from server.clock import CHINA
+from server.services.certificates import new_code, normalise_code, verify_url
 from server.services.errors import NotFound
 from server.services.principal import Principal
 from server.tables import Report
@@ -54,10 +56,10 @@ async def issue(principal: Principal, kind: ReportKind, subject: str, title: str
     ).order_by(Report.id, ascending=False).first()
     if latest is not None and latest["fingerprint"] == mark:
         return Issued(latest["code"], verify_url(base_url, latest["code"]), latest["issued_at"], reused=True)
-    moment = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    moment = clock.now().replace(microsecond=0)
     code = new_code()
     snapshot = json.dumps({**summary, "title": title, "kind": kind.value,
-                           "issued_at": moment.astimezone(CHINA_TZ).isoformat()}, ensure_ascii=False,
+                           "issued_at": moment.astimezone(CHINA).isoformat()}, ensure_ascii=False,
                           separators=(",", ":"))
     await Report.insert(Report(code=code, kind=kind.value, subject=subject[:200], title=title[:200],
                                issued_by=principal.account_id, issued_at=moment, fingerprint=mark,
@@ -102,7 +104,7 @@ def render_verify_page(report: dict) -> str:
     """The public page of a printed report: 文件有效, what it is, and who it lists."""
     e = html.escape
     kind = KIND_WORDS.get(report.get("kind", ""), "学分文件")
-    issued = dt.datetime.fromisoformat(report["issued_at"]).astimezone(CHINA_TZ).date()
+    issued = dt.datetime.fromisoformat(report["issued_at"]).astimezone(CHINA).date()
     facts = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in report.get("facts", []))
     people = report.get("people", [])
     items = "".join(

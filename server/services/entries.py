@@ -15,9 +15,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from server import db
+from server.clock import now, today
 from server.services import audit, credits, ledger, media, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
@@ -26,21 +26,12 @@ from server.tables import Credit, CreditEvent, Evidence, Person
 from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, PersonStatus
 
 S = CreditStatus
-LOCAL = ZoneInfo("Asia/Shanghai")
 OWNER_CHANGEABLE = {S.draft.value, S.pending_dept.value, S.returned.value}
 # DESIGN: "Only pending or returned records can be edited or deleted" (and drafts, by their author).
 ADMIN_CHANGEABLE = OWNER_CHANGEABLE | {S.pending_unit.value}
 SUBMITTABLE = {S.draft.value, S.returned.value}
 # Statuses that no longer count towards the per-day hour limit or block a re-entry.
 _DEAD = (S.rejected.value, S.revoked.value)
-
-
-def today() -> dt.date:
-    return dt.datetime.now(LOCAL).date()
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from piccolo.query.functions.aggregate import Count
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from server.clock import CHINA, china_time, now
 from server.services import audit, media
 from server.services.credits import reviewers_where
 from server.services.errors import (
@@ -53,7 +54,6 @@ THUMB_SIDE = 320
 JPEG_QUALITY = 85
 THUMB_QUALITY = 80
 # EXIF times are the camera's local time; our users' cameras are in China.
-CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 JPEG, PNG, HEIC, PDF = "jpeg", "png", "heic", "pdf"
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
@@ -238,7 +238,7 @@ def display_name(filename: str | None) -> str:
 
 
 def _store(store: media.MediaStore, stored: Stored) -> tuple[str, str]:
-    today = dt.datetime.now(CHINA)
+    today = china_time(now())
     stem = f"evidence/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
     key, thumb_key = f"{stem}.{stored.ext}", (f"{stem}.thumb.jpg" if stored.thumb is not None else "")
     store.write(key, stored.body)

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from server import clock
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
@@ -35,7 +37,7 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber | Non
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return None
-    today = today or dt.date.today()
+    today = today or clock.today()
     # The standard sets no lower bound; 1800 only rules out typing slips.
     if birth.year < 1800 or birth > today:
         return None

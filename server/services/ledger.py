@@ -41,6 +41,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from server import clock
 from server.services import totals
 from server.sqlprog import Program
 from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus
@@ -111,7 +112,7 @@ _EVENT = (
 
 def create(new: NewCredit, moment: dt.datetime | None = None) -> Program[Born | None]:
     """Insert ``new`` and its first event at ``moment`` (now, UTC, by default); None if its key exists."""
-    moment = moment or dt.datetime.now(dt.timezone.utc)
+    moment = moment or clock.now()
     status = new.status.value
     rows = yield (_INSERT, (
         new.person_id, new.unit_id, new.department_id, new.year, new.activity_date, new.credit_class.value,

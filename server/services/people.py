@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from server.clock import now, today
 from server.services import audit, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.idcard import parse_id_number
@@ -145,7 +146,7 @@ async def create_person(principal: Principal, new: NewPerson) -> dict:
     phone = new.phone.strip()
     if phone and not re.match(r"^1[3-9]\d{9}$", phone):
         raise Invalid("phone", "请输入正确的 11 位手机号码")
-    if new.appointment_year is not None and not 1950 <= new.appointment_year <= dt.date.today().year + 1:
+    if new.appointment_year is not None and not 1950 <= new.appointment_year <= today().year + 1:
         raise Invalid("appointment_year", "聘任年度不正确")
     department_id = _target_department(principal, new.department_id)
     department = await Department.select(Department.id, Department.unit).where(
@@ -163,7 +164,7 @@ async def create_person(principal: Principal, new: NewPerson) -> dict:
     else:
         person_no = "P" + "".join(secrets.choice("0123456789") for _ in range(11))
     password_hash = await asyncio.to_thread(hash_password, parsed.value[-6:])
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     try:
         async with Person._meta.db.transaction():
             person = Person(unit=department["unit"], department=department_id, id_number=parsed.value, name=name,

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from server import clock
 from server.services import audit
 from server.services.errors import Forbidden, Invalid, NotFound
 from server.services.masking import mask_phone
@@ -106,7 +107,7 @@ def _check(form: ProfileForm) -> ProfileForm:
         raise Invalid("title", "请填写当前职称（如住院医师、护师）")
     if form.title_level != TitleLevel.none.value and form.title_assessed_on is None:
         raise Invalid("title_assessed_on", "请填写职称评定时间")
-    today = dt.date.today()
+    today = clock.today()
     if form.title_assessed_on is not None and not dt.date(1950, 1, 1) <= form.title_assessed_on <= today:
         raise Invalid("title_assessed_on", "职称评定时间不正确")
     if form.appointment_year is not None and not 1950 <= form.appointment_year <= today.year + 1:
@@ -129,7 +130,7 @@ async def update_profile(principal: Principal, form: ProfileForm) -> dict:
     if form.phone != person["phone"] and await Account.exists().where(
             (Account.phone == form.phone) & (Account.person != person_id)):
         raise Invalid("phone", "该手机号已被其他账号使用", code="phone_taken")
-    moment = dt.datetime.now(dt.UTC)
+    moment = clock.now()
     title_changed = (form.title, form.title_level, form.title_assessed_on) != (
         person["title"], person["title_level"], person["title_assessed_on"])
     async with Person._meta.db.transaction():

@@ -15,6 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from server.clock import now
 from server.services import audit, batch, sms
 from server.services.auth import _check_throttle, _record_attempt, check_sms_code, end_all_sessions
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
@@ -30,10 +31,6 @@ S = RegistrationStatus
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,50}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MISMATCH = ("mismatch", "用户名和身份证号码不匹配")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass(slots=True)

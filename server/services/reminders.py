@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from server import db
 from server.services import audit, batch, scope, sms
-from server.services.certificates import CHINA_TZ
+from server import clock
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.sqlprog import Program
@@ -34,13 +34,9 @@ CATEGORY_WORDS = {"total": "总", "I": "I类", "II": "II类", "public": "公需�
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 def week_of(moment: dt.datetime) -> dt.date:
     """Monday of the China-time week ``moment`` falls in: the unit of "once a week"."""
-    day = moment.astimezone(CHINA_TZ).date()
+    day = clock.china_date(moment)
     return day - dt.timedelta(days=day.weekday())
 
 
@@ -101,7 +97,7 @@ class Target:
 async def remind_one(target: Target, *, gateway: sms.SmsGateway, sent_by: Principal | None,
                      moment: dt.datetime | None = None) -> dict:
     """Remind ``target`` once this week: the notice, the text message, the log; 409 ``already_reminded``."""
-    moment = moment or now()
+    moment = moment or clock.now()
     text = reminder_text(target.name, target.year, target.lines)
     engine = Reminder._meta.db
     reminder_id = await db.run_write(engine, _remember(
@@ -210,7 +206,7 @@ async def mark_read(principal: Principal, notice_id: int) -> None:
     """Read it (once: a second call changes nothing); 404 for someone else's notice."""
     if not await Notice.exists().where(_mine(principal) & (Notice.id == notice_id)):
         raise NotFound("notice_not_found", "消息不存在")
-    await Notice.update({Notice.read_at: now()}).where(
+    await Notice.update({Notice.read_at: clock.now()}).where(
         (Notice.id == notice_id) & Notice.read_at.is_null())
 
 
@@ -260,7 +256,7 @@ async def save_setting(principal: Principal, region_code: str, starts_on: str, e
         Region.code == region_code).first()
     if region is None or not any(region["code"].startswith(p) for p in principal.region_prefixes()):
         raise NotFound("region_not_found", "行政区划不存在或不在您的管理范围内")
-    moment = now()
+    moment = clock.now()
     engine = ReminderSetting._meta.db
     await db.run_write(engine, _upsert_setting(region["id"], starts_on, enabled, moment, principal.account_id))
     await audit.record("reminder_setting", principal=principal, target_type="region", target_id=region["code"],
@@ -301,8 +297,8 @@ async def weekly(*, gateway: sms.SmsGateway, moment: dt.datetime | None = None) 
     """``jijiao remind``: remind every at-risk person of units in season, then each admin's digest."""
     from server.services import statistics
 
-    moment = moment or now()
-    today = moment.astimezone(CHINA_TZ).date()
+    moment = moment or clock.now()
+    today = clock.china_date(moment)
     year = today.year
     unit_ids = await units_in_season(today)
     result = {"units": len(unit_ids), "at_risk": 0, "reminded": 0, "already": 0, "digests": 0}
@@ -353,7 +349,7 @@ async def _digests(at_risk: list[dict], year: int, moment: dt.datetime, gateway:
             where = " ".join(x for x in (person.get("unit_name", ""), person.get("department_name") or "") if x)
             counts[where] = counts.get(where, 0) + 1
         detail = "；".join(f"{k} {v} 名" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:10])
-        body = (f"截至 {moment.astimezone(CHINA_TZ).date().isoformat()}，您管理范围内有 {len(people)} 名人员 "
+        body = (f"截至 {clock.china_date(moment).isoformat()}，您管理范围内有 {len(people)} 名人员 "
                 f"{year} 年度学分尚未达标：{detail}。")
         made = await db.run_write(Notice._meta.db, _digest_notice(
             account_id, f"学分未达标人员周报（{len(people)} 名）", body, f"digest:{account_id}:{week}", moment))

@@ -19,7 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether
 
 from server.services import pdfdoc
-from server.services.certificates import CLASS_LABELS, SOURCE_LABELS, fmt
+from server.labels import CREDIT_CLASS, CREDIT_SOURCE, label
+from server.services.certificates import fmt
 from server.services.pdfdoc import GREEN, RED, SUB_BG, Stamp
 
 CATEGORY_WORDS = {"total": "合计", "I": "I类", "II": "II类", "public": "公需科目", "professional": "专业科目",
@@ -88,8 +89,8 @@ def _records_table(records: list[Record], *, lead: list[list] | None = None, tot
     lead = lead or []
     rows = [*lead, header]
     for i, record in enumerate(records, 1):
-        rows.append([str(i), record.date, record.title, CLASS_LABELS.get(record.credit_class, record.credit_class),
-                     fmt(record.credits), fmt(record.hours), SOURCE_LABELS.get(record.source, record.source)])
+        rows.append([str(i), record.date, record.title, label(CREDIT_CLASS, record.credit_class),
+                     fmt(record.credits), fmt(record.hours), label(CREDIT_SOURCE, record.source)])
     if not records:
         rows.append(["", "", "无有效学分记录", "", "", "", ""])
     extra = []

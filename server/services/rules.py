@@ -8,10 +8,10 @@ here: the client's number is never read.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from server.clock import now
 from server.services import audit, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
@@ -307,7 +307,7 @@ async def update_rule(principal: Principal, rule_id: int, fields: RuleFields) ->
         # National rules and other provinces' rules are not ours to edit.
         raise NotFound("rule_not_found", "学分规则不存在或无权修改")
     values = _check_fields(fields)
-    values[CreditRule.updated_at] = dt.datetime.now(dt.timezone.utc)
+    values[CreditRule.updated_at] = now()
     try:
         async with CreditRule._meta.db.transaction():
             await CreditRule.update(values).where(CreditRule.id == rule_id)

@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
+from server.clock import now
 from server.services.errors import Invalid, TooManyAttempts
 from server.services.passwords import code_hash, code_matches
 from server.settings import Settings
@@ -30,10 +31,6 @@ log = logging.getLogger("jijiao.sms")
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 OUTBOX = "sms-outbox.jsonl"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class SmsGateway(Protocol):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import qr
 from server import db
+from server.clock import CHINA, now
 from server.services import audit, ledger, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
@@ -128,7 +129,7 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
             values[key] = _money(values[key], key, maximum=maximum)
     if not values:
         return row
-    values["updated_at"] = dt.datetime.now(dt.timezone.utc)
+    values["updated_at"] = now()
     async with Training._meta.db.transaction():
         changed = await Training.update({getattr(Training, k): v for k, v in values.items()}).where(
             (Training.id == training_id) & Training.status.is_in(sorted(_EDITABLE))
@@ -152,7 +153,7 @@ async def _transition(principal: Principal, training_id: int, *, need: str, from
         # one changes the row and the other gets 409.
         changed = await Training.update(
             {Training.status: to_state, Training.review_reason: reason,
-             Training.updated_at: dt.datetime.now(dt.timezone.utc)}
+             Training.updated_at: now()}
         ).where((Training.id == training_id) & Training.status.is_in(sorted(from_states))).returning(Training.id)
         if not changed:
             raise Conflict("invalid_state", f"培训当前状态（{row['status']}）不允许此操作")
@@ -195,14 +196,13 @@ async def _award_speakers(principal: Principal, training: dict) -> None:
     """Pending speaker credits for each course taught by a person of the unit (inside the close)."""
     from server.tables import Person
 
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = now()
     courses = await TrainingCourse.select(TrainingCourse.id, TrainingCourse.title, TrainingCourse.hours,
                                           TrainingCourse.speaker).where(
         (TrainingCourse.training == training["id"]) & TrainingCourse.speaker.is_not_null())
     first_session = await TrainingSession.select(TrainingSession.starts_at).where(
         TrainingSession.training == training["id"]).order_by(TrainingSession.starts_at).first()
-    day = (first_session["starts_at"] if first_session else moment).astimezone(
-        dt.timezone(dt.timedelta(hours=8))).date()
+    day = (first_session["starts_at"] if first_session else moment).astimezone(CHINA).date()
     per_speaker: dict[int, Decimal] = {}
     for course in courses:
         per_speaker[course["speaker"]] = per_speaker.get(course["speaker"], Decimal(0)) + Decimal(course["hours"])
@@ -239,9 +239,8 @@ async def add_session(principal: Principal, training_id: int, starts_at: dt.date
     if row["status"] == TrainingStatus.closed.value:
         raise Conflict("invalid_state", "培训已结束，不能再安排场次")
     # A time without an offset is what someone in China typed: China time.
-    china = dt.timezone(dt.timedelta(hours=8))
-    starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=china)
-    ends_at = ends_at if ends_at.tzinfo else ends_at.replace(tzinfo=china)
+    starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=CHINA)
+    ends_at = ends_at if ends_at.tzinfo else ends_at.replace(tzinfo=CHINA)
     if ends_at <= starts_at:
         raise Invalid("ends_at", "结束时间须晚于开始时间")
     if ends_at - starts_at > dt.timedelta(days=7):
@@ -341,7 +340,7 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
     if tab in (TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE):
         # Subqueries, not id lists: the lists grow with every session ever held.
         held = TrainingSession.select(TrainingSession.training).where(
-            TrainingSession.starts_at <= dt.datetime.now(dt.timezone.utc))
+            TrainingSession.starts_at <= now())
         clauses.append(Training.id.not_in(held) if tab == TAB_NOT_HELD else Training.id.is_in(held))
         if tab == TAB_TO_SCORE:
             # 待评分: held, with attendance credits still waiting for the department.

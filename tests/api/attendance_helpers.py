@@ -6,7 +6,7 @@ import datetime as dt
 
 from litestar.testing import TestClient
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
+from server.clock import CHINA  # noqa: F401 - the tests' China time zone
 
 
 def create_training(client: TestClient, dept_headers: dict, **overrides) -> dict:

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from litestar.testing import TestClient
 
+from server import clock
 from server.app import create_app
 from server.tables import Person
 from server.tables.credit import Certificate, Credit
@@ -225,7 +226,7 @@ def test_bad_year_is_422_naming_year(client, year):
 def test_year_defaults_to_this_year(client):
     response = client.get("/api/me/certificate.pdf", headers=login(client, "trainee1"))
     code = _code(response)
-    this_year = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).year
+    this_year = clock.today().year
     assert client.get(f"/api/verify/{code}").json()["year"] == this_year
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from server import clock
 from tests.api.entry_helpers import DAY, attach, create, entry
 
 
@@ -79,7 +80,7 @@ def test_self_declared_hours_are_limited_per_day(client, as_user):
 
 
 def test_future_activity_date_is_refused(client, as_user):
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (clock.today() + dt.timedelta(days=2)).isoformat()
     response = client.post("/api/credits", json=entry(day=tomorrow), headers=as_user("trainee1"))
     assert response.status_code == 422
     assert response.json()["field"] == "activity_date"

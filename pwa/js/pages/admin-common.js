@@ -1,99 +1,17 @@
 // Shared pieces of the admin pages (trainings, the organiser's screens, the review queue):
-// labels, date formatting, dialogs, a people picker and page-leave cleanup.
+// status pills, dialogs, a people picker and page-leave cleanup (words: labels.js; dates: format.js).
 // Not a route of its own. All user data goes into the DOM as text (see ui.js).
 
 import { api, isAbort } from '../api.js';
+import { label } from '../labels.js';
 import { debounce, h, messageBox, mount, setBusy, show, showMessage } from '../ui.js';
-
-export const TRAINING_STATUS = {
-  draft: '草稿',
-  submitted: '待单位审核',
-  approved: '已通过',
-  rejected: '未通过',
-  closed: '已结束',
-};
-
-export const CHECKIN_METHOD = { scan: '扫码', claim: '扫码', manual: '补签', reverse: '扫个人码' };
 
 export const FORMATS = ['面授', '线上', '线上线下结合'];
 export const ASSESSMENTS = ['', '笔试', '操作考核', '问卷', '口试', '其他'];
 
-/** The Chinese word for `value` in `map`, else the value itself. */
-export function word(map, value) {
-  if (value === null || value === undefined || value === '') return '';
-  return Object.prototype.hasOwnProperty.call(map, value) ? map[value] : String(value);
-}
-
 /** A coloured status pill (class: pill-<status>). */
 export function pill(map, value, testid) {
-  return h('span', { class: 'pill pill-' + String(value || 'none'), 'data-testid': testid || null, 'data-status': value || '' }, word(map, value) || '—');
-}
-
-// ---------------------------------------------------------------- dates
-
-function pad(n) {
-  return (n < 10 ? '0' : '') + n;
-}
-
-function toDate(value) {
-  if (!value) return null;
-  const d = value instanceof Date ? value : new Date(value);
-  return isNaN(d.getTime()) ? null : d;
-}
-
-/** 'YYYY-MM-DD' of a Date in the browser's time zone. */
-export function ymd(d) {
-  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
-}
-
-export function hm(d) {
-  return pad(d.getHours()) + ':' + pad(d.getMinutes());
-}
-
-/** '2026-03-01 09:00' (local time) from an ISO string; '—' for nothing. */
-export function fmtDateTime(value) {
-  const d = toDate(value);
-  return d ? ymd(d) + ' ' + hm(d) : '—';
-}
-
-export function fmtTime(value) {
-  const d = toDate(value);
-  return d ? hm(d) : '—';
-}
-
-/** A session's time: '2026-03-01 09:00–11:00', or both dates when it spans days. */
-export function fmtRange(startsAt, endsAt) {
-  const a = toDate(startsAt);
-  const b = toDate(endsAt);
-  if (!a || !b) return fmtDateTime(startsAt);
-  if (ymd(a) === ymd(b)) return ymd(a) + ' ' + hm(a) + '–' + hm(b);
-  return ymd(a) + ' ' + hm(a) + ' 至 ' + ymd(b) + ' ' + hm(b);
-}
-
-/** ISO 8601 with the browser's UTC offset: '2026-03-01T09:00:00+08:00'. */
-export function isoWithOffset(d) {
-  const offset = -d.getTimezoneOffset();
-  const sign = offset >= 0 ? '+' : '-';
-  const abs = Math.abs(offset);
-  return (
-    ymd(d) + 'T' + hm(d) + ':' + pad(d.getSeconds()) + sign + pad(Math.floor(abs / 60)) + ':' + pad(abs % 60)
-  );
-}
-
-/** A Date from a date input ('YYYY-MM-DD') and a time input ('HH:MM'), in local time. */
-export function localDate(dateText, timeText) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateText || '');
-  const t = /^(\d{2}):(\d{2})/.exec(timeText || '');
-  if (!m || !t) return null;
-  const d = new Date(+m[1], +m[2] - 1, +m[3], +t[1], +t[2], 0, 0);
-  return isNaN(d.getTime()) ? null : d;
-}
-
-/** A number for display: 0.5, 2, 1.25 (no trailing zeros). */
-export function num(value) {
-  if (value === null || value === undefined || value === '') return '—';
-  const n = Number(value);
-  return isNaN(n) ? String(value) : String(Math.round(n * 100) / 100);
+  return h('span', { class: 'pill pill-' + String(value || 'none'), 'data-testid': testid || null, 'data-status': value || '' }, label(map, value) || '—');
 }
 
 // ---------------------------------------------------------------- roles

@@ -7,22 +7,21 @@
 // server logs in the record's history; effective records are shown but locked. The server checks
 // the state and the caller's scope again.
 
+import { num } from '../format.js';
 import { api, isAbort } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { authorLabel, quantityInput, rulesOfYear, UNIT_QUANTITY } from '../rules.js';
 import { debounce, h, messageBox, mount, notice, pageTitle, show } from '../ui.js';
-import { CREDIT_CLASS, CREDIT_SOURCE } from '../labels.js';
+import { CREDIT_CLASS, CREDIT_SOURCE, label } from '../labels.js';
 import {
   emptyRow,
   formDialog,
   linkButton,
   listLoader,
-  num,
   pager,
   peoplePicker,
   reasonDialog,
   reasonField,
-  word,
 } from './admin-common.js';
 import { creditDetailBody, statusPill } from './admin-review.js';
 
@@ -103,7 +102,7 @@ async function editDialog(c) {
     title: '修改学分 · ' + detail.person_name,
     testid: 'corr-edit-dialog',
     submitText: '保存修改',
-    body: [h('p', { class: 'dialog-intro' }, '《' + detail.title + '》' + word(CREDIT_SOURCE, detail.source)), h('div', { class: 'field-grid' }, fields), reason.node],
+    body: [h('p', { class: 'dialog-intro' }, '《' + detail.title + '》' + label(CREDIT_SOURCE, detail.source)), h('div', { class: 'field-grid' }, fields), reason.node],
     onSubmit: async () => {
       const body = { reason: reason.input.value.trim() };
       Object.keys(inputs).forEach((key) => {
@@ -142,7 +141,7 @@ function trainingPicker({ onPick }) {
             { class: 'picker-row', 'data-testid': 'corr-training-row' },
             h('input', { type: 'radio', name: 'corr-training', value: String(t.id), onchange: () => onPick(t) }),
             h('span', { class: 'picker-name' }, show(t.title)),
-            h('span', { class: 'picker-sub' }, [t.year, word(CREDIT_CLASS, t.credit_class), t.department_name].filter(Boolean).join(' · ')),
+            h('span', { class: 'picker-sub' }, [t.year, label(CREDIT_CLASS, t.credit_class), t.department_name].filter(Boolean).join(' · ')),
           ),
         ),
       );
@@ -224,9 +223,9 @@ export function render(ctx) {
       h('td', { class: 'nowrap' }, show(c.person_no)),
       h('td', { class: 'cell-title' }, c.title),
       h('td', { class: 'nowrap' }, show(c.activity_date)),
-      h('td', { class: 'num' }, word(CREDIT_CLASS, c.credit_class) + ' ' + num(c.credits)),
+      h('td', { class: 'num' }, label(CREDIT_CLASS, c.credit_class) + ' ' + num(c.credits)),
       h('td', { class: 'num' }, num(c.hours)),
-      h('td', { class: 'nowrap' }, word(CREDIT_SOURCE, c.source)),
+      h('td', { class: 'nowrap' }, label(CREDIT_SOURCE, c.source)),
       h('td', { class: 'nowrap' }, statusPill(c, 'corr-status')),
       h('td', null, actions),
     );

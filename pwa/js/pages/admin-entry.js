@@ -4,11 +4,12 @@
 // optional here (the person can add them to a draft later). Entered by the department, the record
 // skips the department's review and waits for the unit's. The server computes the credits.
 
+import { num, thisYear as yearNow, ymd } from '../format.js';
 import { ApiError, api } from '../api.js';
 import { authorLabel, previewCredits, quantityInput, ruleText, rulesOfYear, subtypes, UNIT_QUANTITY } from '../rules.js';
 import { h, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
-import { CREDIT_STATUS } from '../labels.js';
-import { backLink, num, peoplePicker, word, ymd } from './admin-common.js';
+import { CREDIT_CLASS, CREDIT_STATUS, label } from '../labels.js';
+import { backLink, peoplePicker } from './admin-common.js';
 
 const ADMINS = ['dept_admin', 'unit_admin'];
 const CSRF_COOKIE = 'jijiao_csrf';
@@ -52,7 +53,7 @@ export function render(ctx) {
     mount(ctx.main, pageTitle('代录入学分', 'entry-title'), notice({ iconName: 'lock', title: '无权录入', text: '代录入由科室管理员和单位管理员办理。', href: '/', linkText: '返回首页', testid: 'entry-none' }));
     return;
   }
-  const thisYear = new Date().getFullYear();
+  const thisYear = yearNow();
   let person = null;
   let rules = [];
   let rule = null;
@@ -84,7 +85,7 @@ export function render(ctx) {
   const title = h('input', { id: 'entry-title', type: 'text', maxlength: 200, required: true, 'data-testid': 'entry-title-input', 'data-required': '请填写项目名称。' });
   const projectNo = h('input', { id: 'entry-project-no', type: 'text', maxlength: 50, 'data-testid': 'entry-project-no' });
   const organiser = h('input', { id: 'entry-organiser', type: 'text', maxlength: 100, 'data-testid': 'entry-organiser' });
-  const date = h('input', { id: 'entry-date', type: 'date', required: true, max: ymd(new Date()), 'data-testid': 'entry-date', 'data-required': '请填写活动日期。' });
+  const date = h('input', { id: 'entry-date', type: 'date', required: true, max: ymd(), 'data-testid': 'entry-date', 'data-required': '请填写活动日期。' });
   const amountSlot = h('div', { class: 'field' });
   const guidance = h('p', { class: 'rule-guidance', 'data-testid': 'entry-guidance', hidden: true });
   const preview = h('p', { class: 'credit-preview', 'data-testid': 'entry-preview', 'aria-live': 'polite' });
@@ -114,7 +115,7 @@ export function render(ctx) {
 
   function paintPreview() {
     const value = previewCredits(rule, amount && rule.unit !== 'authorship' ? amount.value : 1, amount && rule.unit === 'authorship' ? amount.value : null);
-    preview.textContent = value === null ? '—' : word({ I: 'I类', II: 'II类' }, rule.class) + ' ' + num(value) + ' 分';
+    preview.textContent = value === null ? '—' : label(CREDIT_CLASS, rule.class) + ' ' + num(value) + ' 分';
   }
 
   function pickRule(r) {
@@ -234,7 +235,7 @@ export function render(ctx) {
     setBusy(button, false);
     mount(
       okBox,
-      h('p', { class: 'result-line' }, '已为 ' + person.name + ' 录入《' + body.title + '》' + num(created.credits) + ' 分，状态：' + word(CREDIT_STATUS, created.status) + note),
+      h('p', { class: 'result-line' }, '已为 ' + person.name + ' 录入《' + body.title + '》' + num(created.credits) + ' 分，状态：' + label(CREDIT_STATUS, created.status) + note),
       h('a', { href: '/corrections?tab=person&person_id=' + encodeURIComponent(person.id), 'data-testid': 'entry-done-link' }, '查看 ' + person.name + ' 的学分记录'),
     );
     okBox.hidden = false;

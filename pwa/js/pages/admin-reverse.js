@@ -11,11 +11,12 @@
 //   ('jijiao.reverse.<sessionId>'), so that a reload offline still shows the title, time and place
 // - test hook: window.__jijiaoTestScan(text) when localStorage['jijiao.test'] === '1'
 
+import { fmtRange, fmtTime } from '../format.js';
 import { api } from '../api.js';
 import { navigate } from '../router.js';
 import { ROSTER_KEY_PREFIX, activeRole, isAdminRole, loadUser, roleKey } from '../session.js';
 import { h, mount, notice } from '../ui.js';
-import { fmtRange, fmtTime, fullscreenButton, loadJson, randomId, saveJson, screenMessage, whenLeft } from './admin-common.js';
+import { fullscreenButton, loadJson, randomId, saveJson, screenMessage, whenLeft } from './admin-common.js';
 
 const SYNC_MS = 5000;
 const BATCH = 200;

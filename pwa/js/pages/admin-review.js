@@ -9,24 +9,13 @@
 // Also exports the record detail pieces (facts, evidence thumbnails with a lightbox, history)
 // that the corrections page shows too.
 
+import { fmtDateTime, num } from '../format.js';
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { authorLabel, previewCredits, RULE_UNIT, rulesOfYear } from '../rules.js';
 import { debounce, h, messageBox, mount, notice, pageTitle, show, showMessage } from '../ui.js';
-import { CREDIT_CLASS, CREDIT_SOURCE, CREDIT_STATUS } from '../labels.js';
-import {
-  confirmDialog,
-  dl,
-  emptyRow,
-  fmtDateTime,
-  linkButton,
-  listLoader,
-  num,
-  pager,
-  pill,
-  reasonDialog,
-  word,
-} from './admin-common.js';
+import { CREDIT_CLASS, CREDIT_SOURCE, CREDIT_STATUS, label } from '../labels.js';
+import { confirmDialog, dl, emptyRow, linkButton, listLoader, pager, pill, reasonDialog } from './admin-common.js';
 
 const PAGE_SIZE = 20;
 const QUEUE = { dept_admin: 'pending_dept', unit_admin: 'pending_unit' };
@@ -79,7 +68,7 @@ export function creditFacts(detail, rule) {
     ['科室', detail.department_name],
     ['活动名称', detail.title],
     ['活动日期', detail.activity_date],
-    ['来源', word(CREDIT_SOURCE, detail.source)],
+    ['来源', label(CREDIT_SOURCE, detail.source)],
     ['学分规则', detail.rule_name ? detail.rule_name + (detail.rule_code ? '（' + detail.rule_code + '）' : '') : detail.rule_code],
   ];
   if (detail.quantity !== null && detail.quantity !== undefined && !detail.author_position) rows.push(['数量', quantityText(detail, rule)]);
@@ -87,7 +76,7 @@ export function creditFacts(detail, rule) {
   if (detail.project_no) rows.push(['项目编号', detail.project_no]);
   if (detail.organiser) rows.push(['举办单位', detail.organiser]);
   rows.push(
-    ['学分', word(CREDIT_CLASS, detail.credit_class) + ' ' + num(detail.credits) + ' 分' + (Number(detail.hours) ? ' · ' + num(detail.hours) + ' 学时' : '')],
+    ['学分', label(CREDIT_CLASS, detail.credit_class) + ' ' + num(detail.credits) + ' 分' + (Number(detail.hours) ? ' · ' + num(detail.hours) + ' 学时' : '')],
     ['状态', [statusPill(detail, 'detail-status'), detail.reason ? h('span', { class: 'muted' }, ' ' + detail.reason) : null]],
   );
   if (detail.effective_at) rows.push(['生效时间', fmtDateTime(detail.effective_at)]);
@@ -168,7 +157,7 @@ export function eventsList(events) {
       const edit = Boolean(e.from_status) && e.from_status === e.to_status;
       const text = edit
         ? e.reason || '修改'
-        : (e.from_status ? word(CREDIT_STATUS, e.from_status) + ' → ' : '') + word(CREDIT_STATUS, e.to_status) + (e.reason ? '（' + e.reason + '）' : '');
+        : (e.from_status ? label(CREDIT_STATUS, e.from_status) + ' → ' : '') + label(CREDIT_STATUS, e.to_status) + (e.reason ? '（' + e.reason + '）' : '');
       return h('li', { 'data-testid': 'detail-event', class: edit ? 'event-edit' : null }, h('span', { class: 'muted' }, fmtDateTime(e.at)), ' ', e.account_name || '系统', '：', text);
     }),
   );
@@ -340,8 +329,8 @@ export function render(ctx) {
         h('button', { type: 'button', class: 'link-name', 'data-testid': 'review-detail', onclick: () => showDetail(c.id) }, show(c.person_name)),
         h('span', { class: 'cell-sub' }, [c.person_no, c.department_name].filter(Boolean).join(' · ')),
       ),
-      h('td', { class: 'cell-title' }, c.title, h('span', { class: 'cell-sub' }, show(c.activity_date) + ' · ' + word(CREDIT_SOURCE, c.source))),
-      h('td', { class: 'num' }, word(CREDIT_CLASS, c.credit_class) + ' ' + num(c.credits)),
+      h('td', { class: 'cell-title' }, c.title, h('span', { class: 'cell-sub' }, show(c.activity_date) + ' · ' + label(CREDIT_SOURCE, c.source))),
+      h('td', { class: 'num' }, label(CREDIT_CLASS, c.credit_class) + ' ' + num(c.credits)),
       h('td', { class: 'nowrap' }, proofCell(c)),
       h('td', null, rowActions),
     );

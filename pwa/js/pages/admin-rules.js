@@ -3,12 +3,13 @@
 // region admin also maintains it: edit a rule, add one, and copy a year's catalogue into another
 // year (rules already there are kept). National rules are read-only here. The server checks again.
 
+import { num, thisYear as yearNow } from '../format.js';
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { forgetRules, RULE_UNIT, ruleText, subtypes } from '../rules.js';
 import { debounce, field, h, messageBox, mount, pageTitle, show } from '../ui.js';
-import { CREDIT_CLASS } from '../labels.js';
-import { emptyRow, formDialog, listLoader, num, word } from './admin-common.js';
+import { CREDIT_CLASS, label } from '../labels.js';
+import { emptyRow, formDialog, listLoader } from './admin-common.js';
 
 const EDITOR = 'region_admin';
 
@@ -105,7 +106,7 @@ function copyDialog(year, years) {
 export function render(ctx) {
   ctx.setTitle('学分规则');
   const editor = Boolean(ctx.role) && ctx.role.role === EDITOR;
-  const thisYear = new Date().getFullYear();
+  const thisYear = yearNow();
   const years = [thisYear + 1, thisYear, thisYear - 1, thisYear - 2, thisYear - 3];
   const state = {
     year: parseInt(ctx.query.get('year'), 10) || thisYear,
@@ -143,7 +144,7 @@ export function render(ctx) {
       h('td', { class: 'cell-title' }, r.name, r.guidance ? h('p', { class: 'muted small' }, r.guidance) : null),
       h('td', { class: 'cell-rule' }, ruleText(r)),
       h('td', null, show(r.subtype)),
-      h('td', { class: 'nowrap' }, word(CREDIT_CLASS, r.class)),
+      h('td', { class: 'nowrap' }, label(CREDIT_CLASS, r.class)),
       h('td', { class: 'nowrap' }, r.evidence_required ? '须上传' : '不需要'),
       h('td', { class: 'nowrap' }, r.national ? '全国' : '本省'),
       h('td', { class: 'nowrap' }, h('span', { class: 'pill ' + (r.active ? 'pill-effective' : 'pill-revoked') }, r.active ? '启用' : '停用')),

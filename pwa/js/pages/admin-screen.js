@@ -8,22 +8,11 @@
 // The title, time and place come from GET /api/sessions/{id} (404: not this admin's session).
 // An old link's ?training=<id> is ignored.
 
+import { fmtRange, fmtTime, num } from '../format.js';
 import { api } from '../api.js';
 import { h, mount, notice, show } from '../ui.js';
-import { CREDIT_CLASS } from '../labels.js';
-import {
-  CHECKIN_METHOD,
-  fmtRange,
-  fmtTime,
-  formDialog,
-  num,
-  peoplePicker,
-  reasonDialog,
-  reasonField,
-  screenMessage,
-  whenLeft,
-  word,
-} from './admin-common.js';
+import { CHECKIN_METHOD, CREDIT_CLASS, label } from '../labels.js';
+import { formDialog, peoplePicker, reasonDialog, reasonField, screenMessage, whenLeft } from './admin-common.js';
 
 const POLL_MS = 3000;
 const RETRY_MS = 3000;
@@ -116,7 +105,7 @@ export async function render(ctx) {
       ? h(
           'p',
           { class: 'screen-meta', 'data-testid': 'screen-meta' },
-          word(CREDIT_CLASS, training.credit_class) + '学分 ' + num(training.credits) + ' 分 · ' + num(training.hours) + ' 学时' + (training.requires_checkout ? ' · 需签到和签退' : ''),
+          label(CREDIT_CLASS, training.credit_class) + '学分 ' + num(training.credits) + ' 分 · ' + num(training.hours) + ' 学时' + (training.requires_checkout ? ' · 需签到和签退' : ''),
         )
       : null,
     h('div', { class: 'screen-count', 'aria-live': 'polite' }, countLabel, countNum, h('span', { class: 'count-unit' }, '人')),
@@ -412,8 +401,7 @@ export async function render(ctx) {
   }
 
   function tick() {
-    const d = new Date();
-    clock.textContent = fmtTime(d) + ':' + String(d.getSeconds()).padStart(2, '0');
+    clock.textContent = fmtTime(Date.now(), true);
     if (state.offline) paintBanner();
   }
 

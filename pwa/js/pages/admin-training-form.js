@@ -3,6 +3,7 @@
 // A field the server refuses (ApiError.field, e.g. 'hours') is marked invalid and focused.
 
 import { api } from '../api.js';
+import { thisYear as yearNow } from '../format.js';
 import { navigate } from '../router.js';
 import { h, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
 import { ASSESSMENTS, FORMATS, backLink } from './admin-common.js';
@@ -50,7 +51,7 @@ export async function render(ctx) {
     }
   }
   const t = training || {};
-  const thisYear = new Date().getFullYear();
+  const thisYear = yearNow();
   const years = [];
   for (let y = thisYear + 1; y >= thisYear - 1; y -= 1) years.push([String(y), String(y)]);
   if (t.year && !years.some((y) => y[0] === String(t.year))) years.push([String(t.year), String(t.year)]);

@@ -2,38 +2,29 @@
 // the active role may take in its status: 提交审核 (department; draft/rejected), 审核通过 / 不通过
 // (unit; submitted), 结束培训 (approved), and per session the organiser's 签到屏 and 反扫模式.
 
+import { chinaInstant, fmtDateTime, fmtRange, hm, num, ymd } from '../format.js';
 import { api } from '../api.js';
 import { h, messageBox, mount, pageTitle, setBusy, show, showMessage } from '../ui.js';
-import { CREDIT_CLASS } from '../labels.js';
+import { CREDIT_CLASS, label, TRAINING_STATUS } from '../labels.js';
 import {
-  TRAINING_STATUS,
   backLink,
   confirmDialog,
   dl,
   emptyRow,
-  fmtDateTime,
-  fmtRange,
   formDialog,
-  isoWithOffset,
-  localDate,
-  num,
   peoplePicker,
   pill,
   reasonDialog,
   table,
   trainingAccess,
-  word,
-  ymd,
-  hm,
 } from './admin-common.js';
 
 const EDITABLE = ['draft', 'rejected'];
 
+/** The next half hour from now (ms); China is a whole number of hours from UTC. */
 function nextHalfHour() {
-  const d = new Date();
-  d.setSeconds(0, 0);
-  d.setMinutes(d.getMinutes() < 30 ? 30 : 60);
-  return d;
+  const halfHour = 30 * 60 * 1000;
+  return (Math.floor(Date.now() / halfHour) + 1) * halfHour;
 }
 
 export async function render(ctx) {
@@ -120,7 +111,7 @@ export async function render(ctx) {
       [
         ['举办年度', String(t.year)],
         ['所在科室', t.department_name],
-        ['学分级别', word(CREDIT_CLASS, t.credit_class)],
+        ['学分级别', label(CREDIT_CLASS, t.credit_class)],
         ['学分', num(t.credits)],
         ['学时', num(t.hours)],
         ['举办方式', t.format],
@@ -188,7 +179,7 @@ export async function render(ctx) {
 
   async function openSessionDialog() {
     const start = nextHalfHour();
-    const end = new Date(start.getTime() + 2 * 3600 * 1000);
+    const end = start + 2 * 3600 * 1000;
     const date = h('input', { id: 'sd-date', type: 'date', required: true, value: ymd(start), 'data-testid': 'sd-date', 'data-required': '请选择日期。' });
     const from = h('input', { id: 'sd-start', type: 'time', required: true, value: hm(start), 'data-testid': 'sd-start', 'data-required': '请填写开始时间。' });
     const to = h('input', { id: 'sd-end', type: 'time', required: true, value: hm(end), 'data-testid': 'sd-end', 'data-required': '请填写结束时间。' });
@@ -203,13 +194,14 @@ export async function render(ctx) {
         h('div', { class: 'field' }, h('label', { for: 'sd-location' }, '地点'), place),
       ],
       onSubmit: () => {
-        const a = localDate(date.value, from.value);
-        const b = localDate(date.value, to.value);
+        // The times typed are China time, whatever zone this computer is set to.
+        const a = chinaInstant(date.value, from.value);
+        const b = chinaInstant(date.value, to.value);
         if (!a || !b) return Promise.reject({ detail: '请填写日期和时间。' });
-        if (b <= a) return Promise.reject({ detail: '结束时间须晚于开始时间。' });
+        if (b <= a) return Promise.reject({ detail: '结束时间须晚于开始时间。' }); // same day and offset: text order is time order
         return api('/api/trainings/' + encodeURIComponent(id) + '/sessions', {
           method: 'POST',
-          body: { starts_at: isoWithOffset(a), ends_at: isoWithOffset(b), location: place.value.trim() },
+          body: { starts_at: a, ends_at: b, location: place.value.trim() },
         });
       },
     });

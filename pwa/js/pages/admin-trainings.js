@@ -2,11 +2,12 @@
 // Tabs 全部 / 已举办 / 未举办 / 待评分 with counts, filters (year, credit class, name), paging.
 // The state lives in the query string (?tab=&year=&credit_class=&q=&page=) so back/refresh keep it.
 
+import { fmtDateTime, num, thisYear as yearNow } from '../format.js';
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { debounce, h, messageBox, mount, pageTitle } from '../ui.js';
-import { CREDIT_CLASS } from '../labels.js';
-import { emptyRow, fmtDateTime, listLoader, num, pager, pill, table, TRAINING_STATUS, word } from './admin-common.js';
+import { CREDIT_CLASS, label, TRAINING_STATUS } from '../labels.js';
+import { emptyRow, listLoader, pager, pill, table } from './admin-common.js';
 
 const PAGE_SIZE = 20;
 const TABS = [
@@ -24,7 +25,7 @@ function row(training, index, offset) {
     h('td', { class: 'idx' }, String(offset + index + 1)),
     h('td', { class: 'cell-title' }, h('a', { href, 'data-testid': 'training-link' }, training.title)),
     h('td', null, training.department_name || '—'),
-    h('td', null, word(CREDIT_CLASS, training.credit_class)),
+    h('td', null, label(CREDIT_CLASS, training.credit_class)),
     h('td', { class: 'num' }, num(training.credits)),
     h('td', { class: 'num' }, num(training.hours)),
     h('td', null, pill(TRAINING_STATUS, training.status, 'training-status')),
@@ -36,7 +37,7 @@ function row(training, index, offset) {
 export function render(ctx) {
   ctx.setTitle('院内培训');
   const role = ctx.role;
-  const thisYear = new Date().getFullYear();
+  const thisYear = yearNow();
   const tabParam = ctx.query.get('tab');
   const state = {
     tab: TABS.some((t) => t.key === tabParam) ? tabParam : 'all',

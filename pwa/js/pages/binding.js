@@ -2,9 +2,10 @@
 // §3.2.1); the new unit's admin confirms (/registrations, tab 单位变更申请). One request may be
 // pending at a time; the list shows each request's status and, when rejected, the reason.
 
+import { fmtDateTime } from '../format.js';
 import { api } from '../api.js';
 import { h, messageBox, mount, notice, pageTitle, setBusy, show, showMessage } from '../ui.js';
-import { dl, fmtDateTime } from './admin-common.js';
+import { dl } from './admin-common.js';
 import { unitDepartmentPicker } from './profile-common.js';
 
 const STATUS_WORDS = { pending: '待单位确认', approved: '已通过', rejected: '不通过' };

@@ -1,10 +1,11 @@
 // /certificates?year=: the yearly credit certificate (PDF of the effective credits, with a
 // verification code and QR that anyone can scan to check it at /v/{code}).
 
+import { num } from '../format.js';
 import { isAbort } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
-import { effectiveTotals, num, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
+import { effectiveTotals, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
 
 const WECHAT = /MicroMessenger/i;
 

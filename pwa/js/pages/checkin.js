@@ -11,11 +11,12 @@
 //
 // Check-out (p=out) needs a login and a fresh code: POST /api/checkouts {session_id, code}.
 
+import { dateTimeWords, num, sessionWhen, timeWords } from '../format.js';
 import { api } from '../api.js';
 import { loadUser, logout } from '../session.js';
 import { navigate } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
-import { classWord, num, sessionWhen, statusChip, timeWords, dateTimeWords } from './trainee-common.js';
+import { classWord, statusChip } from './trainee-common.js';
 
 const RESCAN = '二维码已过期或无效，请重新扫描现场二维码';
 const CODE_RE = /^[0-9]{8}$/;

@@ -3,11 +3,12 @@
 // (thumbnails open the full file; PDFs as links), its review timeline, and, while the record can
 // still change (`editable`), 编辑 / 删除 / 上报. ?saved= after the entry form says what just happened.
 
+import { dateTimeWords, num } from '../format.js';
 import { api } from '../api.js';
 import { navigate } from '../router.js';
 import { h, icon, messageBox, mount, notice, pageTitle, setBusy, show, showMessage } from '../ui.js';
 import { findRule, quantityWords } from '../rules.js';
-import { classWord, creditChip, dateTimeWords, effectiveLater, num, sourceWord, statusWord } from './trainee-common.js';
+import { classWord, creditChip, effectiveLater, sourceWord, statusWord } from './trainee-common.js';
 
 const SAVED_WORDS = { saved: '已保存。', submitted: '已上报，等待科室审核。' };
 

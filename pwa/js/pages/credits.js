@@ -2,10 +2,19 @@
 // (I类 / II类 / 学时) and every record with its state, filtered by state and searched by title;
 // more pages load on demand. A record opens /credits/:id; 录入学分 opens /credits/new.
 
+import { num } from '../format.js';
 import { api, isAbort } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { debounce, h, icon, messageBox, mount, pageTitle, showMessage } from '../ui.js';
-import { classWord, creditChip, effectiveTotals, num, sourceWord, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
+import {
+  classWord,
+  creditChip,
+  effectiveTotals,
+  sourceWord,
+  totalsTiles,
+  yearFromQuery,
+  yearPicker,
+} from './trainee-common.js';
 
 const PAGE_SIZE = 20;
 

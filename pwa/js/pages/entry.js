@@ -6,6 +6,7 @@
 // uploads the chosen files; 保存并上报 does the same and then submits. What the user typed stays in
 // sessionStorage until the server has it all, so a reload or a lost connection loses nothing typed.
 
+import { num, thisYear, ymd } from '../format.js';
 import { api, isAbort } from '../api.js';
 import { navigate, replaceQuery } from '../router.js';
 import { debounce, h, icon, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
@@ -13,7 +14,7 @@ import { clearFieldErrors, errorField, failField, setFieldError } from './accoun
 import { CREDIT_CLASS } from '../labels.js';
 import { authorCredits, authorLabel, previewCredits, RULE_UNIT, rulesOfYear, UNIT_QUANTITY } from '../rules.js';
 import { evidenceField } from './entry-evidence.js';
-import { num, statusChip, statusWord, thisYear, yearPicker } from './trainee-common.js';
+import { statusChip, statusWord, yearPicker } from './trainee-common.js';
 
 const STORE_PREFIX = 'jijiao.entry:';
 const FIELDS = ['title', 'activity_date', 'quantity', 'author_position', 'project_no', 'organiser'];
@@ -155,10 +156,6 @@ function writeStore(key, value) {
   }
 }
 
-function isoToday() {
-  const d = new Date(Date.now() + 8 * 3600 * 1000); // China time
-  return d.toISOString().slice(0, 10);
-}
 
 async function renderForm(ctx, newCode) {
   const editingId = ctx.params.id || null;
@@ -211,7 +208,7 @@ async function renderForm(ctx, newCode) {
   inputs.title = h('input', { type: 'text', name: 'title', maxlength: '200', autocomplete: 'off', enterkeyhint: 'next', required: true, value: initial.title, 'data-testid': 'entry-title-input' });
   const minDate = year + '-01-01';
   const lastDay = year + '-12-31';
-  const today = isoToday();
+  const today = ymd();
   inputs.activity_date = h('input', { type: 'date', name: 'activity_date', min: minDate, max: today < lastDay ? today : lastDay, required: true, value: initial.activity_date, 'data-testid': 'entry-date' });
   inputs.project_no = h('input', { type: 'text', name: 'project_no', maxlength: '50', autocomplete: 'off', value: initial.project_no, 'data-testid': 'entry-project-no' });
   inputs.organiser = h('input', { type: 'text', name: 'organiser', maxlength: '100', autocomplete: 'off', value: initial.organiser, 'data-testid': 'entry-organiser' });

@@ -3,7 +3,6 @@
 
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
-import { SEX_LABELS, label } from '../labels.js';
 import { debounce, field, h, icon, messageBox, mount, pageTitle, show } from '../ui.js';
 import { formDialog, listLoader } from './admin-common.js';
 import { idNumberInput, phoneProblem } from './account-common.js';
@@ -11,7 +10,7 @@ import { idNumberInput, phoneProblem } from './account-common.js';
 const PAGE_SIZE = 20;
 
 function personRow(person, showUnit) {
-  const sub = [label(SEX_LABELS, person.sex), person.title, person.person_no ? '编号 ' + person.person_no : '']
+  const sub = [person.sex, person.title, person.person_no ? '编号 ' + person.person_no : '']
     .filter(Boolean)
     .join(' · ');
   const where = [showUnit ? person.unit_name : '', person.department_name].filter(Boolean).join(' · ');

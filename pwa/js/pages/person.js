@@ -2,12 +2,12 @@
 
 import { api } from '../api.js';
 import { back } from '../router.js';
-import { SEX_LABELS, STAFFING_LABELS, STATUS_LABELS, TITLE_LEVEL_LABELS, label } from '../labels.js';
 import { isAdminRole } from '../session.js';
 import { h, icon, mount, notice, pageTitle, show } from '../ui.js';
 
+// Sex, title level, staffing and status come as the words the forms print (labels.js).
 const FIELDS = [
-  ['sex', '性别', SEX_LABELS],
+  ['sex', '性别'],
   ['person_no', '人员编号'],
   ['id_number', '身份证号'],
   ['phone', '手机号'],
@@ -16,11 +16,11 @@ const FIELDS = [
   ['department_name', '科室'],
   ['specialty', '专业'],
   ['title', '职称'],
-  ['title_level', '职称级别', TITLE_LEVEL_LABELS],
+  ['title_level', '职称级别'],
   ['title_assessed_on', '职称评定时间'],
   ['appointment_year', '聘任年度'],
-  ['staffing', '编制', STAFFING_LABELS],
-  ['status', '状态', STATUS_LABELS],
+  ['staffing', '编制'],
+  ['status', '状态'],
 ];
 
 export function render(ctx) {
@@ -48,10 +48,7 @@ export function render(ctx) {
     .then((person) => {
       title.textContent = show(person.name);
       ctx.setTitle(person.name || '人员信息');
-      const rows = FIELDS.map(([key, name, map]) => {
-        const value = map ? label(map, person[key]) : person[key];
-        return h('div', { class: 'dl-row' }, h('dt', null, name), h('dd', { 'data-field': key }, show(value)));
-      });
+      const rows = FIELDS.map(([key, name]) => h('div', { class: 'dl-row' }, h('dt', null, name), h('dd', { 'data-field': key }, show(person[key]))));
       mount(body, h('dl', { class: 'dl', 'data-testid': 'person-detail' }, rows));
       body.removeAttribute('aria-busy');
     })

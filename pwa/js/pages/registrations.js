@@ -3,10 +3,11 @@
 // filter (待审 / 已通过 / 不通过); select rows for 批量通过 / 批量不通过 (reason), or act on one row.
 // ID numbers and phones arrive masked. State lives in the query string (?kind=&status=&page=).
 
+import { fmtDateTime } from '../format.js';
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { h, messageBox, mount, notice, pageTitle, show } from '../ui.js';
-import { confirmDialog, emptyRow, fmtDateTime, listLoader, pager, reasonDialog } from './admin-common.js';
+import { confirmDialog, emptyRow, listLoader, pager, reasonDialog } from './admin-common.js';
 
 const PAGE_SIZE = 20;
 const STATUS_WORDS = { pending: '待审', approved: '已通过', rejected: '不通过' };

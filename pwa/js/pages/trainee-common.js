@@ -1,9 +1,10 @@
 // Helpers shared by the trainee pages (check-in, credits, certificates, personal code):
-// Chinese words for credit states and sources, number / date formatting in China time,
+// Chinese words for credit states and sources (from labels.js),
 // the year picker and the year's effective totals.
 
 import { api } from '../api.js';
-import { CREDIT_SOURCE, CREDIT_STATUS } from '../labels.js';
+import { num, thisYear } from '../format.js';
+import { CREDIT_CLASS, CREDIT_SOURCE, CREDIT_STATUS, label } from '../labels.js';
 import { h } from '../ui.js';
 
 const STATUS_TONE = {
@@ -16,17 +17,12 @@ const STATUS_TONE = {
   revoked: 'bad',
 };
 
-function word(map, value) {
-  if (value === null || value === undefined || value === '') return '';
-  return Object.prototype.hasOwnProperty.call(map, value) ? map[value] : String(value);
-}
-
 export function statusWord(status) {
-  return word(CREDIT_STATUS, status);
+  return label(CREDIT_STATUS, status);
 }
 
 export function sourceWord(source) {
-  return word(CREDIT_SOURCE, source);
+  return label(CREDIT_SOURCE, source);
 }
 
 /** A coloured chip for a credit state. */
@@ -51,69 +47,7 @@ export function creditChip(credit) {
 
 /** 'I' -> 'I类'; other schemes as they come. */
 export function classWord(creditClass) {
-  if (creditClass === 'I' || creditClass === 'II') return creditClass + '类';
-  return creditClass ? String(creditClass) : '';
-}
-
-/** A number with at most two decimals, without trailing zeros: 0.5, 2, 1.25. */
-export function num(value) {
-  const n = Number(value);
-  if (!isFinite(n)) return '—';
-  return String(Math.round(n * 100) / 100);
-}
-
-// ---------------------------------------------------------------- China time (UTC+8, no DST)
-
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
-
-function pad(n) {
-  return n < 10 ? '0' + n : String(n);
-}
-
-/** The parts of an ISO time in China time (whatever the phone's own time zone). */
-function chinaParts(iso) {
-  const ms = Date.parse(iso);
-  if (isNaN(ms)) return null;
-  const d = new Date(ms + CHINA_OFFSET_MS);
-  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), wd: d.getUTCDay(), hh: d.getUTCHours(), mm: d.getUTCMinutes(), ss: d.getUTCSeconds() };
-}
-
-export function thisYear() {
-  return new Date(Date.now() + CHINA_OFFSET_MS).getUTCFullYear();
-}
-
-/** '2026年3月5日（周四）' (the year left out when it is this year). */
-export function dateWords(iso) {
-  const p = chinaParts(iso);
-  if (!p) return '';
-  return (p.y !== thisYear() ? p.y + '年' : '') + p.m + '月' + p.d + '日（周' + WEEKDAYS[p.wd] + '）';
-}
-
-/** '14:05' */
-export function timeWords(iso, withSeconds) {
-  const p = chinaParts(iso);
-  if (!p) return '';
-  return pad(p.hh) + ':' + pad(p.mm) + (withSeconds ? ':' + pad(p.ss) : '');
-}
-
-/** '2026-03-05 14:05' */
-export function dateTimeWords(iso) {
-  const p = chinaParts(iso);
-  if (!p) return '';
-  return p.y + '-' + pad(p.m) + '-' + pad(p.d) + ' ' + pad(p.hh) + ':' + pad(p.mm);
-}
-
-/** A session's time: '3月5日（周四）14:00–16:00', or both ends in full when it spans days. */
-export function sessionWhen(session) {
-  const start = chinaParts(session.starts_at);
-  const end = chinaParts(session.ends_at);
-  if (!start) return '';
-  if (!end) return dateWords(session.starts_at) + ' ' + timeWords(session.starts_at);
-  if (start.y === end.y && start.m === end.m && start.d === end.d) {
-    return dateWords(session.starts_at) + ' ' + timeWords(session.starts_at) + '–' + timeWords(session.ends_at);
-  }
-  return dateWords(session.starts_at) + ' ' + timeWords(session.starts_at) + ' 至 ' + dateWords(session.ends_at) + ' ' + timeWords(session.ends_at);
+  return label(CREDIT_CLASS, creditClass);
 }
 
 // ---------------------------------------------------------------- year picker

@@ -1,0 +1,36 @@
+"""One table of Chinese labels: the server's (CSV, PDF, messages) and the PWA's say the same words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from server import labels
+from server.tables.enums import CheckinMethod, CreditClass, CreditSource, CreditStatus
+
+LABELS_JS = (Path(__file__).resolve().parents[2] / "pwa" / "js" / "labels.js").read_text(encoding="utf-8")
+
+
+def _js_table(name: str) -> dict[str, str]:
+    body = re.search(r"export const " + name + r" = \{(.*?)\};", LABELS_JS, re.S)
+    assert body, f"{name} not in labels.js"
+    return dict(re.findall(r"^\s*'?(\w+)'?: '([^']*)',?$", body.group(1), re.M))
+
+
+@pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD"])
+def test_the_pwa_and_the_server_say_the_same_words(name):
+    assert _js_table(name) == dict(getattr(labels, name))
+
+
+@pytest.mark.parametrize("table, enum", [(labels.CREDIT_STATUS, CreditStatus), (labels.CREDIT_SOURCE, CreditSource),
+                                         (labels.CREDIT_CLASS, CreditClass), (labels.CHECKIN_METHOD, CheckinMethod)])
+def test_every_code_the_api_speaks_has_a_word(table, enum):
+    assert set(table) == {member.value for member in enum}
+
+
+def test_an_unknown_code_shows_as_it_is_and_nothing_as_empty():
+    assert labels.label(labels.CREDIT_STATUS, "rejected") == "审核不通过"
+    assert labels.label(labels.CREDIT_STATUS, "someday") == "someday"
+    assert labels.label(labels.CREDIT_STATUS, None) == ""
