@@ -26,6 +26,7 @@ from server.controllers.profile import ProfileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.reminders import NoticeController, ReminderController, ReminderSettingController
+from server.controllers.standards import MyStandardController, StandardController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CreditRuleController,
             EvidenceController,
             CertificateController,
+            StandardController,
+            MyStandardController,
             SmsController,
             RegistrationController,
             RecoveryController,

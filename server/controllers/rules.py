@@ -13,7 +13,7 @@ from server import clock
 from server.controllers.schemas import Page, PathId
 from server.security import Caller
 from server.services import rules
-from server.tables.enums import CreditClass, RuleUnit
+from server.tables.enums import CreditCategory, CreditClass, RuleUnit
 
 Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
 Amount = Annotated[float, msgspec.Meta(ge=0, le=1000)]
@@ -25,6 +25,7 @@ class RuleRead(msgspec.Struct, rename={"credit_class": "class"}):
     name: str
     subtype: str
     credit_class: str
+    category: str
     unit: str
     unit_size: float
     credits_per_step: float
@@ -48,6 +49,7 @@ class RuleCreate(msgspec.Struct, rename={"credit_class": "class"}):
     name: Annotated[str, msgspec.Meta(max_length=100)]
     credit_class: CreditClass
     unit: RuleUnit
+    category: CreditCategory = CreditCategory.professional
     subtype: Annotated[str, msgspec.Meta(max_length=100)] = ""
     unit_size: Amount = 1
     credits_per_step: Amount = 0
@@ -65,6 +67,7 @@ class RuleCreate(msgspec.Struct, rename={"credit_class": "class"}):
 
         return rules.RuleFields(
             code=self.code, name=self.name, subtype=self.subtype, credit_class=self.credit_class, unit=self.unit,
+            category=self.category,
             unit_size=dec(self.unit_size), credits_per_step=dec(self.credits_per_step),
             author_credits=[dec(c) for c in self.author_credits], cap=dec(self.cap),
             daily_limit=dec(self.daily_limit), evidence_required=self.evidence_required, guidance=self.guidance,

@@ -16,7 +16,7 @@ from server.services import audit, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
 from server.tables import CreditRule, Region, Unit
-from server.tables.enums import CreditClass, RegionLevel, Role, RuleUnit
+from server.tables.enums import CreditCategory, CreditClass, RegionLevel, Role, RuleUnit
 
 CENT = Decimal("0.01")
 AUTHOR_WORDS = {1: "第一作者（通讯作者）", 2: "第二作者", 3: "第三作者", 4: "第四作者", 5: "第五作者"}
@@ -243,6 +243,7 @@ class RuleFields:
     subtype: str
     credit_class: CreditClass
     unit: RuleUnit
+    category: CreditCategory
     unit_size: Decimal
     credits_per_step: Decimal
     author_credits: list[Decimal]
@@ -274,6 +275,7 @@ def _check_fields(fields: RuleFields) -> dict:
     return {
         CreditRule.code: fields.code.strip(), CreditRule.name: fields.name.strip(),
         CreditRule.subtype: fields.subtype.strip(), CreditRule.credit_class: fields.credit_class.value,
+        CreditRule.category: fields.category.value,
         CreditRule.unit: fields.unit.value, CreditRule.unit_size: fields.unit_size,
         CreditRule.credits_per_step: fields.credits_per_step,
         CreditRule.author_credits: ",".join(_num(c) for c in fields.author_credits),
@@ -335,7 +337,7 @@ async def copy_year(principal: Principal, from_year: int, to_year: int) -> int:
         for r in fresh:
             await CreditRule.insert(CreditRule(
                 year=to_year, region=province, code=r["code"], name=r["name"].replace(str(from_year), str(to_year)),
-                subtype=r["subtype"], credit_class=r["credit_class"], unit=r["unit"], unit_size=r["unit_size"],
+                subtype=r["subtype"], credit_class=r["credit_class"], category=r["category"], unit=r["unit"], unit_size=r["unit_size"],
                 credits_per_step=r["credits_per_step"], author_credits=r["author_credits"], cap=r["cap"],
                 daily_limit=r["daily_limit"], evidence_required=r["evidence_required"], guidance=r["guidance"],
                 active=r["active"], sort=r["sort"]))

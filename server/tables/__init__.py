@@ -12,6 +12,7 @@ from server.tables.person import Person, PersonYear
 from server.tables.registration import Registration, SmsCode
 from server.tables.report import Report
 from server.tables.rule import CreditRule
+from server.tables.standard import PersonStandard, Standard
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -46,6 +47,8 @@ ALL_TABLES = (
     ReminderSetting,
     CreditTotal,
     CreditYear,
+    Standard,
+    PersonStandard,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -74,6 +74,13 @@ class CreditCategory(str, Enum):
     elective = "elective"
 
 
+class StandardScheme(str, Enum):
+    """cme: credits (学分) by class; hours: 学时 by category (人社部令第25号, Guangdong)."""
+
+    cme = "cme"
+    hours = "hours"
+
+
 class TrainingStatus(str, Enum):
     draft = "draft"
     submitted = "submitted"
