@@ -26,6 +26,7 @@ from server.controllers.profile import ProfileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
 from server.controllers.reminders import NoticeController, ReminderController, ReminderSettingController
+from server.controllers.statistics import ReportController, StatisticsController
 from server.controllers.standards import MyStandardController, StandardController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProfileController,
             MyBindingController,
             BindingController,
+            StatisticsController,
+            ReportController,
             ReminderController,
             NoticeController,
             ReminderSettingController,

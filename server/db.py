@@ -488,6 +488,14 @@ async def fetch(engine: Engine, template: str, *args: Any, types: Types | None =
     return await engine._run_in_new_connection(sql, list(args))
 
 
+async def scan(engine: Engine, template: str, *args: Any) -> list[dict]:
+    """Rows of a query that reads many rows (statistics, reports): on SQLite on a reader thread,
+    never inline on the event loop as :func:`fetch` runs; on PostgreSQL as :func:`fetch`."""
+    if isinstance(engine, JijiaoSQLiteEngine) and engine.current_transaction.get() is None:
+        return await (await engine.reader()).execute(compile_sql(template, "sqlite"), args)
+    return await fetch(engine, template, *args)
+
+
 async def fetch_memo(engine: Engine, key: Any, tables: tuple[str, ...], template: str, *args: Any,
                      types: Types | None = None) -> list[dict]:
     """A hot read, memoised on SQLite until its tables are written; always fresh on PostgreSQL,

@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from server import db
-from server.services import audit, batch, scope, sms
+from server.services import audit, batch, scope, sms, standards
 from server import clock
+from server.services.certificates import fmt
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.sqlprog import Program
@@ -28,9 +29,6 @@ from server.tables.enums import NoticeKind, ReminderSms, Role
 
 log = logging.getLogger("jijiao.reminders")
 
-MEASURE_WORDS = {"credits": ("学分", "分"), "hours": ("学时", "学时")}
-CATEGORY_WORDS = {"total": "总", "I": "I类", "II": "II类", "public": "公需科目", "professional": "专业科目",
-                  "elective": "选修科目"}
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
@@ -40,23 +38,14 @@ def week_of(moment: dt.datetime) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def fmt(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
 def gap_words(lines: list[dict]) -> str:
-    """"I类学分 3 分、公需科目 10 学时" for the unmet lines (``measure``, ``category``, ``gap``)."""
-    parts = []
-    for line in lines:
-        noun, unit = MEASURE_WORDS.get(line["measure"], ("", ""))
-        what = CATEGORY_WORDS.get(line["category"], line["category"])
-        parts.append(f"{what}{noun if line['category'] in ('total', 'I', 'II') else ''} {fmt(line['gap'])} {unit}")
-    return "、".join(parts)
+    """"I类学分 ≥ 10（已获 4）、公需科目学时 ≥ 30（已获 12）" for the unmet lines."""
+    return "、".join(f"{standards.line_words(line['measure'], line['category'], line['required'])}"
+                    f"（已获 {fmt(float(line['earned']))}）" for line in lines)
 
 
 def reminder_text(name: str, year: int, lines: list[dict]) -> str:
-    return (f"【继教】{name}您好：您 {year} 年度继续医学教育尚未达标，还需{gap_words(lines)}。"
+    return (f"【继教】{name}您好：您 {year} 年度继续医学教育尚未达标，还需满足：{gap_words(lines)}。"
             "请在年底前完成，详情请登录继教查看。")
 
 
@@ -112,7 +101,7 @@ async def remind_one(target: Target, *, gateway: sms.SmsGateway, sent_by: Princi
         await Reminder.update({Reminder.sms: outcome.value}).where(Reminder.id == reminder_id)
     await audit.record("reminder_send", principal=sent_by, account_name="" if sent_by else "jijiao remind",
                        target_type="person", target_id=target.person_id,
-                       detail=f"提醒{target.name}：{target.year} 年度还需{gap_words(target.lines)}")
+                       detail=f"提醒{target.name}：{target.year} 年度还需满足{gap_words(target.lines)}")
     return {"id": target.person_id, "status": "reminded", "sms": outcome.value}
 
 

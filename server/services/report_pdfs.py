@@ -14,18 +14,16 @@ page machinery (stamp, page numbers, repeating headers) is :mod:`pdfdoc`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether
 
-from server.services import pdfdoc
+from server.services import pdfdoc, standards
 from server.labels import CREDIT_CLASS, CREDIT_SOURCE, label
 from server.services.certificates import fmt
 from server.services.pdfdoc import GREEN, RED, SUB_BG, Stamp
 
-CATEGORY_WORDS = {"total": "合计", "I": "I类", "II": "II类", "public": "公需科目", "professional": "专业科目",
-                  "elective": "选修科目"}
-MEASURE_WORDS = {"credits": "学分", "hours": "学时"}
 PROOF_TITLES = {"I": "继续医学教育 I 类学分证明", "II": "继续医学教育 II 类学分证明",
                 "all": "继续医学教育 I 类 II 类综合学分证明"}
 
@@ -76,10 +74,6 @@ def verdict(results: list[Result]) -> str:
     if not results:
         return "无适用标准"
     return "达标" if all(r.passed for r in results) else "未达标"
-
-
-def _line_words(line: Line) -> str:
-    return f"{CATEGORY_WORDS.get(line.category, line.category)}{MEASURE_WORDS.get(line.measure, line.measure)}"
 
 
 def _records_table(records: list[Record], *, lead: list[list] | None = None, totals: list | None = None):
@@ -169,34 +163,35 @@ def verification_pdf(data: Verification, stamp: Stamp) -> bytes:
                     f"出具日期：{data.issued_on}", 10),
         pdfdoc.gap(3),
     ]
-    widths = [16 * mm, 52 * mm, 40 * mm, 22 * mm, 22 * mm, 28 * mm]
+    widths = [16 * mm, 56 * mm, 48 * mm, 30 * mm, 30 * mm]
     for person, by_year in zip(data.people, data.results):
         passed_years = sum(1 for y in data.years if verdict(by_year.get(y, [])) == "达标")
         lead = [[f"{person.name}　人员编号 {person.person_no or '—'}　身份证号 {person.id_number or '—'}　"
-                 f"{person.department or ''}　{person.title or ''}", "", "", "", "", ""]]
-        rows = [*lead, ["年度", "达标标准", "要求", "应达", "已获", "结果"]]
+                 f"{person.department or ''}　{person.title or ''}", "", "", "", ""]]
+        rows = [*lead, ["年度", "达标标准", "要求", "已获", "结果"]]
         extra = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), SUB_BG)]
         for year in sorted(data.years):
             results = by_year.get(year, [])
             if not results:
-                rows.append([str(year), "无适用标准", "", "", "", "—"])
+                rows.append([str(year), "无适用标准", "", "", "—"])
                 continue
             for result in results:
                 first = len(rows)
                 for line in result.lines or [Line("credits", "total", 0, 0, result.passed)]:
-                    rows.append([str(year), result.standard, _line_words(line), fmt(line.required),
+                    rows.append([str(year), result.standard,
+                                 standards.line_words(line.measure, line.category, Decimal(str(line.required))),
                                  fmt(line.earned), "达标" if line.met else "未达标"])
                     if not line.met:
-                        extra.append(("TEXTCOLOR", (5, len(rows) - 1), (5, len(rows) - 1), RED))
-                rows.append([str(year), result.standard, "本年度结果", "", "", "达标" if result.passed else "未达标"])
+                        extra.append(("TEXTCOLOR", (4, len(rows) - 1), (4, len(rows) - 1), RED))
+                rows.append([str(year), result.standard, "本年度结果", "", "达标" if result.passed else "未达标"])
                 extra += [("BACKGROUND", (2, len(rows) - 1), (-1, len(rows) - 1), SUB_BG),
-                          ("TEXTCOLOR", (5, len(rows) - 1), (5, len(rows) - 1), GREEN if result.passed else RED)]
+                          ("TEXTCOLOR", (4, len(rows) - 1), (4, len(rows) - 1), GREEN if result.passed else RED)]
                 if len(rows) - first > 1:
                     extra += [("SPAN", (0, first), (0, len(rows) - 1)), ("SPAN", (1, first), (1, len(rows) - 1))]
-        rows.append([f"{span} 共 {len(data.years)} 个年度，达标 {passed_years} 个年度", "", "", "", "", ""])
+        rows.append([f"{span} 共 {len(data.years)} 个年度，达标 {passed_years} 个年度", "", "", "", ""])
         extra += [("SPAN", (0, -1), (-1, -1)), ("BACKGROUND", (0, -1), (-1, -1), SUB_BG)]
         story += [CondPageBreak(40 * mm),
-                  pdfdoc.grid(rows, widths, header_rows=2, right=(3, 4), wrap_columns=(1,), extra=extra),
+                  pdfdoc.grid(rows, widths, header_rows=2, right=(3,), wrap_columns=(1, 2), extra=extra),
                   pdfdoc.gap(5)]
     return pdfdoc.build(story, stamp, title="多年度学分验证表")
 

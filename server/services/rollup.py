@@ -88,14 +88,16 @@ def _sql_text(value: str) -> str:
 class Atoms:
     """The sums by source and rule that caps need, computed from credit_total per person.
 
-    Each atom is the sum of one measure over the rows of one cell matching one
-    cap's source and rule; shared by every standard that needs the same one.
+    An atom is the sum of one measure over the rows matching one cap's source
+    and rule in a group of cells; a cap's cells are grouped by the lines they
+    count in, since only those sums tell whether the lines split it. Shared by
+    every standard that needs the same one.
     """
 
     names: dict[tuple, str] = field(default_factory=dict)
 
-    def get(self, cap: Cap, cell: tuple[str, str], measure: str) -> str:
-        key = (cap.source, cap.rule_code, cell, measure)
+    def get(self, cap: Cap, cells: tuple[tuple[str, str], ...], measure: str) -> str:
+        key = (cap.source, cap.rule_code, cells, measure)
         if key not in self.names:
             self.names[key] = f"a{len(self.names)}"
         return self.names[key]
@@ -103,13 +105,14 @@ class Atoms:
     def select(self) -> str:
         """``SUM(CASE …) AS aN`` for every atom."""
         parts = []
-        for (source, rule, cell, measure), name in self.names.items():
-            match = [f"credit_class = {_sql_text(cell[0])}", f"category = {_sql_text(cell[1])}"]
+        for (source, rule, cells, measure), name in self.names.items():
+            match = [" OR ".join(f"(credit_class = {_sql_text(k)} AND category = {_sql_text(c)})" for k, c in cells)]
             if source is not None:
                 match.append(f"source = {_sql_text(source)}")
             if rule is not None:
                 match.append(f"rule_code = {_sql_text(rule)}")
-            parts.append(f"SUM(CASE WHEN {' AND '.join(match)} THEN {measure} ELSE 0 END) AS {name}")
+            parts.append(f"SUM(CASE WHEN ({match[0]}) AND {' AND '.join(match[1:])} THEN {measure} ELSE 0 END) "
+                         f"AS {name}")
         return ", ".join(parts)
 
     def where(self) -> str:
@@ -153,15 +156,20 @@ def compile_standard(standard: Standard, atoms: Atoms) -> Judged:
     for cap in standard.caps:
         cells = [cell for cell in candidates if _cap_matches(cap, cell)]
         by_rule = cap.source is not None or cap.rule_code is not None
-        part = {cell: (f"e.{atoms.get(cap, cell, cap.measure)}" if by_rule else amount(cell, cap.measure))
-                for cell in cells}
+        same = [j for j, line in enumerate(lines) if line.measure == cap.measure]
+        # Cells counted in the same lines of the cap's measure are summed together: only those sums matter.
+        groups: dict[tuple[int, ...], list[tuple[str, str]]] = {}
+        for cell in cells:
+            groups.setdefault(tuple(j for j in same if j in matched[cell]), []).append(cell)
+        part = {signature: (f"e.{atoms.get(cap, tuple(members), cap.measure)}" if by_rule
+                            else _sum([amount(cell, cap.measure) for cell in members]))
+                for signature, members in groups.items()}
         total = _sum(list(part.values()))
         # Exact only where every cell it limits is judged in the cap's measure (see the module text);
         # credits in cells judged in hours alone are exact from the wide row, not by rule.
         inexact = any(cap.measure not in measures_of[cell] and (by_rule or cap.measure == "hours")
                       for cell in cells)
-        in_line = {j: _sum([part[cell] for cell in cells if j in matched[cell]])
-                   for j, line in enumerate(lines) if line.measure == cap.measure}
+        in_line = {j: _sum([sql for signature, sql in part.items() if j in signature]) for j in same}
         exceeded = f"{total} > {_num(cap.max)} + {EPS}"
         caps.append((cap, total, exceeded, f"({total} - {_num(cap.max)})", in_line, inexact))
 

@@ -21,9 +21,10 @@ from server.services import compliance as judging
 from server.services import rollup, scope, standards
 from server.services.errors import Forbidden, Invalid, NotFound
 from server.services.principal import Principal
-from server.tables import Department, Person, PersonStandard, Region, Unit
-from server.tables.enums import PersonStatus, Staffing, TitleLevel
+from server.tables import Credit, Department, Person, PersonStandard, Region, Unit
+from server.tables.enums import CreditStatus, PersonStatus, Staffing, TitleLevel
 
+PENDING = (CreditStatus.pending_dept.value, CreditStatus.pending_unit.value)
 DIMENSIONS = ("department", "unit", "title_level", "title", "staffing", "city")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -172,21 +173,23 @@ async def _rows(who_: Who, year: int, standard_id: int | None, at: dt.datetime, 
         sset = "prof.sset"
     if choosers:
         sset = f"CASE WHEN p.id IN ({', '.join(str(int(i)) for i in sorted(choosers))}) THEN NULL ELSE {sset} END"
-    wide = ", ".join(f"COALESCE(y.{c}, 0) AS {c}" for c in rollup.WIDE_COLUMNS)
+    used = " ".join((verdicts.passed, verdicts.credits, verdicts.gap, verdicts.fallback))
+    wide = ", ".join(f"COALESCE(y.{c}, 0) AS {c}" for c in rollup.WIDE_COLUMNS if f"e.{c}" in used) or "0 AS nothing"
     atom_columns = "".join(f", COALESCE(d.{name}, 0) AS {name}" for name in atoms.names.values())
     joins = [
         "JOIN unit u ON u.id = p.unit",
-        "LEFT JOIN (SELECT person, MAX(id) AS id FROM person_year WHERE year = {} GROUP BY person) ph "
-        "ON ph.person = p.id",
-        "LEFT JOIN person_year py ON py.id = ph.id",
+        # (person, year) is unique (migration 0002): at most one history row.
+        "LEFT JOIN person_year py ON py.person = p.id AND py.year = {}",
         "LEFT JOIN unit pu ON pu.id = py.unit",
         "LEFT JOIN credit_year y ON y.year = {} AND y.person = p.id",
     ]
     person_args: list = [year, year]
     if atoms.names:
+        # Only the totals of the people counted: a unit's, not the province's.
         joins.append(f"LEFT JOIN (SELECT person, {atoms.select()} FROM credit_total WHERE year = {{}} AND "
-                     f"({atoms.where()}) GROUP BY person) d ON d.person = p.id")
-        person_args.append(year)
+                     f"({atoms.where()}) AND person IN (SELECT p.id FROM person p JOIN unit u ON u.id = p.unit "
+                     f"WHERE {who_.sql}) GROUP BY person) d ON d.person = p.id")
+        person_args += [year, *who_.args]
     if sset == "prof.sset" or "prof.sset" in sset:
         joins.append(f"LEFT JOIN prof ON prof.rc = {_PROFILE['rc']} AND prof.tl = {_PROFILE['tl']} "
                      f"AND prof.ul = {_PROFILE['ul']}")
@@ -204,7 +207,7 @@ async def _rows(who_: Who, year: int, standard_id: int | None, at: dt.datetime, 
                "GROUP BY k, CASE WHEN fallback = 1 THEN pid END")
     else:
         sql = f"{with_sql}{judged}"
-    return await db.fetch(_engine(), sql, *args), sets
+    return await db.scan(_engine(), sql, *args), sets
 
 
 async def _exact(person_ids: list[int], year: int, standard_id: int | None, at: dt.datetime) -> dict[int, tuple]:
@@ -330,3 +333,177 @@ async def _labels(by: str, keys: list) -> dict[object, tuple[str, str]]:
     if "" in keys:
         out[""] = ("~", "未填写")
     return out
+
+
+# -- people's summaries (001 §6.1 人员学分情况查询, §6.2 人员达标情况查询) -------------------------------
+
+
+_SUMMARY_COLUMNS = (Person.id, Person.name, Person.person_no, Person.title, Person.title_level, Person.staffing,
+                    Person.department.as_alias("department_id"),
+                    Person.department.name.as_alias("department_name"), Person.unit.name.as_alias("unit_name"))
+
+
+def _narrow(who_: Who, *, q: str = "", title_level: str | None = None, title: str | None = None,
+            staffing: str | None = None) -> Who:
+    """The seed's filters on top of the scope (name by substring, number whole)."""
+    clauses, args = [who_.sql], list(who_.args)
+    q = scope.search_text(q)
+    if q:
+        clauses.append("(p.name LIKE {} OR p.person_no = {})")
+        args += [f"%{q}%", q]
+    for column, value in (("p.title_level", title_level), ("p.title", title), ("p.staffing", staffing)):
+        if value:
+            clauses.append(f"{column} = {{}}")
+            args.append(value)
+    return Who(" AND ".join(clauses), args)
+
+
+async def _page_ids(who_: Who, page: int, page_size: int) -> tuple[list[int], int]:
+    base = f"FROM person p JOIN unit u ON u.id = p.unit WHERE {who_.sql}"
+    total = (await db.scan(_engine(), f"SELECT COUNT(*) AS n {base}", *who_.args))[0]["n"]
+    rows = await db.scan(_engine(), f"SELECT p.id FROM person p JOIN unit u ON u.id = p.unit "
+                                     f"LEFT JOIN department d ON d.id = p.department WHERE {who_.sql} "
+                                     "ORDER BY u.name, d.sort_order, p.person_no LIMIT {} OFFSET {}",
+                          *who_.args, page_size, (page - 1) * page_size)
+    return [r["id"] for r in rows], int(total)
+
+
+async def _year_sums(person_ids: list[int], year: int, at: dt.datetime) -> dict[int, dict]:
+    """Per person: I, II, total credits and hours of records in force, and what still waits for approval."""
+    out = {i: {"credits_i": Decimal(0), "credits_ii": Decimal(0), "hours": Decimal(0), "pending_records": 0,
+               "pending_credits": Decimal(0)} for i in person_ids}
+    if not person_ids:
+        return out
+    rows = await Credit.select(Credit.person, Credit.credit_class, Credit.credits, Credit.hours, Credit.status,
+                               Credit.effective_at).where(
+        Credit.person.is_in(person_ids) & (Credit.activity_date >= dt.date(year, 1, 1))
+        & (Credit.activity_date <= dt.date(year, 12, 31))
+        & Credit.status.is_in([CreditStatus.effective.value, *PENDING]))
+    for row in rows:
+        sums = out[row["person"]]
+        credits, hours = Decimal(str(row["credits"])), Decimal(str(row["hours"]))
+        if row["status"] in PENDING:
+            sums["pending_records"] += 1
+            sums["pending_credits"] += credits
+        elif row["effective_at"] is None or row["effective_at"] <= at:
+            sums["credits_i" if row["credit_class"] == "I" else "credits_ii"] += credits
+            sums["hours"] += hours
+    return out
+
+
+def _lines(result: compliance.Result) -> list[dict]:
+    return [{"measure": line.measure, "category": line.category, "required": line.required,
+             "earned": line.earned, "met": line.met, "missing": line.missing} for line in result.lines]
+
+
+def _results(results: list[compliance.Result]) -> list[dict]:
+    return [{"standard": {"id": r.standard.id, "name": r.standard.name}, "passed": r.passed, "lines": _lines(r)}
+            for r in results]
+
+
+async def people_summary(principal: Principal, *, year: int | None, unit_id: int | None = None,
+                         department_id: int | None = None, q: str = "", title_level: str | None = None,
+                         title: str | None = None, staffing: str | None = None, passed: bool | None = None,
+                         page: int = 1, page_size: int = 20, everyone: bool = False) -> tuple[list[dict], int]:
+    """Each person's year: I, II, total, hours, pending, whether they pass and each standard's lines.
+
+    ``passed`` filters by the verdict (everyone in scope is judged for it);
+    ``everyone`` returns all rows (the workbook)."""
+    year = check_year(year)
+    at = clock.now()
+    who_ = _narrow(await who(principal, unit_id=unit_id, department_id=department_id), q=q,
+                   title_level=title_level, title=title, staffing=staffing)
+    if passed is None and not everyone:
+        ids, total = await _page_ids(who_, page, page_size)
+    else:
+        ids, total = await _page_ids(who_, 1, 10**9)
+        if passed is not None:
+            verdicts = {v.person_id: v.passed for v in await person_verdicts(who_, year, at=at)}
+            ids = [i for i in ids if verdicts.get(i) == passed]
+            total = len(ids)
+        if not everyone:
+            ids = ids[(page - 1) * page_size: page * page_size]
+    people = {r["id"]: r for r in await Person.select(*_SUMMARY_COLUMNS).where(Person.id.is_in(ids or [0]))}
+    sums = await _year_sums(ids, year, at)
+    results = await judging.results_for(ids, year, at)
+    items = []
+    for person_id in ids:
+        judged = results.get(person_id, [])
+        ok, counted, _ = verdict_of(judged)
+        s = sums[person_id]
+        items.append({**people[person_id], "year": year, "credits_i": s["credits_i"], "credits_ii": s["credits_ii"],
+                      "credits_total": s["credits_i"] + s["credits_ii"], "hours": s["hours"],
+                      "pending_records": s["pending_records"], "pending_credits": s["pending_credits"],
+                      "counted_credits": counted, "passed": ok, "results": _results(judged)})
+    return items, total
+
+
+# -- at risk: who does not pass yet, and what each still needs ------------------------------------
+
+
+async def at_risk(principal: Principal, *, year: int | None, unit_id: int | None = None,
+                  department_id: int | None = None, page: int = 1, page_size: int = 20) -> tuple[list[dict], int]:
+    """People who do not pass ``year`` yet, the largest gap first, each with their unmet lines."""
+    from server.services import reminders
+
+    year = check_year(year)
+    at = clock.now()
+    who_ = await who(principal, unit_id=unit_id, department_id=department_id)
+    pending = [v for v in await person_verdicts(who_, year, at=at) if not v.passed and v.gap > 0]
+    total = len(pending)
+    names = {r["id"]: r["name"] for r in await Person.select(Person.id, Person.name).where(
+        Person.id.is_in([v.person_id for v in pending] or [0]))}
+    pending.sort(key=lambda v: (-v.gap, names.get(v.person_id, ""), v.person_id))
+    chosen = pending[(page - 1) * page_size: page * page_size]
+    ids = [v.person_id for v in chosen]
+    people = {r["id"]: r for r in await Person.select(*_SUMMARY_COLUMNS).where(Person.id.is_in(ids or [0]))}
+    results = await judging.results_for(ids, year, at)
+    reminded = await reminders.last_sent(ids)
+    items = []
+    for verdict in chosen:
+        judged = results.get(verdict.person_id, [])
+        unmet = [line for r in judged for line in _lines(r) if not line["met"]]
+        items.append({**people[verdict.person_id], "year": year, "gap": verdict.gap, "lines": unmet,
+                      "credits": verdict.credits, "last_reminded_at": reminded.get(verdict.person_id)})
+    return items, total
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    passed: bool
+    results: list
+
+    def unmet(self) -> list[dict]:
+        return [{"measure": line.measure, "category": line.category, "required": line.required,
+                 "earned": line.earned, "gap": line.missing} for r in self.results for line in r.lines if not line.met]
+
+
+async def needs(person_ids: list[int], year: int) -> dict[int, Need]:
+    """What each person still needs for ``year`` (reminders say it)."""
+    results = await judging.results_for(person_ids, year)
+    return {i: Need(verdict_of(results.get(i, []))[0], results.get(i, [])) for i in person_ids}
+
+
+async def at_risk_in_units(unit_ids: list[int], year: int) -> list[dict]:
+    """Everyone of these units not passing ``year`` yet, with what they need (``jijiao remind``)."""
+    if not unit_ids:
+        return []
+    who_ = Who(f"p.unit IN ({', '.join('{}' for _ in unit_ids)}) AND p.joins_cme = {{}} AND p.status = {{}}",
+               [*unit_ids, True, PersonStatus.active.value])
+    at = clock.now()
+    failing = [v.person_id for v in await person_verdicts(who_, year, at=at) if not v.passed and v.gap > 0]
+    if not failing:
+        return []
+    rows = await Person.select(Person.id, Person.name, Person.phone, Person.unit.as_alias("unit_id"),
+                               Person.unit.name.as_alias("unit_name"), Person.department.as_alias("department_id"),
+                               Person.department.name.as_alias("department_name")).where(Person.id.is_in(failing))
+    need = await needs(failing, year)
+    return [{"person_id": r["id"], "name": r["name"], "phone": r["phone"], "unit_id": r["unit_id"],
+             "unit_name": r["unit_name"], "department_id": r["department_id"],
+             "department_name": r["department_name"], "lines": need[r["id"]].unmet()} for r in rows]
+
+
+async def person_years(person_id: int, years: list[int], at: dt.datetime | None = None) -> dict[int, list]:
+    """One person's results for each of ``years`` (the multi-year verification's data)."""
+    at = at or clock.now()
+    return {year: (await judging.results_for([person_id], year, at)).get(person_id, []) for year in years}
