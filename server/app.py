@@ -18,6 +18,7 @@ from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
+from server.controllers.compliance import ComplianceController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CertificateController,
             StandardController,
             MyStandardController,
+            ComplianceController,
             SmsController,
             RegistrationController,
             RecoveryController,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from server.tables.enums import CheckinMethod, CreditClass, CreditSource, CreditStatus
+from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus
 
 CREDIT_STATUS: Mapping[str, str] = MappingProxyType({
     CreditStatus.draft.value: "草稿",
@@ -47,6 +47,33 @@ CHECKIN_METHOD: Mapping[str, str] = MappingProxyType({
     CheckinMethod.claim.value: "扫码",
     CheckinMethod.manual.value: "补签",
     CheckinMethod.reverse.value: "扫个人码",
+})
+
+
+CREDIT_CATEGORY: Mapping[str, str] = MappingProxyType({
+    CreditCategory.public.value: "公需科目",
+    CreditCategory.professional.value: "专业科目",
+    CreditCategory.elective.value: "选修科目",
+})
+
+# What a standard's requirement line counts (server/compliance.py CATEGORIES).
+LINE_CATEGORY: Mapping[str, str] = MappingProxyType({
+    "total": "合计", "I": "I类", "II": "II类", **CREDIT_CATEGORY,
+})
+
+MEASURE: Mapping[str, str] = MappingProxyType({"credits": "学分", "hours": "学时"})
+
+STANDARD_SCHEME: Mapping[str, str] = MappingProxyType({"cme": "继续医学教育（学分）", "hours": "继续教育（学时）"})
+
+# Why a record does not count, or not fully (server/compliance.py EXCLUSION_REASONS), in plain words.
+EXCLUSION_REASON: Mapping[str, str] = MappingProxyType({
+    "other_year": "活动日期不在本年度，计入活动所在年度",
+    "pending": "审核中，科室和单位审核通过后计入",
+    "not_effective": "未生效（草稿、已退回、审核不通过或已撤销）",
+    "not_in_force": "已审核通过，次日起计入",
+    "not_counted": "本标准不计这一类（类别或科目）",
+    "no_amount": "该记录没有本标准所计的学时或学分",
+    "capped": "超出本标准对这类记录的上限，超出部分不计入",
 })
 
 

@@ -47,6 +47,44 @@ export const CHECKIN_METHOD = {
   reverse: '扫个人码',
 };
 
+// 公需 / 专业 / 选修: a record's, a training's or a rule's category.
+export const CREDIT_CATEGORY = {
+  public: '公需科目',
+  professional: '专业科目',
+  elective: '选修科目',
+};
+
+// What a standard's requirement line counts.
+export const LINE_CATEGORY = {
+  total: '合计',
+  I: 'I类',
+  II: 'II类',
+  public: '公需科目',
+  professional: '专业科目',
+  elective: '选修科目',
+};
+
+export const MEASURE = {
+  credits: '学分',
+  hours: '学时',
+};
+
+export const STANDARD_SCHEME = {
+  cme: '继续医学教育（学分）',
+  hours: '继续教育（学时）',
+};
+
+// Why a record does not count towards a standard, or not fully.
+export const EXCLUSION_REASON = {
+  other_year: '活动日期不在本年度，计入活动所在年度',
+  pending: '审核中，科室和单位审核通过后计入',
+  not_effective: '未生效（草稿、已退回、审核不通过或已撤销）',
+  not_in_force: '已审核通过，次日起计入',
+  not_counted: '本标准不计这一类（类别或科目）',
+  no_amount: '该记录没有本标准所计的学时或学分',
+  capped: '超出本标准对这类记录的上限，超出部分不计入',
+};
+
 export const TRAINING_STATUS = {
   draft: '草稿',
   submitted: '待单位审核',

@@ -29,8 +29,9 @@ from pathlib import Path
 from server import clock
 from server.clock import CHINA
 from server.labels import CREDIT_CLASS, CREDIT_SOURCE, label
+from server.services import compliance, standards
 from server.services import credits as credits_service
-from server.services.errors import Invalid, NotFound
+from server.services.errors import Conflict, Invalid, NotFound
 from server.services.masking import mask_id_number
 from server.services.principal import Principal
 from server.tables import Person
@@ -250,7 +251,24 @@ async def issue(principal: Principal, year: int, *, base_url: str,
     return IssuedCertificate(data=data, verify_url=verify_url(base_url, data.code), reused=False)
 
 
+async def _require_pass(principal: Principal, year: int) -> None:
+    """Where a standard that applies says so (Guangdong's 年度认证, seed 002 §3.3.4), no pass, no certificate."""
+    if principal.person_id is None:
+        return
+    results = (await compliance.results_for([principal.person_id], year)).get(principal.person_id, [])
+    missing = [(result, line) for result in results if result.standard.certificate_requires_pass
+               and not result.passed for line in result.missing_lines]
+    if missing:
+        words = "；".join(f"{standards.line_words(line.measure, line.category, line.required)}，已计入 "
+                         f"{standards.amount_words(line.earned)}" for _, line in missing)
+        raise Conflict("not_passed", f"{year} 年度认证未通过，不能打印证书：{words}", extra={"missing": [
+            {"standard_id": result.standard.id, "standard_name": result.standard.name, "measure": line.measure,
+             "category": line.category, "required": float(line.required), "earned": float(line.earned),
+             "missing": float(line.missing)} for result, line in missing]})
+
+
 async def certificate_pdf(principal: Principal, year: int, *, base_url: str) -> IssuedCertificate:
+    await _require_pass(principal, year)
     issued = await issue(principal, year, base_url=base_url)
     # 20-250 ms of CPU (the first call parses the font): keep it off the event loop.
     pdf = await asyncio.to_thread(build_pdf, issued.data, issued.verify_url)

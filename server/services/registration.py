@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from server.clock import now
-from server.services import audit, batch, sms
+from server.services import audit, batch, sms, standards
 from server.services.auth import _check_throttle, _record_attempt, check_sms_code, end_all_sessions
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.idcard import IdNumber, parse_id_number
@@ -66,6 +66,9 @@ async def _check_form(form: Form) -> Form:
         & (Department.active == True)  # noqa: E712
     ):
         raise Invalid("department_id", "科室不属于所选单位")
+    if form.standard_id is not None:
+        # 学分达标遵照标准 (seed 000 §2.2): a live standard that people of this unit's region may follow.
+        await standards.check_for_unit(form.standard_id, form.unit_id)
     return form
 
 
@@ -240,7 +243,8 @@ async def review(principal: Principal, registration_id: int, action: str, reason
     if action == "reject" and not reason:
         raise Invalid("reason", "请填写不通过的原因")
     row = await Registration.select(Registration.id, Registration.status, Registration.account,
-                                    Registration.username).where(
+                                    Registration.username, Registration.standard_id,
+                                    Registration.account.person.as_alias("person_id")).where(
         (Registration.id == registration_id) & Registration.unit.is_in(_units(principal))).first()
     if row is None:
         raise NotFound("registration_not_found", "注册记录不存在或不在您的管理范围内")
@@ -259,6 +263,8 @@ async def review(principal: Principal, registration_id: int, action: str, reason
             raise Conflict("invalid_state", "该注册刚刚已被他人处理，请刷新")
         await Account.update({Account.status: AccountStatus.active if to == S.approved else AccountStatus.rejected}
                              ).where(Account.id == row["account"])
+        if to == S.approved and row["standard_id"] is not None:
+            await standards.keep_registration_choice(row["person_id"], row["standard_id"])
         word = "审核通过" if to == S.approved else f"审核不通过：{reason}"
         await audit.record(f"registration_{action}", principal=principal, target_type="registration",
                            target_id=registration_id, detail=f"注册 {row['username']} {word}")

@@ -14,12 +14,11 @@ chose it, results cite it — and frees its name.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from server import compliance
+from server import clock, compliance, labels
 from server.compliance import Cap, Requirement
 from server.services import audit
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
@@ -29,8 +28,8 @@ from server.tables import Person, PersonStandard, Region, Standard, Unit
 from server.tables.enums import Role, StandardScheme
 
 __all__ = [
-    "Choice", "StandardFields", "StandardInfo", "category_word", "check_for_unit", "choices", "choose", "copy_year",
-    "create", "get", "line_words", "list_standards", "match", "of_year", "retire", "unchoose", "update",
+    "Choice", "StandardFields", "StandardInfo", "amount_words", "category_word", "check_for_unit", "choices", "choose", "copy_year",
+    "create", "get", "keep_registration_choice", "line_words", "list_standards", "match", "of_year", "retire", "unchoose", "update",
 ]
 
 CENT = Decimal("0.01")
@@ -40,13 +39,8 @@ MOST = Decimal(1000)
 
 # -- words (one place for the Chinese of lines and categories) -------------------------------
 
-_CATEGORY_WORDS = {"total": "合计", "I": "I类", "II": "II类", "public": "公需科目", "professional": "专业科目",
-                   "elective": "选修科目"}
-_MEASURE_WORDS = {"credits": "学分", "hours": "学时"}
-
-
 def category_word(category: str) -> str:
-    return _CATEGORY_WORDS.get(category, category)
+    return labels.label(labels.LINE_CATEGORY, category)
 
 
 def _num(value: Decimal) -> str:
@@ -54,10 +48,14 @@ def _num(value: Decimal) -> str:
     return text
 
 
+def amount_words(amount: Decimal) -> str:
+    return _num(amount)
+
+
 def line_words(measure: str, category: str, amount: Decimal) -> str:
     """"I类学分 ≥ 10", "公需科目学时 ≥ 30": how a line reads in Chinese."""
     prefix = "" if category == "total" else category_word(category)
-    return f"{prefix}{_MEASURE_WORDS.get(measure, measure)} ≥ {_num(amount)}"
+    return f"{prefix}{labels.label(labels.MEASURE, measure)} ≥ {_num(amount)}"
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -259,7 +257,7 @@ async def create(principal: Principal, fields: StandardFields) -> StandardInfo:
             raise Invalid(required, f"缺少必填字段 {required}")
     values = _check(fields)
     code = await _target_region(principal, fields)
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     row = Standard(region_code=code, created_by=principal.account_id, created_at=moment, updated_at=moment,
                    **{col._meta.name: v for col, v in values.items()})
     try:
@@ -293,7 +291,7 @@ async def update(principal: Principal, standard_id: int, fields: StandardFields)
         values[Standard.region_code] = await _target_region(principal, fields)
     if not values:
         return await get(standard_id)
-    values[Standard.updated_at] = dt.datetime.now(dt.timezone.utc)
+    values[Standard.updated_at] = clock.now()
     try:
         async with Standard._meta.db.transaction():
             changed = await Standard.update(values).where(
@@ -313,7 +311,7 @@ async def retire(principal: Principal, standard_id: int) -> None:
     """停用: the standard applies to no one from now on; people's choices of it stop counting too."""
     current = await _editable(principal, standard_id)
     async with Standard._meta.db.transaction():
-        changed = await Standard.update({Standard.retired_at: dt.datetime.now(dt.timezone.utc)}).where(
+        changed = await Standard.update({Standard.retired_at: clock.now()}).where(
             (Standard.id == standard_id) & Standard.retired_at.is_null()).returning(Standard.id)
         if not changed:
             raise Conflict("invalid_state", "该达标标准已停用")
@@ -332,7 +330,7 @@ async def copy_year(principal: Principal, from_year: int, to_year: int) -> int:
     existing = {(r["region_code"], r["name"]) for r in await Standard.select(Standard.region_code, Standard.name).where(
         (Standard.year == to_year) & Standard.retired_at.is_null())}
     fresh = [r for r in source if (r["region_code"], r["name"]) not in existing]
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = clock.now()
     try:
         async with Standard._meta.db.transaction():
             for r in fresh:
@@ -427,7 +425,7 @@ async def choose(principal: Principal, year: int, standard_id: int) -> Choice:
     person = await Person.select(Person.unit).where(Person.id == person_id).first()
     standard = await check_for_unit(standard_id, person["unit"], year=year)
     row = PersonStandard(person=person_id, year=year, scheme=standard.scheme, standard=standard.id,
-                         created_at=dt.datetime.now(dt.timezone.utc))
+                         created_at=clock.now())
     try:
         # The unique (person, year, scheme) index decides between two requests at once.
         await row.save()
@@ -436,6 +434,21 @@ async def choose(principal: Principal, year: int, standard_id: int) -> Choice:
             raise Conflict("duplicate", f"{year} 年度已设置过个人学分标准，请先删除原来的") from error
         raise
     return Choice(row.id, year, standard.scheme, standard.id, standard.name, False)
+
+
+async def keep_registration_choice(person_id: int, standard_id: int) -> None:
+    """The standard chosen at registration becomes the person's choice for its year (inside the approval).
+
+    Skipped when the standard was retired meanwhile or the person already chose one of that scheme.
+    """
+    row = await Standard.select(Standard.year, Standard.scheme).where(
+        (Standard.id == standard_id) & Standard.retired_at.is_null()).first()
+    if row is None or await PersonStandard.exists().where(
+            (PersonStandard.person == person_id) & (PersonStandard.year == row["year"])
+            & (PersonStandard.scheme == row["scheme"])):
+        return
+    await PersonStandard.insert(PersonStandard(person=person_id, year=row["year"], scheme=row["scheme"],
+                                               standard=standard_id, created_at=clock.now()))
 
 
 async def unchoose(principal: Principal, choice_id: int) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from server import labels
-from server.tables.enums import CheckinMethod, CreditClass, CreditSource, CreditStatus
+from server import compliance, labels
+from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus
 
 LABELS_JS = (Path(__file__).resolve().parents[2] / "pwa" / "js" / "labels.js").read_text(encoding="utf-8")
 
@@ -19,13 +19,16 @@ def _js_table(name: str) -> dict[str, str]:
     return dict(re.findall(r"^\s*'?(\w+)'?: '([^']*)',?$", body.group(1), re.M))
 
 
-@pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD"])
+@pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD",
+                                  "CREDIT_CATEGORY", "LINE_CATEGORY", "MEASURE", "STANDARD_SCHEME",
+                                  "EXCLUSION_REASON"])
 def test_the_pwa_and_the_server_say_the_same_words(name):
     assert _js_table(name) == dict(getattr(labels, name))
 
 
 @pytest.mark.parametrize("table, enum", [(labels.CREDIT_STATUS, CreditStatus), (labels.CREDIT_SOURCE, CreditSource),
-                                         (labels.CREDIT_CLASS, CreditClass), (labels.CHECKIN_METHOD, CheckinMethod)])
+                                         (labels.CREDIT_CLASS, CreditClass), (labels.CHECKIN_METHOD, CheckinMethod),
+                                         (labels.CREDIT_CATEGORY, CreditCategory)])
 def test_every_code_the_api_speaks_has_a_word(table, enum):
     assert set(table) == {member.value for member in enum}
 
@@ -34,3 +37,11 @@ def test_an_unknown_code_shows_as_it_is_and_nothing_as_empty():
     assert labels.label(labels.CREDIT_STATUS, "rejected") == "审核不通过"
     assert labels.label(labels.CREDIT_STATUS, "someday") == "someday"
     assert labels.label(labels.CREDIT_STATUS, None) == ""
+
+
+@pytest.mark.parametrize("table, codes", [(labels.LINE_CATEGORY, compliance.CATEGORIES),
+                                          (labels.MEASURE, compliance.MEASURES),
+                                          (labels.STANDARD_SCHEME, compliance.SCHEMES),
+                                          (labels.EXCLUSION_REASON, compliance.EXCLUSION_REASONS)])
+def test_every_compliance_code_has_a_word(table, codes):
+    assert set(table) == set(codes)
