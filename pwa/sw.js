@@ -6,7 +6,7 @@
 // - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
 //   they always go to the network, uncached
 
-const VERSION = 'v10';
+const VERSION = 'v11';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 const SHELL_URL = '/';
@@ -45,6 +45,12 @@ const SHELL = [
   '/js/pages/admin-corrections.js',
   '/js/pages/admin-entry.js',
   '/js/pages/admin-rules.js',
+  '/js/pages/statistics-common.js',
+  '/js/pages/statistics.js',
+  '/js/pages/statistics-people.js',
+  '/js/pages/statistics-person.js',
+  '/js/pages/statistics-at-risk.js',
+  '/js/pages/reports.js',
   '/js/rules.js',
   '/js/app.js',
   '/js/api.js',

@@ -43,6 +43,11 @@ const ROUTES = [
   { path: '/rules', load: () => import('./pages/admin-rules.js'), access: 'admin', tab: 'rules' },
   { path: '/registrations', load: () => import('./pages/registrations.js'), access: 'admin', tab: 'people' },
   { path: '/people', load: () => import('./pages/people.js'), access: 'admin', tab: 'people' },
+  { path: '/statistics', load: () => import('./pages/statistics.js'), access: 'admin', tab: 'statistics' },
+  { path: '/statistics/people', load: () => import('./pages/statistics-people.js'), access: 'admin', tab: 'statistics' },
+  { path: '/statistics/person/:id', load: () => import('./pages/statistics-person.js'), access: 'admin', tab: 'statistics' },
+  { path: '/statistics/at-risk', load: () => import('./pages/statistics-at-risk.js'), access: 'admin', tab: 'statistics' },
+  { path: '/reports', load: () => import('./pages/reports.js'), access: 'admin', tab: 'statistics' },
   { path: '/people/:id', load: () => import('./pages/person.js'), access: 'user', tab: 'people' },
   // What the check-in QR opens, logged in or not (the page logs in on the way if needed).
   { path: '/c/:sessionId', load: () => import('./pages/checkin.js'), access: 'public' },
@@ -59,6 +64,7 @@ const TABS = {
   review: { href: '/review', label: '审核', icon: 'review' },
   rules: { href: '/rules', label: '规则', icon: 'credits' },
   people: { href: '/people', label: '人员', icon: 'people' },
+  statistics: { href: '/statistics', label: '统计', icon: 'chart' },
 };
 
 ROUTES.forEach((route) => {
@@ -85,8 +91,8 @@ function tabsFor(user, role) {
   if (user.must_change_password || user.profile_complete === false || !role) return [];
   if (role.role === 'trainee') return ['home', 'scan', 'credits', 'certificates'];
   // A region admin reviews no credits but maintains the rule catalogue.
-  if (role.role === 'region_admin') return ['home', 'trainings', 'rules', 'people'];
-  if (isAdminRole(role)) return ['home', 'trainings', 'review', 'people'];
+  if (role.role === 'region_admin') return ['home', 'trainings', 'rules', 'people', 'statistics'];
+  if (isAdminRole(role)) return ['home', 'trainings', 'review', 'people', 'statistics'];
   return [];
 }
 

@@ -185,8 +185,8 @@ async def verification(principal: Principal, *, person_ids: Sequence[int], years
     for year in wanted:
         _check_year(year, "years")
     people = await _people_in_scope(principal, ids)
-    by_year = {year: await judging.results_for(ids, year) for year in wanted}
-    results = [{year: _results(by_year[year].get(p["id"], [])) for year in wanted} for p in people]
+    by_person = await judging.results_for_years(ids, wanted)
+    results = [{year: _results(by_person.get(p["id"], {}).get(year, [])) for year in wanted} for p in people]
     persons = [_person(p) for p in people]
     content = {"people": ids, "years": wanted,
                "results": [[[r.standard, r.passed, [(l.category, l.earned) for l in r.lines]]

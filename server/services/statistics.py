@@ -505,5 +505,4 @@ async def at_risk_in_units(unit_ids: list[int], year: int) -> list[dict]:
 
 async def person_years(person_id: int, years: list[int], at: dt.datetime | None = None) -> dict[int, list]:
     """One person's results for each of ``years`` (the multi-year verification's data)."""
-    at = at or clock.now()
-    return {year: (await judging.results_for([person_id], year, at)).get(person_id, []) for year in years}
+    return (await judging.results_for_years([person_id], years, at)).get(person_id, {})

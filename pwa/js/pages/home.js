@@ -44,6 +44,44 @@ function actionsFor(role) {
   return [];
 }
 
+/** Unread notices (an at-risk reminder, an admin's weekly digest) above everything else, each with 知道了. */
+function noticesSection() {
+  const section = h('section', { class: 'section notices', 'aria-label': '消息', 'data-testid': 'home-notices', hidden: true });
+  api('/api/me/notices', { query: { unread: true, page_size: 5 } })
+    .then((data) => {
+      const items = data.items || [];
+      if (!items.length) return;
+      section.hidden = false;
+      mount(
+        section,
+        items.map((notice) => {
+          const done = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'notice-read' }, '知道了');
+          const card = h(
+            'div',
+            { class: 'card notice-card notice-' + notice.kind, role: 'status', 'data-testid': 'home-notice', 'data-kind': notice.kind },
+            h('p', { class: 'notice-card-title' }, icon('alert'), h('span', { 'data-testid': 'home-notice-title' }, notice.title)),
+            h('p', { class: 'notice-card-body', 'data-testid': 'home-notice-body' }, notice.body),
+            h('p', { class: 'notice-card-actions' }, notice.link ? h('a', { class: 'btn btn-primary btn-sm', href: notice.link }, '查看') : null, done),
+          );
+          done.addEventListener('click', () => {
+            done.disabled = true;
+            api('/api/me/notices/' + encodeURIComponent(notice.id) + '/read', { method: 'POST' })
+              .then(() => {
+                card.remove();
+                if (!section.querySelector('.notice-card')) section.hidden = true;
+              })
+              .catch(() => {
+                done.disabled = false;
+              });
+          });
+          return card;
+        }),
+      );
+    })
+    .catch(() => {}); // no notices shown is better than an error on the home page
+  return section;
+}
+
 function roleSwitcher(ctx) {
   const current = roleKey(ctx.role);
   const select = h(
@@ -81,7 +119,7 @@ export function render(ctx) {
   );
 
   const actions = role ? actionsFor(role) : [];
-  const sections = [hero];
+  const sections = [hero, noticesSection()];
   if (actions.length) {
     sections.push(h('section', { class: 'section' }, h('h2', { class: 'section-title' }, '常用功能'), h('div', { class: 'actions' }, actions.map(actionCard))));
   } else if (role) {
