@@ -210,18 +210,18 @@ class ReportController(Controller):
 
     @get("/api/me/credit-proof.pdf", media_type="application/pdf")
     async def my_proof(self, principal: Caller, request: Request, state: State,
-                       credit_class: Annotated[Literal["I", "II", "all"], QueryParameter(query="class")] = "all",
-                       date_from: Annotated[dt.date | None, QueryParameter(query="from")] = None,
-                       date_to: Annotated[dt.date | None, QueryParameter(query="to")] = None) -> Response[bytes]:
+                       credit_class: Annotated[Literal["I", "II", "all"], QueryParameter(name="class")] = "all",
+                       date_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+                       date_to: Annotated[dt.date | None, QueryParameter(name="to")] = None) -> Response[bytes]:
         printed = await reports.proof(principal, person_id=None, credit_class=credit_class, date_from=date_from,
                                       date_to=date_to, base_url=_base_url(request, state))
         return _file(printed.pdf, "application/pdf", printed.filename, printed.code)
 
     @get("/api/people/{person_id:int}/credit-proof.pdf", media_type="application/pdf")
     async def person_proof(self, principal: Caller, request: Request, state: State, person_id: PathId,
-                           credit_class: Annotated[Literal["I", "II", "all"], QueryParameter(query="class")] = "all",
-                           date_from: Annotated[dt.date | None, QueryParameter(query="from")] = None,
-                           date_to: Annotated[dt.date | None, QueryParameter(query="to")] = None) -> Response[bytes]:
+                           credit_class: Annotated[Literal["I", "II", "all"], QueryParameter(name="class")] = "all",
+                           date_from: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+                           date_to: Annotated[dt.date | None, QueryParameter(name="to")] = None) -> Response[bytes]:
         printed = await reports.proof(principal, person_id=person_id, credit_class=credit_class,
                                       date_from=date_from, date_to=date_to, base_url=_base_url(request, state))
         return _file(printed.pdf, "application/pdf", printed.filename, printed.code)

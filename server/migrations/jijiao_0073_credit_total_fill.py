@@ -16,6 +16,9 @@ _INDEXES = (
     "CREATE UNIQUE INDEX IF NOT EXISTS credit_total_key ON credit_total "
     "(year, person, credit_class, category, source, rule_code)",
     "CREATE UNIQUE INDEX IF NOT EXISTS credit_year_key ON credit_year (year, person)",
+    # A cap on a source (in categories) or on a catalogue rule reads only its rows.
+    "CREATE INDEX IF NOT EXISTS credit_total_source ON credit_total (year, source, person)",
+    "CREATE INDEX IF NOT EXISTS credit_total_rule ON credit_total (year, rule_code, person)",
 )
 _YEAR = {"sqlite": "CAST(strftime('%Y', activity_date) AS INTEGER)",
          "postgres": "CAST(EXTRACT(YEAR FROM activity_date) AS INTEGER)"}
@@ -37,6 +40,11 @@ def _wide() -> str:
             sums += [f"SUM(CASE WHEN {match} THEN credits ELSE 0 END)",
                      f"SUM(CASE WHEN {match} THEN hours ELSE 0 END)",
                      f"SUM(CASE WHEN {match} AND hours = 0 THEN credits ELSE 0 END)"]
+    for source in ("attendance", "speaker", "personal", "project", "class", "course", "import"):
+        for klass in ("I", "II"):
+            for measure in ("credits", "hours"):
+                names.append(f"src_{source}_{klass.lower()}_{measure}")
+                sums.append(f"SUM(CASE WHEN source = '{source}' AND credit_class = '{klass}' THEN {measure} ELSE 0 END)")
     return (f"INSERT INTO credit_year (person, year, records, latest_effective_at, {', '.join(names)}) "
             f"SELECT person, {{year}}, COUNT(*), MAX(effective_at), {', '.join(sums)} FROM credit "
             "WHERE status = 'effective' GROUP BY person, {year}")
@@ -56,7 +64,7 @@ async def forwards():
         await engine.run_ddl(_wide().format(year=year))
 
     async def drop():
-        for name in ("credit_total_key", "credit_year_key"):
+        for name in ("credit_total_key", "credit_year_key", "credit_total_source", "credit_total_rule"):
             await engine_finder().run_ddl(f"DROP INDEX IF EXISTS {name}")
 
     manager.add_raw(create)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from server.compliance import Cap, Standard
-from server.tables.credit_total import CATEGORIES, CLASSES
+from server.tables.credit_total import CATEGORIES, CLASSES, SOURCES
 
 EPS = "0.001"
 CELLS = tuple((klass, category) for klass in CLASSES for category in CATEGORIES)
@@ -53,7 +53,13 @@ def cell_column(cell: tuple[str, str], measure: str) -> str:
     return f"{cell[0].lower()}_{cell[1]}_{measure}"
 
 
-WIDE_COLUMNS = tuple(cell_column(cell, m) for cell in CELLS for m in ("credits", "hours", "credits_no_hours"))
+def source_column(source: str, klass: str, measure: str) -> str:
+    """The credit_year column of a source's class in a measure."""
+    return f"src_{source}_{klass.lower()}_{measure}"
+
+
+WIDE_COLUMNS = tuple(cell_column(cell, m) for cell in CELLS for m in ("credits", "hours", "credits_no_hours")) + tuple(
+    source_column(source, klass, m) for source in SOURCES for klass in CLASSES for m in ("credits", "hours"))
 
 
 def _line_matches(category: str, cell: tuple[str, str]) -> bool:
@@ -84,6 +90,18 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _cells_sql(cells: tuple[tuple[str, str], ...]) -> str:
+    """A WHERE on credit_total for these cells: by class where they are whole classes."""
+    parts = []
+    for klass in CLASSES:
+        mine = [cell for cell in cells if cell[0] == klass]
+        if len(mine) == len(CATEGORIES):
+            parts.append(f"credit_class = {_sql_text(klass)}")
+        else:
+            parts += [f"(credit_class = {_sql_text(k)} AND category = {_sql_text(c)})" for k, c in mine]
+    return "(" + " OR ".join(parts) + ")"
+
+
 @dataclass
 class Atoms:
     """The sums by source and rule that caps need, computed from credit_total per person.
@@ -106,13 +124,12 @@ class Atoms:
         """``SUM(CASE …) AS aN`` for every atom."""
         parts = []
         for (source, rule, cells, measure), name in self.names.items():
-            match = [" OR ".join(f"(credit_class = {_sql_text(k)} AND category = {_sql_text(c)})" for k, c in cells)]
+            match = [_cells_sql(cells)] if set(cells) != set(CELLS) else []
             if source is not None:
                 match.append(f"source = {_sql_text(source)}")
             if rule is not None:
                 match.append(f"rule_code = {_sql_text(rule)}")
-            parts.append(f"SUM(CASE WHEN ({match[0]}) AND {' AND '.join(match[1:])} THEN {measure} ELSE 0 END) "
-                         f"AS {name}")
+            parts.append(f"SUM(CASE WHEN {' AND '.join(match)} THEN {measure} ELSE 0 END) AS {name}")
         return ", ".join(parts)
 
     def where(self) -> str:
@@ -161,7 +178,13 @@ def compile_standard(standard: Standard, atoms: Atoms) -> Judged:
         groups: dict[tuple[int, ...], list[tuple[str, str]]] = {}
         for cell in cells:
             groups.setdefault(tuple(j for j in same if j in matched[cell]), []).append(cell)
-        part = {signature: (f"e.{atoms.get(cap, tuple(members), cap.measure)}" if by_rule
+        # Whole classes of one source: the wide row's source columns. Else the keyed totals (atoms).
+        whole = (cap.source in SOURCES and cap.rule_code is None and cap.category is None
+                 and all(len(members) % len(CATEGORIES) == 0 and len({c[0] for c in members}) * len(CATEGORIES)
+                         == len(members) for members in groups.values()))
+        part = {signature: (_sum([f"e.{source_column(cap.source, klass, cap.measure)}"
+                                  for klass in sorted({c[0] for c in members})]) if whole
+                            else f"e.{atoms.get(cap, tuple(members), cap.measure)}" if by_rule
                             else _sum([amount(cell, cap.measure) for cell in members]))
                 for signature, members in groups.items()}
         total = _sum(list(part.values()))

@@ -42,16 +42,16 @@ def check_year(year: int | None) -> int:
 
 # -- who: the people in scope ------------------------------------------------------------------
 
-_PROFILE = {
-    "rc": "CASE WHEN py.id IS NULL THEN u.region_code ELSE pu.region_code END",
-    "tl": "CASE WHEN py.id IS NULL THEN p.title_level ELSE py.title_level END",
-    "ul": "CASE WHEN py.id IS NULL THEN u.level ELSE pu.level END",
-}
+# A person as the standards see them in the year: that year's history row (title level, unit) where
+# there is one, else their current ones (as services/compliance.profiles_for).
+_TITLE_LEVEL = "CASE WHEN py.id IS NULL THEN p.title_level ELSE py.title_level END"
+_PROFILE_UNIT = "CASE WHEN py.id IS NULL THEN p.unit ELSE py.unit END"
 # The group a person is counted in: where they are now; title and title level as of the year.
+# (A unary + keeps SQLite from walking a whole index in group order instead of using the scope's.)
 _KEYS = {
-    "department": "p.department",
-    "unit": "p.unit",
-    "title_level": _PROFILE["tl"],
+    "department": "+p.department",
+    "unit": "+p.unit",
+    "title_level": _TITLE_LEVEL,
     "title": "CASE WHEN py.id IS NULL THEN p.title ELSE py.title END",
     "staffing": "p.staffing",
     "city": "SUBSTR(u.region_code, 1, 4)",
@@ -60,10 +60,14 @@ _KEYS = {
 
 @dataclass
 class Who:
-    """The WHERE (``{}`` placeholders) of the people a query counts, with its arguments."""
+    """The WHERE (``{}`` placeholders) of the people a query counts, with its arguments.
+
+    ``narrow``: a department's or unit's people, not a region's (their totals are looked up
+    person by person; a region's are read as a range)."""
 
     sql: str
     args: list = field(default_factory=list)
+    narrow: bool = True
 
 
 async def who(principal: Principal, *, unit_id: int | None = None, department_id: int | None = None,
@@ -87,7 +91,8 @@ async def who(principal: Principal, *, unit_id: int | None = None, department_id
             raise NotFound("unit_not_found", "单位不存在或不在您的管理范围内")
         clauses.append("p.unit = {}")
         args.append(unit_id)
-    return Who(" AND ".join(clauses), args)
+    wide = bool(principal.region_prefixes()) and unit_id is None and department_id is None
+    return Who(" AND ".join(clauses), args, narrow=not wide)
 
 
 async def _unit_visible(principal: Principal, unit_id: int) -> bool:
@@ -130,28 +135,32 @@ async def _standard_sets(year: int, standard_id: int | None) -> tuple[list[tuple
     # People's own choices (000 §6.1) are few: they are judged from their records.
     choosers = {r["person"] for r in await PersonStandard.select(PersonStandard.person).where(
         (PersonStandard.year == year) & PersonStandard.standard.retired_at.is_null())}
-    units = await Unit.select(Unit.region_code, Unit.level).distinct()
+    units = await Unit.select(Unit.id, Unit.region_code, Unit.level)
     sets: list[tuple] = []
     index: dict[tuple[int, ...], int] = {}
-    rows: list[tuple[str, str, str, int]] = []
+    rows: list[tuple[int, str, int]] = []
     for unit in units:
         for level in TitleLevel:
             profile = compliance.Profile(year=year, region_code=unit["region_code"] or "", title_level=level.value,
                                          unit_level=unit["level"] or "")
             applied = tuple(compliance.applicable(of_year, profile))
             if not applied:
-                rows.append((profile.region_code, level.value, profile.unit_level, -1))
+                rows.append((unit["id"], level.value, -1))
                 continue
             ids = tuple(s.id for s in applied)
             if ids not in index:
                 index[ids] = len(sets)
                 sets.append(applied)
-            rows.append((profile.region_code, level.value, profile.unit_level, index[ids]))
+            rows.append((unit["id"], level.value, index[ids]))
     if not rows:
         return sets, "NULL", [], choosers
-    values = ", ".join("({}, {}, {}, CAST({} AS INTEGER))" for _ in rows)
-    args = [x for row in rows for x in row]
-    return sets, values, args, choosers
+    # Literals, not parameters: a province has thousands of these rows (SQLite binds at most 32,766).
+    values = ", ".join(f"({int(u)}, {_text(level)}, {int(i)})" for u, level, i in rows)
+    return sets, values, [], choosers
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 async def _rows(who_: Who, year: int, standard_id: int | None, at: dt.datetime, *, key: str,
@@ -163,7 +172,7 @@ async def _rows(who_: Who, year: int, standard_id: int | None, at: dt.datetime, 
     args: list = []
     with_sql = ""
     if standard_id is None and profile_values != "NULL":
-        with_sql = f"WITH prof(rc, tl, ul, sset) AS (VALUES {profile_values}) "
+        with_sql = f"WITH prof(unit, tl, sset) AS (VALUES {profile_values}) "
         args += profile_args
     if standard_id is not None:
         sset = "0"
@@ -176,25 +185,26 @@ async def _rows(who_: Who, year: int, standard_id: int | None, at: dt.datetime, 
     used = " ".join((verdicts.passed, verdicts.credits, verdicts.gap, verdicts.fallback))
     wide = ", ".join(f"COALESCE(y.{c}, 0) AS {c}" for c in rollup.WIDE_COLUMNS if f"e.{c}" in used) or "0 AS nothing"
     atom_columns = "".join(f", COALESCE(d.{name}, 0) AS {name}" for name in atoms.names.values())
+    # Person first, in id order (CROSS JOIN fixes SQLite's join order; PostgreSQL plans as it likes):
+    # the totals are then read in the order they are stored, not by a seek at a random place each.
     joins = [
-        "JOIN unit u ON u.id = p.unit",
+        "CROSS JOIN unit u",
         # (person, year) is unique (migration 0002): at most one history row.
         "LEFT JOIN person_year py ON py.person = p.id AND py.year = {}",
-        "LEFT JOIN unit pu ON pu.id = py.unit",
         "LEFT JOIN credit_year y ON y.year = {} AND y.person = p.id",
     ]
     person_args: list = [year, year]
     if atoms.names:
-        # Only the totals of the people counted: a unit's, not the province's.
+        # A unit's totals looked up person by person; a region's read as the year's range.
+        only = (f" AND person IN (SELECT p.id FROM person p JOIN unit u ON u.id = p.unit WHERE {who_.sql})"
+                if who_.narrow else "")
         joins.append(f"LEFT JOIN (SELECT person, {atoms.select()} FROM credit_total WHERE year = {{}} AND "
-                     f"({atoms.where()}) AND person IN (SELECT p.id FROM person p JOIN unit u ON u.id = p.unit "
-                     f"WHERE {who_.sql}) GROUP BY person) d ON d.person = p.id")
-        person_args += [year, *who_.args]
-    if sset == "prof.sset" or "prof.sset" in sset:
-        joins.append(f"LEFT JOIN prof ON prof.rc = {_PROFILE['rc']} AND prof.tl = {_PROFILE['tl']} "
-                     f"AND prof.ul = {_PROFILE['ul']}")
+                     f"({atoms.where()}){only} GROUP BY person) d ON d.person = p.id")
+        person_args += [year, *(who_.args if who_.narrow else [])]
+    if "prof.sset" in sset:
+        joins.append(f"LEFT JOIN prof ON prof.unit = {_PROFILE_UNIT} AND prof.tl = {_TITLE_LEVEL}")
     person_sql = (f"SELECT p.id AS pid, {_KEYS[key]} AS k, {sset} AS sset, y.latest_effective_at AS latest, "
-                  f"{wide}{atom_columns} FROM person p {' '.join(joins)} WHERE {who_.sql}")
+                  f"{wide}{atom_columns} FROM person p {' '.join(joins)} WHERE u.id = p.unit AND {who_.sql}")
     person_args += who_.args
     judged = (f"SELECT e.pid, e.k, {verdicts.passed} AS passed, {verdicts.credits} AS credits, "
               f"{verdicts.gap} AS gap, {verdicts.fallback} AS fallback FROM ({person_sql}) e")

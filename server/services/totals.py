@@ -19,7 +19,7 @@ import datetime as dt
 from decimal import Decimal
 
 from server.sqlprog import Program
-from server.tables.credit_total import CATEGORIES, CLASSES
+from server.tables.credit_total import CATEGORIES, CLASSES, SOURCES
 
 _UPSERT = (
     "INSERT INTO credit_total (person, year, credit_class, category, source, rule_code, records, credits, hours, "
@@ -33,12 +33,14 @@ _UPSERT = (
 )
 
 
-def _wide_upsert(klass: str, category: str) -> str:
+def _wide_upsert(klass: str, category: str, source: str) -> str:
     prefix = f"{klass.lower()}_{category}"
-    columns = (f"{prefix}_credits", f"{prefix}_hours", f"{prefix}_credits_no_hours")
+    columns = [f"{prefix}_credits", f"{prefix}_hours", f"{prefix}_credits_no_hours"]
+    if source in SOURCES:
+        columns += [f"src_{source}_{klass.lower()}_credits", f"src_{source}_{klass.lower()}_hours"]
     return (
         f"INSERT INTO credit_year (person, year, records, latest_effective_at, {', '.join(columns)}) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}) ON CONFLICT (year, person) DO UPDATE SET "
+        f"VALUES ({{}}, {{}}, {{}}, {{}}, {', '.join('{}' for _ in columns)}) ON CONFLICT (year, person) DO UPDATE SET "
         "records = credit_year.records + excluded.records, "
         + "".join(f"{c} = credit_year.{c} + excluded.{c}, " for c in columns)
         + "latest_effective_at = CASE WHEN credit_year.latest_effective_at IS NULL "
@@ -48,8 +50,9 @@ def _wide_upsert(klass: str, category: str) -> str:
     )
 
 
-# One statement per class × category (its three columns), built once.
-_WIDE = {(k, c): _wide_upsert(k, c) for k in CLASSES for c in CATEGORIES}
+# One statement per class × category × source (its columns), built on first use.
+_WIDE: dict[tuple[str, str, str], str] = {}
+
 
 _RECORD = ("SELECT person, activity_date, credit_class, category, source, rule_code, credits, hours, effective_at "
            "FROM credit WHERE id = {}")
@@ -67,12 +70,17 @@ def count(person_id: int, activity_date: dt.date | str, credit_class: str, categ
     year = year_of(activity_date)
     credits, hours = Decimal(str(credits)) * sign, Decimal(str(hours)) * sign
     since = effective_at if sign > 0 else None
-    wide = _WIDE.get((credit_class, category))
-    if wide is None:
+    if credit_class not in CLASSES or category not in CATEGORIES:
         # The wide row has a column for every class and category there is; a new one needs a migration.
         raise ValueError(f"no credit_year column for class {credit_class!r}, category {category!r}")
+    key = (credit_class, category, source)
+    if key not in _WIDE:
+        _WIDE[key] = _wide_upsert(*key)
+    amounts = [credits, hours, credits if hours == 0 else Decimal(0)]
+    if source in SOURCES:  # a source without columns is capped through credit_total (rollup)
+        amounts += [credits, hours]
     yield (_UPSERT, (person_id, year, credit_class, category, source, rule_code or "", sign, credits, hours, since))
-    yield (wide, (person_id, year, sign, since, credits, hours, credits if hours == 0 else Decimal(0)))
+    yield (_WIDE[key], (person_id, year, sign, since, *amounts))
     return None
 
 
@@ -99,6 +107,11 @@ def _wide_fill(year: str) -> str:
             sums += [f"SUM(CASE WHEN {match} THEN credits ELSE 0 END)",
                      f"SUM(CASE WHEN {match} THEN hours ELSE 0 END)",
                      f"SUM(CASE WHEN {match} AND hours = 0 THEN credits ELSE 0 END)"]
+    for source in SOURCES:
+        for klass in CLASSES:
+            for measure in ("credits", "hours"):
+                names.append(f"src_{source}_{klass.lower()}_{measure}")
+                sums.append(f"SUM(CASE WHEN source = '{source}' AND credit_class = '{klass}' THEN {measure} ELSE 0 END)")
     return (f"INSERT INTO credit_year (person, year, records, latest_effective_at, {', '.join(names)}) "
             f"SELECT person, {year}, COUNT(*), MAX(effective_at), {', '.join(sums)} FROM credit "
             f"WHERE status = 'effective' GROUP BY person, {year}")

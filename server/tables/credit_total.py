@@ -34,17 +34,20 @@ class CreditTotal(Table, tablename="credit_total"):
 
 CLASSES = ("I", "II")
 CATEGORIES = ("public", "professional", "elective")
+# The sources with columns of their own: a cap on one of them (院内活动 ≤ 10) reads the wide row.
+SOURCES = ("attendance", "speaker", "personal", "project", "class", "course", "import")
 
 
 class CreditYear(Table, tablename="credit_year"):
     """One row per person and year: the effective records' credits and hours by class × category.
 
-    What every requirement line and every cap without a source or rule reads:
-    the statistics scan one row per person instead of grouping the keyed
-    totals (100,000 rows rather than some 480,000 for a province's year).
-    ``<class>_<category>_credits_no_hours`` are the credits of records without
-    hours, which a scheme counting hours leaves out. Kept beside
-    ``CreditTotal`` by the same writes; unique (year, person).
+    What every requirement line, every cap without a source or rule and every
+    cap on a source alone reads: the statistics scan one row per person instead
+    of grouping the keyed totals (100,000 rows rather than some 480,000 for a
+    province's year). ``<class>_<category>_credits_no_hours`` are the credits
+    of records without hours, which a scheme counting hours leaves out;
+    ``src_<source>_<class>_<measure>`` the credits and hours by source and class.
+    Kept beside ``CreditTotal`` by the same writes; unique (year, person).
     """
 
     person = ForeignKey(Person, on_delete=OnDelete.cascade)
@@ -69,3 +72,31 @@ class CreditYear(Table, tablename="credit_year"):
     ii_elective_credits = Numeric(digits=(10, 2), default=Decimal("0"))
     ii_elective_hours = Numeric(digits=(10, 2), default=Decimal("0"))
     ii_elective_credits_no_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_attendance_i_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_attendance_i_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_attendance_ii_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_attendance_ii_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_speaker_i_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_speaker_i_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_speaker_ii_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_speaker_ii_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_personal_i_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_personal_i_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_personal_ii_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_personal_ii_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_project_i_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_project_i_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_project_ii_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_project_ii_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_class_i_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_class_i_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_class_ii_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_class_ii_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_course_i_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_course_i_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_course_ii_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_course_ii_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_import_i_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_import_i_hours = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_import_ii_credits = Numeric(digits=(10, 2), default=Decimal("0"))
+    src_import_ii_hours = Numeric(digits=(10, 2), default=Decimal("0"))
