@@ -224,6 +224,28 @@ async def fetch_verification_rows(database_url: str, session_id: int, training_i
         await conn.close()
 
 
+_STORAGE_TABLES = ("checkin", "credit", "credit_event")
+
+
+async def pg_storage(database_url: str) -> dict:
+    """Bytes per row of the tables a check-in writes, indexes and TOAST included (docs/scale.md)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("VACUUM ANALYZE " + ", ".join(_STORAGE_TABLES))
+        out = {}
+        for table in _STORAGE_TABLES:
+            rows = await conn.fetchval(f"SELECT count(*) FROM {table}")
+            heap, total = await conn.fetchrow(
+                "SELECT pg_relation_size($1::regclass), pg_total_relation_size($1::regclass)", table)
+            out[table] = {"rows": rows, "heap_bytes_per_row": round(heap / rows) if rows else 0,
+                          "total_bytes_per_row": round(total / rows) if rows else 0}
+        return out
+    finally:
+        await conn.close()
+
+
 def verify(rows: dict, measured: list[int], warm: list[int]) -> dict:
     """Exactly one check-in, one pending credit and one credit event per trainee."""
     expected = set(measured) | set(warm)
@@ -559,6 +581,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict |
         probes = profiler.stop(server)
         rows = asyncio.run(fetch_verification_rows(database_url, setup["session_id"], setup["training_id"]))
         check = verify(rows, seeded["person_ids"][warm:warm + n], seeded["person_ids"][:warm])
+        storage = asyncio.run(pg_storage(database_url)) if backend == "postgresql" else None
         components = None
         if spare:
             server.stop()  # one writer: the pieces are timed with the server down
@@ -574,6 +597,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict |
             f"verified: {'OK' if check['ok'] else check['problems']}")
         return {"backend": backend, "database_url": database_url, "checkins": summary,
                 **({"raw_asyncpg": raw_pg} if raw_pg else {}),
+                **({"storage": storage} if storage else {}),
                 "warmup": {"n": warm, "ok": warm_result.ok,
                            "errors": warm_result.summary()["errors"]},
                 "code_refreshes": refreshes, "verify": check,
@@ -741,6 +765,10 @@ def print_report(result: dict) -> None:
             print(f"raw asyncpg, one pool of 20, C={result['args']['concurrency']} tasks, one row per transaction "
                   f"(median of {result['args']['raw_repeats']}): {g['per_s']:.0f}/s "
                   f"[{g['per_s_min']:.0f}..{g['per_s_max']:.0f}], p99 {g['p99_ms']} ms, client {g['client_cores']} cores")
+        if r.get("storage"):
+            print("PostgreSQL storage after the burst (bytes per row, with indexes): " + ", ".join(
+                f"{t} {v['total_bytes_per_row']} ({v['heap_bytes_per_row']} heap, {v['rows']} rows)"
+                for t, v in r["storage"].items()))
         if r.get("pg_stat_database_per_checkin"):
             print()
             print("pg_stat_database per check-in (timed burst): " + ", ".join(

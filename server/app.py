@@ -34,6 +34,7 @@ from server.controllers.trainings import TrainingController
 from server.db import close_engine, configure_engine, open_engine
 from server.errors import exception_handler
 from server.security import SessionAuthMiddleware, provide_principal
+from server.services import live
 from server.services.sms import gateway_for
 from server.settings import Settings, load_settings
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def startup() -> None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         await open_engine(DB, pool_size=settings.pg_pool_size)
+        live.start(database_url=settings.database_url, redis_url=settings.redis_url)
         # The framework's and modules' ~10^5 long-lived objects never become
         # garbage; frozen, a full collection no longer walks them, which was a
         # 60-80 ms pause of the event loop under load (bench/ --instrument).
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         gc.set_threshold(20_000, 20, 20)
 
     async def shutdown() -> None:
+        await live.stop()
         await close_engine(DB)
         # Leave the process as we found it: what this app froze may be collected.
         gc.unfreeze()

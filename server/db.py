@@ -503,12 +503,28 @@ async def scan(engine: Engine, template: str, *args: Any) -> list[dict]:
 
 
 async def fetch_memo(engine: Engine, key: Any, tables: tuple[str, ...], template: str, *args: Any,
-                     types: Types | None = None) -> list[dict]:
-    """A hot read, memoised on SQLite until its tables are written; always fresh on PostgreSQL,
-    where other processes write too."""
+                     types: Types | None = None, stale_seconds: float = 0.0) -> list[dict]:
+    """A hot read, memoised on SQLite until its tables are written. On PostgreSQL, where other
+    processes write too, it is fresh unless the caller accepts rows up to ``stale_seconds`` old
+    (for rows whose every use is re-checked by the write that follows)."""
     if isinstance(engine, JijiaoSQLiteEngine):
         return await engine.fetch_memo(key, tables, template, *args, types=types)
-    return await fetch(engine, template, *args, types=types)
+    if stale_seconds <= 0 or engine.current_transaction.get() is not None:
+        return await fetch(engine, template, *args, types=types)
+    now = time.monotonic()
+    hit = _STALE_OK.get(key)
+    if hit is not None and now - hit[0] < stale_seconds:
+        return hit[1]
+    rows = await fetch(engine, template, *args, types=types)
+    if len(_STALE_OK) >= _MEMO_MAX:
+        _STALE_OK.clear()
+    _STALE_OK[key] = (now, rows)
+    return rows
+
+
+# PostgreSQL reads a caller allowed to be a little stale: key -> (monotonic time, rows);
+# emptied when the engine closes.
+_STALE_OK: dict[Any, tuple[float, list[dict]]] = {}
 
 
 async def run_write(engine: Engine, program: Program[T]) -> T:
@@ -549,6 +565,7 @@ async def open_engine(engine: Engine, *, pool_size: int = 20) -> None:
 
 async def close_engine(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
+        _STALE_OK.clear()  # the next open may be another database (tests, the CLI)
         await engine.close_connection_pool()
     elif isinstance(engine, JijiaoSQLiteEngine):
         await engine.close()

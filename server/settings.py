@@ -47,6 +47,9 @@ class Settings:
     # unless this is set; a check-in holds one for a single statement, so 20 already
     # keeps a 2-core database busy.
     pg_pool_size: int = 20
+    # Redis for the live attendance signals between processes (optional; PostgreSQL's
+    # LISTEN/NOTIFY does it otherwise).
+    redis_url: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -88,6 +91,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_ttl_hours=int(env.get("JIJIAO_SESSION_TTL_HOURS", "12")),
         personal_credit_next_day=_bool(env.get("JIJIAO_PERSONAL_CREDIT_NEXT_DAY"), True),
         pg_pool_size=int(env.get("JIJIAO_PG_POOL_SIZE", "20")),
+        redis_url=env.get("JIJIAO_REDIS_URL", "").strip(),
         login_window_minutes=int(env.get("JIJIAO_LOGIN_WINDOW_MINUTES", "15")),
         login_max_failures_per_user=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_USER", "5")),
         login_max_failures_per_ip=int(env.get("JIJIAO_LOGIN_MAX_FAILURES_PER_IP", "100")),

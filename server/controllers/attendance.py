@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
+from litestar.response import ServerSentEvent
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -190,6 +191,12 @@ class SessionController(Controller):
     async def attendance_list(self, principal: Caller, session_id: PathId) -> Page[AttendanceRead]:
         rows = await attendance.attendance(principal, session_id)
         return Page(items=[msgspec.convert(r, AttendanceRead) for r in rows], total=len(rows))
+
+    @get("/{session_id:int}/live", media_type="text/event-stream")
+    async def live_events(self, principal: Caller, session_id: PathId) -> ServerSentEvent:
+        """Server-sent events: ``changed`` whenever the attendance list changes, from any worker."""
+        return ServerSentEvent(await attendance.live_changes(principal, session_id),
+                               headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
     @get("/{session_id:int}/attendance.csv", media_type="text/csv")
     async def attendance_csv(self, principal: Caller, session_id: PathId) -> Response[bytes]:

@@ -19,7 +19,7 @@ from server import db
 from server import clock
 from server.clock import CHINA, china_date
 from server.labels import CHECKIN_METHOD, CREDIT_STATUS, label
-from server.services import audit, ledger
+from server.services import audit, ledger, live
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
@@ -74,9 +74,16 @@ def _engine():  # type: ignore[no-untyped-def]
     return Checkin._meta.db
 
 
-async def _session_row(session_id: int) -> dict | None:
-    rows = await db.fetch_memo(_engine(), ("training_session", session_id), ("training", "training_session"), _SESSION_SQL, session_id,
-                               types=_SESSION_TYPES)
+# On PostgreSQL an open session's row may be this old when a check-in uses it: a lecture
+# hall's burst then costs one read per second or two instead of one per check-in, and the
+# check-in statement itself re-checks that the training is still open (_record_statement).
+_OPEN_SESSION_STALE_SECONDS = 2.0
+
+
+async def _session_row(session_id: int, *, fresh: bool = False) -> dict | None:
+    rows = await db.fetch_memo(_engine(), ("training_session", session_id), ("training", "training_session"),
+                               _SESSION_SQL, session_id, types=_SESSION_TYPES,
+                               stale_seconds=0.0 if fresh else _OPEN_SESSION_STALE_SECONDS)
     return rows[0] if rows else None
 
 
@@ -89,13 +96,25 @@ def _summary(row: dict) -> dict:
     }
 
 
-async def _open_session_for_code(session_id: int, code: str, now: float) -> dict:
+def _not_open() -> Conflict:
+    return Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+
+
+async def _open_session_row(session_id: int) -> dict | None:
+    """The session's row for a check-in; read again when the copy at hand is not open (approved a moment ago?)."""
     row = await _session_row(session_id)
+    if row is None or row["status"] != TrainingStatus.approved.value:
+        row = await _session_row(session_id, fresh=True)
+    return row
+
+
+async def _open_session_for_code(session_id: int, code: str, now: float) -> dict:
+    row = await _open_session_row(session_id)
     # An unknown session answers like a wrong code: ids are not to be probed.
     if row is None or not qr.verify(row["secret"], code, now, row["step"]):
         raise invalid_code()
     if row["status"] != TrainingStatus.approved.value:
-        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+        raise _not_open()
     return row
 
 
@@ -162,19 +181,24 @@ class Who:
     ip: str
 
 
-def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Program[dict | None]:
-    """The training's pending attendance credit for the person, made once."""
-    key = _credit_key(row["training"], who.person_id)
-    born = yield from ledger.create(ledger.NewCredit(
+def _attendance_credit(row: dict, who: Who, reason: str) -> ledger.NewCredit:
+    """The training's pending attendance credit for the person (one per training: its dedupe key)."""
+    return ledger.NewCredit(
         person_id=who.person_id, unit_id=who.unit_id, department_id=who.department_id, year=row["year"],
         activity_date=china_date(row["starts_at"]), credit_class=CreditClass(row["credit_class"]),
         category=CreditCategory(row["category"]), title=row["title"], credits=row["credits"], hours=row["hours"],
         source=CreditSource.attendance, status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
-        dedupe_key=key, training_id=row["training"], event_reason=reason), moment)
+        dedupe_key=_credit_key(row["training"], who.person_id), training_id=row["training"], event_reason=reason)
+
+
+def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Program[dict | None]:
+    """The training's pending attendance credit for the person, made once."""
+    new = _attendance_credit(row, who, reason)
+    born = yield from ledger.create(new, moment)
     if born is not None:
         return {"id": born.id, "status": born.status, "credits": born.credits}
     # Another session of the same training already earned it.
-    same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}", (key,))
+    same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}", (new.dedupe_key,))
     return same[0] if same else None
 
 
@@ -205,10 +229,80 @@ def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, 
         "credits": credit["credits"] if credit else None}))
 
 
+def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
+                      at: dt.datetime | None, notify: bool) -> tuple[str, tuple]:
+    """PostgreSQL: :func:`_record_program` as one statement, so one round trip and one implicit transaction.
+
+    On PostgreSQL each statement of a program is a round trip, and a check-in was five
+    (BEGIN, check-in, credit, event, COMMIT) plus the session read; this one statement
+    spends the claim, checks that the training is still open (the session row may come
+    from a cache), makes the check-in and, through the ledger, its credit and event, and
+    tells the organisers' screens (NOTIFY, delivered at commit, unless Redis carries the
+    signals). It answers one row:
+    the training's status, whether the claim was spent, and what was made (nothing made
+    means a repeated scan, or a claim or training that no longer holds).
+    """
+    moment = clock.now()
+    ctes, args, conditions, condition_args = [], [], ["EXISTS (SELECT 1 FROM training WHERE id = {} AND status = {})"], \
+        [row["training"], TrainingStatus.approved.value]
+    if claim_hash is not None:
+        ctes.append("claim_used AS (UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
+                    "AND expires_at > {} RETURNING id)")
+        args += [moment, claim_hash, moment]
+        conditions.append("EXISTS (SELECT 1 FROM claim_used)")
+    ctes.append("checkin_made AS (INSERT INTO checkin (session, training, person, checked_in_at, method, "
+                "recorded_by, reason) SELECT {}::integer, {}::integer, {}::integer, {}::timestamptz, {}::varchar, "
+                "{}::integer, {}::varchar WHERE " + " AND ".join(conditions) +
+                " ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at)")
+    args += [row["id"], row["training"], who.person_id, at or moment, method.value, who.account_id, reason,
+             *condition_args]
+    credit = "NULL::integer AS credit_id, NULL::varchar AS status, NULL::numeric AS credits"
+    joined = ""
+    if not row["requires_checkout"]:
+        credit_ctes, credit_args = ledger.create_after(_attendance_credit(row, who, reason or "签到"), moment,
+                                                       "checkin_made")
+        ctes.append(credit_ctes)
+        args += credit_args
+        credit, joined = "b.id AS credit_id, b.status, b.credits", " LEFT JOIN credit_born b ON true"
+    sql = ("WITH " + ", ".join(ctes) + " SELECT (SELECT status FROM training WHERE id = {}) AS training_status, "
+           + ("(SELECT count(*) FROM claim_used) AS claimed, " if claim_hash is not None else "")
+           + "m.id, m.checked_in_at, " + credit
+           + (", CASE WHEN m.id IS NOT NULL THEN pg_notify({}, {}) END AS notified" if notify else "")
+           + " FROM (SELECT 1) AS one LEFT JOIN checkin_made m ON true" + joined)
+    return sql, (*args, row["training"], *((live.CHANNEL, str(row["id"])) if notify else ()))
+
+
 async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "",
                   claim_hash: str | None = None, at: dt.datetime | None = None) -> CheckinResult:
-    return await db.run_write(_engine(), _record_program(row, who, method=method, reason=reason,
-                                                         claim_hash=claim_hash, at=at))
+    engine = _engine()
+    if db.engine_kind(engine) == "sqlite":
+        result = await db.run_write(engine, _record_program(row, who, method=method, reason=reason,
+                                                            claim_hash=claim_hash, at=at))
+        if result.created:
+            live.hub.deliver(row["id"])  # one process: its own screens are every screen
+        return result
+    # The screens hear of it through PostgreSQL itself unless Redis carries the signals.
+    by_postgres = live.hub.backend == "postgresql"
+    sql, args = _record_statement(row, who, method=method, reason=reason, claim_hash=claim_hash, at=at,
+                                  notify=by_postgres)
+    made = (await db.fetch(engine, sql, *args))[0]
+    if made["id"] is not None:
+        if not by_postgres:
+            await live.publish(row["id"])
+        return CheckinResult(True, _body(row, {**made, "checked_out_at": None}))
+    if claim_hash is not None and not made["claimed"]:
+        raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
+    if made["training_status"] != TrainingStatus.approved.value:
+        raise _not_open()
+    existing = await _existing(row, who.person_id)  # a repeated scan: what the first one made
+    assert existing is not None
+    return existing
+
+
+async def live_changes(principal: Principal, session_id: int):  # type: ignore[no-untyped-def]
+    """The organiser's stream of "the list changed" signals for one session (see services/live.py)."""
+    await load_session(principal, session_id)
+    return live.changes(session_id)
 
 
 def _self(principal: Principal, training_unit: int) -> Who:
@@ -241,10 +335,10 @@ async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult
                           claim_hash, types={"used_at": "timestamp", "expires_at": "timestamp"})
     if not rows:
         raise invalid_code("签到凭证无效，请重新扫描现场二维码")
-    row = await _session_row(rows[0]["session"])
+    row = await _open_session_row(rows[0]["session"])
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
-        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+        raise _not_open()
     who = _self(principal, row["unit"])
     if rows[0]["used_at"] is not None:
         # The same trainee resubmitting their claim (say, after a timeout) gets
@@ -281,6 +375,8 @@ async def check_out(principal: Principal, session_id: int, code: str, now: float
         return bool(updated)
 
     updated = await db.run_write(_engine(), checkout_program())
+    if updated:
+        await live.publish(row["id"])
     result = await _existing(row, who.person_id)
     assert result is not None
     return CheckinResult(updated, result.body)
@@ -313,7 +409,7 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
     """Record what the tablet scanned (possibly offline, synced later): each item on its own."""
     session, training, _ = await load_session(principal, session_id)
     if training["status"] != TrainingStatus.approved.value:
-        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+        raise _not_open()
     row = await _session_row(session_id)
     assert row is not None
     now = clock.now()
@@ -352,7 +448,7 @@ async def manual_add(principal: Principal, session_id: int, person_id: int, reas
         raise Invalid("reason", "请填写补签原因")
     session, training, _ = await load_session(principal, session_id)
     if training["status"] != TrainingStatus.approved.value:
-        raise Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
+        raise _not_open()
     person = await Person.select(Person.id).where(
         (Person.id == person_id) & (Person.unit == training["unit"])).first()
     if person is None:
@@ -389,6 +485,7 @@ async def undo(principal: Principal, checkin_id: int, reason: str) -> None:
         await Checkin.delete().where(Checkin.id == checkin_id)
         await audit.record("checkin_undo", principal=principal, target_type="checkin", target_id=checkin_id,
                            detail=f"撤销签到：{reason.strip()}")
+    await live.publish(found["session"])
 
 
 async def attendance(principal: Principal, session_id: int) -> list[dict]:

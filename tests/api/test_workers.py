@@ -8,60 +8,26 @@ workers must give the same answers as one process.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 
 from server.services.demo import DEMO_PASSWORD
 from tests.api.attendance_helpers import current_code, open_session
+from tests.api.server_process import serving
 from tests.conftest import USING_POSTGRES
 
 pytestmark = pytest.mark.skipif(not USING_POSTGRES, reason="several workers need PostgreSQL (SQLite serves one)")
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def two_workers(module_settings, tmp_path_factory):  # type: ignore[no-untyped-def]
     """One server for the module (start-up is seconds); each test makes its own trainings."""
-    port = _free_port()
-    tmp_path = tmp_path_factory.mktemp("workers")
-    env = dict(os.environ, JIJIAO_DATABASE_URL=module_settings.database_url,
-               JIJIAO_DATA_DIR=str(module_settings.data_dir), PYTHONUNBUFFERED="1")
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port",
-                               str(port), "--workers", "2"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.2)
+    with serving(module_settings, tmp_path_factory.mktemp("workers"), workers=2) as base:
         # No keep-alive: every request is a new connection, accepted by whichever worker is free.
         with httpx.Client(base_url=base, limits=httpx.Limits(max_keepalive_connections=0), timeout=30) as client:
             yield client
-    finally:
-        server.terminate()
-        server.wait(20)
-        log.close()
 
 
 def _login(client: httpx.Client, username: str) -> dict[str, str]:

@@ -176,14 +176,16 @@ def test_training_from_form_to_tablet_screen(live_server, new_context, api, scre
         assert match, decoded
         assert api.post("/api/claims", json={"session_id": session_id, "code": match.group(1)}).status_code == 201
 
-    # A trainee checks in with the current code: the count goes to 1 by the next poll.
+    # A trainee checks in with the current code: the live stream tells the screen at once (its
+    # fallback poll is 15 s once the stream is open, so 5 s can only be the stream).
+    expect(tablet.get_by_test_id("screen")).to_have_attribute("data-live", "on")
     trainee = bearer(api, "trainee2")
     checkin = api.post("/api/checkins", json={"session_id": session_id, "code": state["code"]}, headers=trainee)
     if checkin.status_code == 400:  # rotated in between: take the new code
         code = tablet.request.get(f"{live_server}/api/sessions/{session_id}/qr").json()["code"]
         checkin = api.post("/api/checkins", json={"session_id": session_id, "code": code}, headers=trainee)
     assert checkin.status_code == 201, checkin.text
-    expect(tablet.get_by_test_id("screen-count")).to_have_text("1")
+    expect(tablet.get_by_test_id("screen-count")).to_have_text("1", timeout=5000)
     expect(tablet.get_by_test_id("screen-name").first).to_contain_text("李娜")
 
     # 补签 with a reason: the name shows at the top.

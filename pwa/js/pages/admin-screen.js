@@ -15,6 +15,9 @@ import { CHECKIN_METHOD, CREDIT_CLASS, label } from '../labels.js';
 import { formDialog, peoplePicker, reasonDialog, reasonField, screenMessage, whenLeft } from './admin-common.js';
 
 const POLL_MS = 3000;
+// With the live stream open the list is re-read when the server says it changed
+// (services/live.py); this slow poll only covers a signal lost on the way.
+const POLL_LIVE_MS = 15000;
 const RETRY_MS = 3000;
 const NAMES_SHOWN = 60;
 
@@ -56,6 +59,8 @@ export async function render(ctx) {
   let wakeLock = null;
   let rotateSeq = 0;
   let pollSeq = 0;
+  let live = null; // EventSource of /api/sessions/{id}/live, when the browser has one
+  let liveOpen = false;
 
   // -- header
   const clock = h('span', { class: 'screen-clock', 'aria-hidden': 'true' });
@@ -161,6 +166,7 @@ export async function render(ctx) {
     state.alive = false;
     clearTimeout(qrTimer);
     clearTimeout(pollTimer);
+    stopListening();
     addBtn.disabled = true;
     mount(qrSection, h('div', { class: 'qr-closed', 'data-testid': 'screen-closed' }, h('p', { class: 'qr-closed-title' }, '无法打开签到屏'), h('p', null, detail)));
   }
@@ -305,7 +311,29 @@ export async function render(ctx) {
       }
       if (e.status === 0) setOffline(true, 'list');
     }
-    if (state.alive && seq === pollSeq) pollTimer = setTimeout(poll, POLL_MS);
+    if (state.alive && seq === pollSeq) pollTimer = setTimeout(poll, liveOpen ? POLL_LIVE_MS : POLL_MS);
+  }
+
+  // Told at once of every check-in, whichever server process took it.
+  function listen() {
+    if (live || !('EventSource' in window)) return;
+    live = new EventSource('/api/sessions/' + encodeURIComponent(sid) + '/live');
+    live.addEventListener('ready', () => {
+      liveOpen = true;
+      screen.dataset.live = 'on';
+    });
+    live.addEventListener('changed', () => poll());
+    // The browser reconnects by itself; until then the list is polled at the fast rate.
+    live.addEventListener('error', () => {
+      liveOpen = false;
+      screen.dataset.live = 'off';
+    });
+  }
+
+  function stopListening() {
+    if (live) live.close();
+    live = null;
+    liveOpen = false;
   }
 
   async function undoCheckin(r) {
@@ -417,6 +445,7 @@ export async function render(ctx) {
   window.addEventListener('offline', onOffline);
   tickTimer = setInterval(tick, 1000);
   tick();
+  listen();
 
   whenLeft(screen, () => {
     state.alive = false;
@@ -424,6 +453,7 @@ export async function render(ctx) {
     clearTimeout(pollTimer);
     stopMessage();
     clearInterval(tickTimer);
+    stopListening();
     document.removeEventListener('visibilitychange', onVisibility);
     document.removeEventListener('fullscreenchange', onFullscreenChange);
     window.removeEventListener('online', onOnline);
