@@ -70,17 +70,15 @@ class Who:
     narrow: bool = True
 
 
-async def who(principal: Principal, *, unit_id: int | None = None, department_id: int | None = None,
-              reviewers_only: bool = False) -> Who:
+async def who(principal: Principal, *, unit_id: int | None = None, department_id: int | None = None) -> Who:
     """Active people who join CME in the caller's scope, narrowed to a unit or department in it."""
-    grants = scope.grants_sql(principal, department="p.department", unit="p.unit",
-                              region_code=None if reviewers_only else "u.region_code")
+    grants = scope.grants_sql(principal, department="p.department", unit="p.unit", region_code="u.region_code")
     if grants is None:
         raise Forbidden("forbidden", "只有管理员可以查看统计")
     clauses = [grants[0], "p.joins_cme = {}", "p.status = {}"]
     args = [*grants[1], True, PersonStatus.active.value]
     where = scope.grants_where(principal, department=Department.id, unit=Department.unit,
-                               region_code=None if reviewers_only else Department.unit.region_code)
+                               region_code=Department.unit.region_code)
     if department_id is not None:
         if not await Department.exists().where(where & (Department.id == department_id)):
             raise NotFound("department_not_found", "科室不存在或不在您的管理范围内")
