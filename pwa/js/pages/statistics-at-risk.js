@@ -112,8 +112,8 @@ export function render(ctx) {
     cells.push(
       h('td', { class: 'idx' }, String((state.page - 1) * PAGE_SIZE + index + 1)),
       h('td', { class: 'cell-title' }, h('a', { href: '/statistics/person/' + encodeURIComponent(person.id) + '?year=' + state.year, 'data-testid': 'risk-name' }, person.name)),
-      h('td', null, person.department_name || '—'),
-      h('td', null, person.title || '—'),
+      h('td', { class: 'nowrap' }, role.role === 'region_admin' ? [person.unit_name, person.department_name].filter(Boolean).join(' · ') : person.department_name || '—'),
+      h('td', { class: 'nowrap' }, person.title || '—'),
       h('td', { class: 'num', 'data-testid': 'risk-gap' }, num(person.gap)),
       h('td', null, lineChips(person.lines, 'risk-lines')),
       h('td', { class: 'nowrap', 'data-testid': 'risk-last' }, person.last_reminded_at ? dateTimeWords(person.last_reminded_at) : '未提醒'),
@@ -121,7 +121,7 @@ export function render(ctx) {
     if (canSend) {
       const button = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'risk-send' }, '发送提醒');
       button.addEventListener('click', () => send([person.id], button));
-      cells.push(h('td', null, button));
+      cells.push(h('td', { class: 'nowrap' }, button));
     }
     return h('tr', { 'data-testid': 'risk-row', 'data-id': String(person.id) }, cells);
   }
