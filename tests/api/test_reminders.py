@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 
 from server import clock
 from tests.api.statistics_helpers import YEAR
