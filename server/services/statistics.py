@@ -210,9 +210,13 @@ async def _rows(who_: Who, year: int, standard_id: int | None, at: dt.datetime, 
     # before the person rows'.
     args += verdict_args + person_args
     if grouped:
-        sql = (f"{with_sql}SELECT k, CASE WHEN fallback = 1 THEN pid END AS fb, COUNT(*) AS people, "
-               f"SUM(passed) AS passed, SUM(credits) AS credits FROM ({judged}) v "
-               "GROUP BY k, CASE WHEN fallback = 1 THEN pid END")
+        # One row a group (a hash of 200, not a sort of 100,000): the people the totals cannot
+        # judge leave their ids in ``fb`` for the records to judge, and count nowhere else but people.
+        ids = ("group_concat(CASE WHEN fallback = 1 THEN pid END)" if db.engine_kind(_engine()) == "sqlite"
+               else "string_agg(CAST(CASE WHEN fallback = 1 THEN pid END AS TEXT), ',')")
+        sql = (f"{with_sql}SELECT k, {ids} AS fb, COUNT(*) AS people, "
+               "SUM(CASE WHEN fallback = 1 THEN 0 ELSE passed END) AS passed, "
+               f"SUM(CASE WHEN fallback = 1 THEN 0 ELSE credits END) AS credits FROM ({judged}) v GROUP BY k")
     else:
         sql = f"{with_sql}{judged}"
     return await db.scan(_engine(), sql, *args), sets
@@ -286,17 +290,12 @@ async def compliance_table(principal: Principal, *, year: int | None, by: str, s
     late: dict[int, object] = {}
     for row in rows:
         key = row["k"]
-        if row["fb"] is not None:
-            late[row["fb"]] = key
-            totals.setdefault(key, [0, 0, Decimal(0)])
-            continue
-        group = totals.setdefault(key, [0, 0, Decimal(0)])
-        group[0] += int(row["people"])
-        group[1] += int(row["passed"] or 0)
-        group[2] += Decimal(str(row["credits"] or 0))
+        for person_id in (row["fb"] or "").split(","):
+            if person_id:
+                late[int(person_id)] = key
+        totals[key] = [int(row["people"]), int(row["passed"] or 0), Decimal(str(row["credits"] or 0))]
     for person_id, (passed, credits, _) in (await _exact(sorted(late), year, standard_id, at)).items():
         group = totals[late[person_id]]
-        group[0] += 1
         group[1] += int(passed)
         group[2] += credits
     labels = await _labels(by, list(totals))
