@@ -25,6 +25,9 @@ test-sqlite:
 # The API suite again on PostgreSQL (a database per test, cloned from a template).
 test-postgres: setup
 	@if $(BIN)/python -c "import asyncio,asyncpg,sys; asyncio.run(asyncpg.connect('$(PG_TEST_URL)', timeout=3))" 2>/dev/null; then \
+		command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || { \
+			echo "installing postgresql-client (jijiao backup/restore on PostgreSQL)"; \
+			$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql-client; }; \
 		JIJIAO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q tests/api; \
 	else \
 		echo "PostgreSQL is not reachable at $(PG_TEST_URL): PostgreSQL tests SKIPPED"; \

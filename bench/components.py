@@ -93,7 +93,8 @@ async def measure(tokens: list[str], session_id: int) -> dict:
 
     async def check_in(i: int) -> None:
         now = time.time()
-        result = await attendance.check_in_with_code(principals[i], session_id, qr.code_at(secret, now, step), now)
+        result = await attendance.check_in_with_code(principals[i], session_id, qr.code_at(secret, now, step), settings,
+                                                     now)
         assert result.created
         checked.append(result)
 

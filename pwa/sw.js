@@ -59,6 +59,7 @@ const SHELL = [
   '/js/router.js',
   '/js/session.js',
   '/js/ui.js',
+  '/js/captcha.js',
   '/js/pages/home.js',
   '/js/pages/login.js',
   '/js/pages/security.js',

@@ -9,8 +9,8 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
 
+from server import boundary, openapi
 from server.controllers.admin_contacts import AdminContactController
 from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
 
-    return Litestar(
+    # Before the routes are parsed: {x:int} path parameters take ASCII digits only.
+    boundary.use_ascii_int_path_parameters()
+    app = Litestar(
         route_handlers=[
             health_check,
             AuthController,
@@ -109,9 +111,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[startup],
         on_shutdown=[shutdown],
         state=State({"settings": settings, "sms_gateway": sms_gateway}),
-        openapi_config=OpenAPIConfig(title="jijiao 继教", version="0.1.0", path="/api/schema"),
+        openapi_config=openapi.config(),
+        request_class=boundary.StrictRequest,
+        before_request=boundary.refuse_nul,
+        before_send=[boundary.security_headers(settings.hsts_seconds)],
         # Handlers whose answers are always small opt out (skip_compression):
         # the middleware's per-request work is measurable on the check-in path.
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude_opt_key="skip_compression"),
         request_max_body_size=12 * 1024 * 1024,
     )
+    openapi.document_errors(app)
+    return app

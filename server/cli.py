@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
 from server.settings import load_settings
 
@@ -105,6 +106,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, backup
+
+    try:
+        written = backup(load_settings(), args.file)
+    except BackupError as error:
+        print(f"备份失败：{error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"已写入 {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, restore
+
+    try:
+        done = restore(load_settings(), args.file)
+    except BackupError as error:
+        print(f"恢复失败：{error}", file=sys.stderr)
+        return 1
+    for line in done:
+        print(line)
+    print("恢复完成；启动前会自动应用新的迁移 (jijiao serve / jijiao migrate)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jijiao", description="继教: continuing medical education credits")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -122,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     remind = sub.add_parser("remind", help="weekly: remind at-risk trainees of regions in season, digest to admins")
     remind.add_argument("--date", help="run as of this day (YYYY-MM-DD, China time); default today")
     remind.set_defaults(func=cmd_remind)
+    backup = sub.add_parser("backup", help="write a consistent copy of the database (and uploaded files) "
+                                           "while the server runs")
+    backup.add_argument("file", type=Path, help="the backup to write (FILE, and FILE.files.tar beside it)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="put a backup back into an empty database")
+    restore.add_argument("file", type=Path, help="a file written by jijiao backup")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -541,6 +541,19 @@ async def run_write(engine: Engine, program: Program[T]) -> T:
         return await run_program_async(program, pg_fetch)
 
 
+async def lock_row(table: Any, row_id: int) -> None:
+    """Inside a transaction: hold ``table``'s row ``row_id`` until the transaction ends.
+
+    For a rule that reads several rows and then writes (a per-day sum, the last
+    file of a record): on PostgreSQL ``SELECT … FOR UPDATE`` makes a second
+    transaction on the same row wait; on SQLite every write transaction is
+    ``BEGIN IMMEDIATE`` on the one writer connection, exclusive already.
+    """
+    engine = table._meta.db
+    if isinstance(engine, PostgresEngine):
+        await fetch(engine, f"SELECT id FROM {table._meta.tablename} WHERE id = {{}} FOR UPDATE", row_id)
+
+
 async def _no_reset(connection: Any) -> None:
     return None
 

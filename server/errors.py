@@ -69,8 +69,9 @@ def _translate(message: str) -> str:
             return f"数值{words[bound.group(1)]} {bound.group(2)}"
     if "Invalid enum value" in message:
         return "取值不在允许范围内"
-    if "must match pattern" in message:
-        return "格式不正确"
+    if "matching regex" in message:
+        # schemas.NOT_BLANK is the one pattern that means "say something".
+        return "不能为空白" if "\\S'" in message else "格式不正确"
     if m := _EXPECTED.search(message):
         kinds = {"str": "文本", "int": "整数", "float": "数字", "bool": "布尔值", "object": "对象",
                  "array": "数组", "date": "日期 (YYYY-MM-DD)", "datetime": "时间"}
@@ -117,7 +118,8 @@ def exception_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotFoundException):
         return _json(404, error_body("not_found", "请求的资源不存在"))
     if isinstance(exc, MethodNotAllowedException):
-        return _json(405, error_body(*_GENERIC[405]))
+        # RFC 9110: a 405 names the methods the resource does take.
+        return _json(405, error_body(*_GENERIC[405]), exc.headers)
     if isinstance(exc, HTTPException):
         code, detail = _GENERIC.get(exc.status_code, ("error", "请求失败"))
         return _json(exc.status_code, error_body(code, detail), exc.headers)

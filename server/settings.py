@@ -40,6 +40,19 @@ class Settings:
     sms_cooldown_seconds: int = 60
     sms_daily_limit: int = 10
     sms_max_attempts: int = 5
+    # SMS pumping (someone making us send texts to numbers they don't own): an
+    # address past the captcha count must solve the image captcha for each
+    # further code, and gets at most the per-address budget an hour; the whole
+    # site sends at most the global budget an hour (a log alert when reached).
+    sms_captcha_after_per_ip: int = 5
+    sms_per_ip_per_hour: int = 50
+    sms_global_per_hour: int = 1000
+    # Wrong check-in codes (and claims) from one address within the window: a
+    # lecture hall behind one NAT address scanning stale codes stays far below.
+    wrong_codes_per_ip: int = 100
+    wrong_codes_window_minutes: int = 10
+    # Strict-Transport-Security max-age on every answer when > 0 (serve over HTTPS first).
+    hsts_seconds: int = 0
     # Seed 001 §5.2: a personal entry approved by the unit counts from the next day.
     personal_credit_next_day: bool = True
     # PostgreSQL connections per app process. `jijiao serve --workers N` divides a
@@ -105,4 +118,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sms_cooldown_seconds=int(env.get("JIJIAO_SMS_COOLDOWN_SECONDS", "60")),
         sms_daily_limit=int(env.get("JIJIAO_SMS_DAILY_LIMIT", "10")),
         sms_max_attempts=int(env.get("JIJIAO_SMS_MAX_ATTEMPTS", "5")),
+        sms_captcha_after_per_ip=int(env.get("JIJIAO_SMS_CAPTCHA_AFTER_PER_IP", "5")),
+        sms_per_ip_per_hour=int(env.get("JIJIAO_SMS_PER_IP_PER_HOUR", "50")),
+        sms_global_per_hour=int(env.get("JIJIAO_SMS_GLOBAL_PER_HOUR", "1000")),
+        wrong_codes_per_ip=int(env.get("JIJIAO_WRONG_CODES_PER_IP", "100")),
+        wrong_codes_window_minutes=int(env.get("JIJIAO_WRONG_CODES_WINDOW_MINUTES", "10")),
+        hsts_seconds=int(env.get("JIJIAO_HSTS_SECONDS", "0")),
     )

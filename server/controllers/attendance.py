@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 import qr
 from server.controllers.schemas import Id, Page, PathId
 from server.controllers.trainings import ReasonUpdate, TrainingRead
-from server.security import Caller
+from server.security import Caller, client_ip
 from server.services import attendance, trainings
 from server.services.errors import Invalid
 
@@ -222,25 +222,26 @@ class CheckinController(Controller):
     path = "/api"
     tags = ["attendance"]
 
-    @post("/claims", exclude_from_auth=True, status_code=HTTP_201_CREATED)
-    async def create_claim(self, data: JSONBody[ClaimCreate]) -> ClaimRead:
-        return msgspec.convert(await attendance.create_claim(data.session_id, data.code), ClaimRead)
+    @post("/claims", exclude_from_auth=True, status_code=HTTP_201_CREATED, throttled=True)
+    async def create_claim(self, data: JSONBody[ClaimCreate], request: Request, state: State) -> ClaimRead:
+        claim = await attendance.create_claim(data.session_id, data.code, ip=client_ip(request), settings=state.settings)
+        return msgspec.convert(claim, ClaimRead)
 
-    @post("/checkins", status_code=HTTP_201_CREATED, skip_compression=True)
-    async def check_in(self, principal: Caller, data: JSONBody[CheckinCreate]) -> Response[CheckinRead]:
+    @post("/checkins", status_code=HTTP_201_CREATED, skip_compression=True, throttled=True)
+    async def check_in(self, principal: Caller, data: JSONBody[CheckinCreate], state: State) -> Response[CheckinRead]:
         if data.claim:
-            result = await attendance.check_in_with_claim(principal, data.claim)
+            result = await attendance.check_in_with_claim(principal, data.claim, state.settings)
         elif data.session_id is not None and data.code:
-            result = await attendance.check_in_with_code(principal, data.session_id, data.code)
+            result = await attendance.check_in_with_code(principal, data.session_id, data.code, state.settings)
         else:
             raise Invalid("code", "请提供 session_id 和 code，或 claim")
         # The body already has CheckinRead's shape (a test holds it to that);
         # encoding the dict directly spares the hot path a conversion.
         return Response(result.body, status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
 
-    @post("/checkouts", status_code=HTTP_200_OK)
-    async def check_out(self, principal: Caller, data: JSONBody[CheckoutCreate]) -> CheckinRead:
-        result = await attendance.check_out(principal, data.session_id, data.code)
+    @post("/checkouts", status_code=HTTP_200_OK, throttled=True)
+    async def check_out(self, principal: Caller, data: JSONBody[CheckoutCreate], state: State) -> CheckinRead:
+        result = await attendance.check_out(principal, data.session_id, data.code, state.settings)
         return msgspec.convert(result.body, CheckinRead)
 
     @get("/me/personal-code")

@@ -50,7 +50,7 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/login", exclude_from_auth=True, status_code=200)
+    @post("/login", exclude_from_auth=True, status_code=200, throttled=True)
     async def login(self, data: JSONBody[LoginCreate], request: Request, state: State) -> Response[LoginRead]:
         result = await auth.login(
             data.username, data.password, ip=client_ip(request),
@@ -66,9 +66,9 @@ class AuthController(Controller):
         await auth.logout(principal)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=_cookies(state, "", "", 0))
 
-    @post("/password", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True)
-    async def change_password(self, data: JSONBody[PasswordUpdate], principal: Caller) -> None:
-        await auth.change_password(principal, data.old_password, data.new_password)
+    @post("/password", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True, throttled=True)
+    async def change_password(self, data: JSONBody[PasswordUpdate], principal: Caller, state: State) -> None:
+        await auth.change_password(principal, data.old_password, data.new_password, settings=state.settings)
 
 
 class MeController(Controller):

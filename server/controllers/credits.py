@@ -118,6 +118,12 @@ class EntryUpdate(msgspec.Struct):
         return entries.Declaration(**values, given=given)
 
 
+class SubmitNote(msgspec.Struct):
+    """What changed, for the reviewer (required when a trainee sends a returned check-in credit back)."""
+
+    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
 class EntryCreated(msgspec.Struct):
     id: int
     status: str
@@ -193,8 +199,9 @@ class CreditController(Controller):
         await entries.delete(principal, credit_id, reason, settings=state.settings)
 
     @post("/{credit_id:int}/submit", status_code=200)
-    async def submit(self, principal: Caller, credit_id: PathId) -> StatusRead:
-        return StatusRead(**await entries.submit(principal, credit_id))
+    async def submit(self, principal: Caller, credit_id: PathId,
+                     data: JSONBody[SubmitNote | None] = None) -> StatusRead:
+        return StatusRead(**await entries.submit(principal, credit_id, data.note if data else ""))
 
     @post("/{credit_id:int}/approve", status_code=200)
     async def approve(self, principal: Caller, credit_id: PathId, state: State) -> StatusRead:

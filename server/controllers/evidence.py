@@ -19,9 +19,9 @@ from server.controllers.schemas import PathId
 from server.security import Caller
 from server.services import evidence
 
-# Stored files never change (a new upload gets a new id), so the browser may
-# keep them a day; "private" keeps shared caches from holding them.
-CACHE_CONTROL = "private, max-age=86400"
+# Never stored by any cache: a department's shared PC must not show one
+# person's proof to the next user, even after logout (issue 9).
+CACHE_CONTROL = "no-store"
 
 
 @dataclass

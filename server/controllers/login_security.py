@@ -57,7 +57,7 @@ class LoginSecurityController(Controller):
         body = CaptchaRead(**await captcha.issue(ip=client_ip(request)))
         return Response(body, headers={"Cache-Control": "no-store"})
 
-    @post("/sms-login", exclude_from_auth=True, status_code=200)
+    @post("/sms-login", exclude_from_auth=True, status_code=200, throttled=True)
     async def sms_login(self, data: JSONBody[SmsLoginCreate], request: Request, state: State) -> Response[LoginRead]:
         result = await auth.sms_login(data.phone, data.sms_code, totp_code=data.totp_code, ip=client_ip(request),
                                       user_agent=request.headers.get("user-agent", ""), settings=state.settings)
@@ -82,6 +82,6 @@ class TotpController(Controller):
     async def confirm(self, principal: Caller, data: JSONBody[TotpConfirmCreate]) -> None:
         await totp.confirm(principal, data.code)
 
-    @delete("", status_code=HTTP_204_NO_CONTENT)
-    async def disable(self, principal: Caller, data: JSONBody[TotpDisable]) -> None:
-        await totp.disable(principal, code=data.code, password=data.password)
+    @delete("", status_code=HTTP_204_NO_CONTENT, throttled=True)
+    async def disable(self, principal: Caller, data: JSONBody[TotpDisable], state: State) -> None:
+        await totp.disable(principal, state.settings, code=data.code, password=data.password)

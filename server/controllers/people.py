@@ -10,6 +10,7 @@ from typing import Annotated
 
 from litestar.params import JSONBody, QueryParameter
 
+from server.boundary import declared_query_only
 from server.controllers.schemas import Id, Page, PathId, QueryId
 from server.security import Caller
 from server.services import people
@@ -60,7 +61,7 @@ class PeopleController(Controller):
     path = "/api/people"
     tags = ["people"]
 
-    @get("")
+    @get("", guards=[declared_query_only])
     async def list_people(
         self,
         principal: Caller,

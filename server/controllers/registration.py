@@ -25,6 +25,9 @@ Reason = Annotated[str, msgspec.Meta(max_length=500)]
 class SmsCodeCreate(msgspec.Struct):
     phone: Phone
     purpose: SmsPurpose
+    # Asked for (captcha_required) once an address has sent a few codes within the hour.
+    captcha_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    captcha_answer: Annotated[str, msgspec.Meta(max_length=10)] | None = None
 
 
 class RegistrationCreate(msgspec.Struct):
@@ -124,9 +127,10 @@ class SmsController(Controller):
     path = "/api/sms"
     tags = ["registration"]
 
-    @post("/codes", exclude_from_auth=True, status_code=HTTP_202_ACCEPTED)
-    async def send_code(self, data: JSONBody[SmsCodeCreate], state: State) -> Response[None]:
-        await sms.request_code(data.phone, data.purpose, settings=state.settings, gateway=state.sms_gateway)
+    @post("/codes", exclude_from_auth=True, status_code=HTTP_202_ACCEPTED, throttled=True)
+    async def send_code(self, data: JSONBody[SmsCodeCreate], state: State, request: Request) -> Response[None]:
+        await sms.request_code(data.phone, data.purpose, settings=state.settings, gateway=state.sms_gateway,
+                               ip=client_ip(request), captcha_id=data.captcha_id, captcha_answer=data.captcha_answer)
         return Response(None, status_code=HTTP_202_ACCEPTED)
 
 
@@ -134,7 +138,7 @@ class RegistrationController(Controller):
     path = "/api/registrations"
     tags = ["registration"]
 
-    @post("", exclude_from_auth=True, status_code=201)
+    @post("", exclude_from_auth=True, status_code=201, throttled=True)
     async def register(self, data: JSONBody[RegistrationCreate], request: Request,
                        state: State) -> RegistrationStatusRead:
         result = await registration.register(
@@ -150,17 +154,18 @@ class RegistrationController(Controller):
     ) -> RegistrationStateRead:
         return RegistrationStateRead(**await registration.status(username, id_number))
 
-    @post("/lookup", exclude_from_auth=True, status_code=200)
+    @post("/lookup", exclude_from_auth=True, status_code=200, throttled=True)
     async def lookup(self, data: JSONBody[RegistrationLookup], request: Request, state: State) -> RegistrationRead:
         row = await registration.lookup(data.username, data.id_number, data.password, settings=state.settings,
                                         ip=client_ip(request))
         return msgspec.convert(row, RegistrationRead)
 
-    @put("/{registration_id:int}", exclude_from_auth=True)
+    @put("/{registration_id:int}", exclude_from_auth=True, throttled=True)
     async def resubmit(self, registration_id: PathId, data: JSONBody[RegistrationUpdate],
-                       request: Request) -> RegistrationStatusRead:
+                       request: Request, state: State) -> RegistrationStatusRead:
         result = await registration.resubmit(registration_id, username=data.username, id_number=data.id_number,
-                                             password=data.password, form=_form(data), ip=client_ip(request))
+                                             password=data.password, form=_form(data), ip=client_ip(request),
+                                             settings=state.settings)
         return RegistrationStatusRead(**result)
 
     @get("")
@@ -193,12 +198,12 @@ class RecoveryController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/password-reset", exclude_from_auth=True, status_code=HTTP_204_NO_CONTENT)
+    @post("/password-reset", exclude_from_auth=True, status_code=HTTP_204_NO_CONTENT, throttled=True)
     async def password_reset(self, data: JSONBody[PasswordResetCreate], request: Request, state: State) -> None:
         await registration.reset_password(data.phone, data.sms_code, data.new_password, settings=state.settings,
                                           ip=client_ip(request))
 
-    @post("/find-username", exclude_from_auth=True, status_code=200)
+    @post("/find-username", exclude_from_auth=True, status_code=200, throttled=True)
     async def find_username(self, data: JSONBody[FindUsernameCreate], request: Request,
                             state: State) -> UsernameRead:
         return UsernameRead(**await registration.find_username(data.id_number, data.phone, data.sms_code,

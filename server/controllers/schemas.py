@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
@@ -18,6 +18,13 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+# Text that must say something: "   " is as empty as "" (errors.py words the pattern).
+NOT_BLANK = r"\S"
+
+
+def text(most: int) -> Any:
+    """A required text field of at most ``most`` characters, not all whitespace."""
+    return Annotated[str, msgspec.Meta(min_length=1, max_length=most, pattern=NOT_BLANK)]
 
 # 公需 / 专业 / 选修 (tables.enums.CreditCategory), as the API speaks them.
 Category = Literal["public", "professional", "elective"]

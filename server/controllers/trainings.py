@@ -9,11 +9,11 @@ import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import Category, Id, Page, PathId
+from server.controllers.schemas import Category, Id, Page, PathId, text
 from server.security import Caller
 from server.services import trainings
 
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Title = text(200)
 Short = Annotated[str, msgspec.Meta(max_length=50)]
 
 

@@ -15,14 +15,14 @@ import time
 from dataclasses import dataclass
 
 import qr
-from server import db
-from server import clock
+from server import clock, db
 from server.clock import CHINA, china_date
 from server.labels import CHECKIN_METHOD, CREDIT_STATUS, label
-from server.services import audit, ledger, live
+from server.services import audit, exports, ledger, live, throttle
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.trainings import load_session
+from server.settings import Settings
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
 from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, Role, TrainingStatus
@@ -96,6 +96,14 @@ def _summary(row: dict) -> dict:
     }
 
 
+async def _wrong_code(ip: str, settings: Settings, detail: str | None = None) -> BadRequest:
+    """Count a wrong code (or claim) from ``ip``: the error to raise, or 429 once the address passed its limit."""
+    limit = throttle.wrong_codes(settings)
+    await throttle.guard(limit, ip, memo=True)  # already blocked: answered without a write
+    await throttle.failure(limit, ip)
+    return invalid_code(detail) if detail else invalid_code()
+
+
 def _not_open() -> Conflict:
     return Conflict("training_not_open", "该培训当前不在签到中（未审核通过或已结束）")
 
@@ -108,11 +116,16 @@ async def _open_session_row(session_id: int) -> dict | None:
     return row
 
 
-async def _open_session_for_code(session_id: int, code: str, now: float) -> dict:
+async def _open_session_for_code(session_id: int, code: str, now: float, ip: str, settings: Settings) -> dict:
     row = await _open_session_row(session_id)
     # An unknown session answers like a wrong code: ids are not to be probed.
     if row is None or not qr.verify(row["secret"], code, now, row["step"]):
-        raise invalid_code()
+        raise await _wrong_code(ip, settings)
+    # Only wrong codes are counted, so a lecture hall behind one address never
+    # is; a right code costs this read (memoised on SQLite), never a write. An
+    # address past the limit gets 429 for right codes too: else its guesses would
+    # still tell right from wrong.
+    await throttle.guard(throttle.wrong_codes(settings), ip, memo=True)
     if row["status"] != TrainingStatus.approved.value:
         raise _not_open()
     return row
@@ -121,10 +134,10 @@ async def _open_session_for_code(session_id: int, code: str, now: float) -> dict
 # -- claims ----------------------------------------------------------------------
 
 
-async def create_claim(session_id: int, code: str, now: float | None = None) -> dict:
+async def create_claim(session_id: int, code: str, *, ip: str, settings: Settings, now: float | None = None) -> dict:
     """Exchange a scanned code for a claim that survives logging in (no login needed)."""
     now = time.time() if now is None else now
-    row = await _open_session_for_code(session_id, code, now)
+    row = await _open_session_for_code(session_id, code, now, ip, settings)
     token = qr.new_claim_token()
     expires_at = dt.datetime.fromtimestamp(qr.claim_expiry(now, CLAIM_TTL_SECONDS), dt.timezone.utc)
     await CheckinClaim.insert(CheckinClaim(token_hash=qr.hash_token(token), session=session_id,
@@ -322,19 +335,19 @@ async def _someone(principal: Principal, person_id: int) -> Who:
     return Who(person_id, person[0]["unit"], person[0]["department"], principal.account_id, principal.ip)
 
 
-async def check_in_with_code(principal: Principal, session_id: int, code: str,
+async def check_in_with_code(principal: Principal, session_id: int, code: str, settings: Settings,
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
-    row = await _open_session_for_code(session_id, code, now)
+    row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
     return await _record(row, _self(principal, row["unit"]), method=CheckinMethod.scan)
 
 
-async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult:
+async def check_in_with_claim(principal: Principal, claim: str, settings: Settings) -> CheckinResult:
     claim_hash = qr.hash_token(claim)
     rows = await db.fetch(_engine(), "SELECT session, used_at, expires_at FROM checkin_claim WHERE token_hash = {}",
                           claim_hash, types={"used_at": "timestamp", "expires_at": "timestamp"})
     if not rows:
-        raise invalid_code("签到凭证无效，请重新扫描现场二维码")
+        raise await _wrong_code(principal.ip, settings, "签到凭证无效，请重新扫描现场二维码")
     row = await _open_session_row(rows[0]["session"])
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
@@ -350,10 +363,11 @@ async def check_in_with_claim(principal: Principal, claim: str) -> CheckinResult
     return await _record(row, who, method=CheckinMethod.claim, claim_hash=claim_hash)
 
 
-async def check_out(principal: Principal, session_id: int, code: str, now: float | None = None) -> CheckinResult:
+async def check_out(principal: Principal, session_id: int, code: str, settings: Settings,
+                    now: float | None = None) -> CheckinResult:
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
-    row = await _open_session_for_code(session_id, code, now)
+    row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
     who = _self(principal, row["unit"])
     existing = await _existing(row, who.person_id)
     if existing is None:
@@ -501,22 +515,17 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
 
 
 async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, str]:
-    """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM)."""
-    import csv
-    import io
+    """The attendance list as CSV that Excel opens correctly (UTF-8 with BOM), formula-safe."""
     from urllib.parse import quote
 
     session, training, _ = await load_session(principal, session_id)
     rows = await attendance(principal, session_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["序号", "姓名", "人员编号", "科室", "签到时间", "签退时间", "方式", "备注", "学分状态"])
-    for index, r in enumerate(reversed(rows), start=1):
-        writer.writerow([
-            index, r["name"], r["person_no"], r["department_name"] or "",
-            r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
-            r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
-            label(CHECKIN_METHOD, r["method"]), r["reason"], label(CREDIT_STATUS, r["credit_status"]),
-        ])
+    header = ["序号", "姓名", "人员编号", "科室", "签到时间", "签退时间", "方式", "备注", "学分状态"]
+    lines = [[
+        index, r["name"], r["person_no"], r["department_name"] or "",
+        r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+        r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
+        label(CHECKIN_METHOD, r["method"]), r["reason"], label(CREDIT_STATUS, r["credit_status"]),
+    ] for index, r in enumerate(reversed(rows), start=1)]
     day = session["starts_at"].astimezone(CHINA).strftime("%Y%m%d")
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), quote(f"{training['title']}-{day}-签到表.csv")
+    return exports.csv_bytes(header, lines), quote(f"{training['title']}-{day}-签到表.csv")

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from server import db
 from server.clock import now
-from server.services import audit, captcha, sms, totp
+from server.services import audit, captcha, sms, throttle, totp
 from server.services.errors import DomainError, Forbidden, Invalid, NotAuthenticated, TooManyAttempts
 from server.services.masking import mask_phone
 from server.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from server.services.principal import Grant, Principal
 from server.settings import Settings
-from server.tables import Account, AdminContact, LoginAttempt, LoginSession
+from server.tables import Account, AdminContact, LoginSession
 from server.tables.enums import AccountStatus, Role, SmsPurpose
 
 # Writing last_seen_at on every request would turn every read into a write;
@@ -42,51 +42,21 @@ class LoginResult:
 # -- throttling --------------------------------------------------------------
 
 
-async def _failures(username: str, ip: str, settings: Settings) -> tuple[int, int]:
-    """Failed attempts of ``username`` since its last success, and of ``ip``, within the window."""
-    window_start = now() - dt.timedelta(minutes=settings.login_window_minutes)
-    last_success = await (
-        LoginAttempt.select(LoginAttempt.at)
-        .where((LoginAttempt.username == username) & (LoginAttempt.success == True))  # noqa: E712
-        .order_by(LoginAttempt.at, ascending=False)
-        .first()
-    )
-    since = window_start
-    if last_success and last_success["at"] > since:
-        since = last_success["at"]
-    user_failures = await LoginAttempt.count().where(
-        (LoginAttempt.username == username)
-        & (LoginAttempt.success == False)  # noqa: E712
-        & (LoginAttempt.at > since)
-    )
-    ip_failures = await LoginAttempt.count().where(
-        (LoginAttempt.ip == ip) & (LoginAttempt.success == False) & (LoginAttempt.at > window_start)  # noqa: E712
-    )
-    return user_failures, ip_failures
-
-
-async def _check_throttle(username: str, ip: str, settings: Settings) -> tuple[int, int]:
-    """429 once ``username`` or ``ip`` failed too often; else the two failure counts."""
-    user_failures, ip_failures = await _failures(username, ip, settings)
-    if user_failures >= settings.login_max_failures_per_user or (
-        ip and ip_failures >= settings.login_max_failures_per_ip
-    ):
-        minutes = settings.login_window_minutes
-        raise TooManyAttempts(
-            f"登录失败次数过多，请 {minutes} 分钟后再试，或使用“忘记密码”找回", retry_after=minutes * 60
-        )
-    return user_failures, ip_failures if ip else 0
-
-
-def captcha_needed(failures: tuple[int, int], settings: Settings) -> bool:
-    user_failures, ip_failures = failures
+def captcha_needed(tries: float, address_failures: float, settings: Settings) -> bool:
+    """Whether this login must carry a solved captcha: ``tries`` of the username (this one
+    included) or failures from the address have passed the settings' counts."""
     by_user = settings.login_captcha_after_failures
     by_ip = settings.login_captcha_after_ip_failures
-    return (by_user > 0 and user_failures >= by_user) or (by_ip > 0 and ip_failures >= by_ip)
+    return (by_user > 0 and tries - 1 >= by_user) or (by_ip > 0 and address_failures >= by_ip)
 
 
-async def _record_attempt(username: str, ip: str, success: bool) -> None:
-    await LoginAttempt.insert(LoginAttempt(username=username[:50], ip=ip[:64], success=success))
+async def _failed(ip: str, settings: Settings) -> None:
+    """A failed login from ``ip`` (the username's try is already counted by ``throttle.attempt``)."""
+    if ip:
+        try:
+            await throttle.failure(throttle.login_address(settings), ip)
+        except TooManyAttempts:
+            pass  # this try's own answer stands; the next one from the address meets the 429
 
 
 # -- login / logout ----------------------------------------------------------
@@ -96,28 +66,37 @@ async def login(username: str, password: str, *, ip: str, user_agent: str, setti
                 captcha_id: str | None = None, captcha_answer: str | None = None,
                 totp_code: str | None = None) -> LoginResult:
     username = username.strip()
-    failures = await _check_throttle(username, ip, settings)
-    if captcha_needed(failures, settings):
+    # The address counts failures only (a hospital's staff share one NAT address
+    # and log in at once); the username counts every try before it is checked,
+    # so parallel guesses cannot all slip in under the limit.
+    address_failures = await throttle.guard(throttle.login_address(settings), ip) if ip else 0.0
+    tries = await throttle.attempt(throttle.login_user(settings), username)
+    if captcha_needed(tries, address_failures, settings):
         if not captcha_id or not captcha_answer:
-            # Counted: a script that ignores the captcha must still reach the 429 the
-            # contract promises ("once one username has failed too often").
-            await _record_attempt(username, ip, False)
+            # Counted (above): a script that ignores the captcha still reaches the 429
+            # the contract promises ("once one username has failed too often").
+            await _failed(ip, settings)
             raise DomainError("captcha_required", "登录失败次数较多，请输入图形验证码", status_code=401,
                               field="captcha_answer")
         try:
             await captcha.verify(captcha_id, captcha_answer)
         except DomainError:
-            await _record_attempt(username, ip, False)
+            await _failed(ip, settings)
             raise
     account = await Account.objects().where(Account.username == username).first()
     stored = account.password_hash if account else DUMMY_HASH
     # scrypt takes ~50 ms of CPU: off the event loop so other requests go on.
     ok = await asyncio.to_thread(verify_password, password, stored)
     if not account or not ok:
-        await _record_attempt(username, ip, False)
+        await _failed(ip, settings)
         raise NotAuthenticated("invalid_credentials", "用户名或密码错误")
-    _check_status(account)
-    step = await _second_factor(account, totp_code, username, ip)
+    try:
+        _check_status(account)
+    except Forbidden:
+        # The password was right (a registration still pending, say): not a guess.
+        await throttle.passed(throttle.login_user(settings), username)
+        raise
+    step = await _second_factor(account, totp_code, ip, settings)
     return await start_session(account, attempt_key=username, ip=ip, user_agent=user_agent, settings=settings,
                                totp_step=step, action="login", detail="登录")
 
@@ -131,20 +110,24 @@ def _check_status(account: Account) -> None:
         raise Forbidden("account_disabled", "账号已停用，请联系单位管理员")
 
 
-async def _second_factor(account: Account, totp_code: str | None, attempt_key: str, ip: str) -> int | None:
-    """The TOTP step to mark used, None when the account has no TOTP; a wrong code is a failed attempt."""
+async def _second_factor(account: Account, totp_code: str | None, ip: str, settings: Settings) -> int | None:
+    """The TOTP step to mark used, None when the account has no TOTP; a wrong code is a failed attempt
+    (the try was counted against the username before the password was checked, and stays counted)."""
     try:
         return await totp.check_login(account, totp_code)
     except DomainError as error:
         if error.code == "totp_invalid":
-            await _record_attempt(attempt_key, ip, False)
+            await _failed(ip, settings)
         raise
 
 
 async def start_session(account: Account, *, attempt_key: str, ip: str, user_agent: str, settings: Settings,
                         totp_step: int | None, action: str, detail: str,
                         before: Callable[[], Awaitable[None]] | None = None) -> LoginResult:
-    """Make the session of a fully proven login; ``before`` runs first in the same transaction."""
+    """Make the session of a fully proven login; ``before`` runs first in the same transaction.
+
+    ``attempt_key`` is the subject whose tries were counted (``throttle.login_user``): proven, they start again.
+    """
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     moment = now()
@@ -166,7 +149,7 @@ async def start_session(account: Account, *, attempt_key: str, ip: str, user_age
         )
         await session.save()
         await Account.update({Account.last_login_at: moment}).where(Account.id == account.id)
-        await _record_attempt(attempt_key, ip, True)
+        await throttle.passed(throttle.login_user(settings), attempt_key)
         await audit.record(action, account_id=account.id, account_name=account.username, ip=ip,
                            target_type="account", target_id=account.id, detail=detail)
     principal = await load_principal(account.id, session_id=session.id, csrf_token=csrf, ip=ip)
@@ -177,18 +160,20 @@ async def check_sms_code(phone: str, purpose: SmsPurpose, sms_code: str, *, sett
                          before_code: Callable[[], None] | None = None) -> tuple[str, str, int]:
     """``(phone, attempt key, code id)`` for a live SMS code, throttled like a login by ``phone:<phone>``.
 
-    A wrong code counts as a failed attempt; ``before_code`` runs after the
-    throttle and before the code is looked at (validation of the rest of a form).
+    ``before_code`` runs first (validation of the rest of a form, which must not
+    spend a try); then the try is counted, then the code is looked at. The caller
+    clears the count with ``throttle.passed(throttle.login_user(settings), key)``
+    once the code has done its work (start_session does).
     """
     phone = sms.check_phone(phone)
     key = f"phone:{phone}"
-    await _check_throttle(key, ip, settings)
     if before_code is not None:
         before_code()
+    await throttle.attempt(throttle.login_user(settings), key)
     try:
         code_id = await sms.check_code(phone, purpose, sms_code, settings=settings)
     except Invalid:
-        await _record_attempt(key, ip, False)
+        await _failed(ip, settings)
         raise
     return phone, key, code_id
 
@@ -202,10 +187,9 @@ async def sms_login(phone: str, sms_code: str, *, ip: str, user_agent: str, sett
         AdminContact.phone == phone).first()
     account = await Account.objects().where(Account.id == contact["account"]).first() if contact else None
     if account is None:  # delisted since the code was sent
-        await _record_attempt(key, ip, False)
         raise Invalid("sms_code", "验证码已过期或无效，请重新获取", code="sms_code_expired")
     _check_status(account)
-    step = await _second_factor(account, totp_code, key, ip)
+    step = await _second_factor(account, totp_code, ip, settings)
 
     async def use_code() -> None:
         await sms.consume(code_id)
@@ -346,12 +330,16 @@ def csrf_matches(principal: Principal, header_value: str | None) -> bool:
 # -- passwords -----------------------------------------------------------------
 
 
-async def change_password(principal: Principal, old_password: str, new_password: str) -> None:
+async def change_password(principal: Principal, old_password: str, new_password: str, *,
+                          settings: Settings) -> None:
     account = await Account.objects().where(Account.id == principal.account_id).first()
     if account is None:
         raise NotAuthenticated()
+    # A stolen session must not become a password oracle: tries counted before the check.
+    await throttle.attempt(throttle.reauth(settings), principal.account_id)
     if not await asyncio.to_thread(verify_password, old_password, account.password_hash):
         raise Invalid("old_password", "原密码不正确", code="wrong_password")
+    await throttle.passed(throttle.reauth(settings), principal.account_id)
     problem = password_problem(new_password)
     if problem:
         raise Invalid("new_password", problem, code="weak_password")

@@ -17,7 +17,7 @@ from server.labels import CREDIT_STATUS, label
 from server.services import audit, batch, scope, totals
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
-from server.tables import Credit, CreditEvent
+from server.tables import Credit, CreditEvent, Evidence
 from server.tables.enums import CreditSource, CreditStatus
 
 S = CreditStatus
@@ -28,6 +28,21 @@ def scope_where(principal: Principal):
     own = Credit.person == principal.person_id if principal.person_id is not None else None
     return scope.grants_where(principal, department=Credit.department, unit=Credit.unit,
                               region_code=Credit.unit.region_code, own=own)
+
+
+def drafts_hidden(principal: Principal):
+    """WHERE on Credit: a draft is its author's until submitted, and for anyone else it does not
+    exist (the same 404 as out of scope). Its author is whoever made it or the person it is for."""
+    mine = Credit.created_by == principal.account_id
+    if principal.person_id is not None:
+        mine = mine | (Credit.person == principal.person_id)
+    return (Credit.status != S.draft.value) | mine
+
+
+def visible_where(principal: Principal):
+    """WHERE on Credit for the records the caller may open: in scope, and no one else's draft; or None."""
+    where = scope_where(principal)
+    return None if where is None else where & drafts_hidden(principal)
 
 
 def reviewers_where(principal: Principal):
@@ -87,14 +102,10 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
                        q: str = "", department_id: int | None = None, date_from: dt.date | None = None,
                        date_to: dt.date | None = None, credit_class: str | None = None,
                        in_force_only: bool = False) -> tuple[list[dict], int]:
-    where = scope_where(principal)
+    where = visible_where(principal)
     if where is None:
         return [], 0
-    # A draft is its author's until submitted: reviewers don't see it in their lists.
-    mine = Credit.created_by == principal.account_id
-    if principal.person_id is not None:
-        mine = mine | (Credit.person == principal.person_id)
-    clauses = [where, (Credit.status != S.draft.value) | mine]
+    clauses = [where]
     if status:
         clauses.append(Credit.status.is_in(status.split(",")))
     if year is not None:
@@ -132,7 +143,7 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
 
 
 async def get_credit(principal: Principal, credit_id: int) -> dict:
-    where = scope_where(principal)
+    where = visible_where(principal)
     row = None
     if where is not None:
         row = await Credit.select(*_COLUMNS).where(where).where(Credit.id == credit_id).first()
@@ -183,11 +194,11 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     reason = reason.strip()
     if action in _NEEDS_REASON and not reason:
         raise Invalid("reason", "请填写原因")
-    where = scope_where(principal)
+    where = visible_where(principal)
     row = None
     if where is not None:
         row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title,
-                                  Credit.source).where(
+                                  Credit.source, Credit.rule.evidence_required.as_alias("evidence_required")).where(
             where).where(Credit.id == credit_id).first()
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
@@ -199,8 +210,11 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     if move is None:
         raise Conflict("invalid_state", f"学分记录当前为“{state_word(row['status'])}”，不能{_WORDS[action]}")
     if (move.level == "department" and not is_dept) or (move.level == "unit" and not is_unit):
-        waiting = "科室" if move.level == "department" else "单位"
-        raise Conflict("invalid_state", f"该记录正等待{waiting}审核，您不能{_WORDS[action]}")
+        who = "科室" if move.level == "department" else "单位"
+        if row["status"] in (S.pending_dept.value, S.pending_unit.value):
+            raise Conflict("invalid_state", f"该记录正等待{who}审核，您不能{_WORDS[action]}")
+        # An effective record is waiting for nobody: say who may act on it.
+        raise Conflict("invalid_state", f"该记录{state_word(row['status'])}，只有{who}管理员可以{_WORDS[action]}")
     moment = now()
     values = {Credit.status: move.to, Credit.updated_at: moment}
     if reason:
@@ -210,6 +224,12 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
         next_day = personal_next_day and row["source"] == CreditSource.personal.value
         values[Credit.effective_at] = start_of_next_day(moment) if next_day else moment
     async with Credit._meta.db.transaction():
+        if action == "approve" and row["evidence_required"]:
+            # Under the record's row lock, which deleting a file takes too: the
+            # last file cannot go between this check and the approval.
+            await db.lock_row(Credit, credit_id)
+            if not await Evidence.exists().where(Evidence.credit == credit_id):
+                raise Conflict("evidence_missing", "该类学分须有证明材料，请退回学员补传后再审核")
         changed = await Credit.update(values).where(
             (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
         if not changed:

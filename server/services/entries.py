@@ -79,13 +79,15 @@ def _admin_over(principal: Principal, department_id: int | None, unit_id: int) -
     return department_id in principal.department_ids() or unit_id in principal.unit_ids()
 
 
-async def load_for_change(principal: Principal, credit_id: int) -> dict:
+async def load_for_change(principal: Principal, credit_id: int, *, resubmitting: bool = False) -> dict:
     """The credit row if the caller may still change it (edit, delete, add or remove evidence).
 
     NotFound when the caller can't see it, Forbidden when they see it but it
     isn't theirs to change, Conflict when its state no longer allows changes.
+    ``resubmitting``: the trainee sending a returned record of a training back
+    (only that: a check-in's record is never edited by its owner).
     """
-    where = credits.scope_where(principal)
+    where = credits.visible_where(principal)
     row = None
     if where is not None:
         row = await Credit.select(
@@ -101,6 +103,8 @@ async def load_for_change(principal: Principal, credit_id: int) -> dict:
         allowed = ADMIN_CHANGEABLE
     elif row["person"] == principal.person_id and row["source"] == CreditSource.personal.value:
         allowed = OWNER_CHANGEABLE
+    elif resubmitting and row["person"] == principal.person_id:
+        allowed = {S.returned.value}
     else:
         raise Forbidden("forbidden", "您不能修改这条学分记录")
     if row["status"] not in allowed:
@@ -129,8 +133,21 @@ def _clean(text: str | None, name: str, label: str, *, required: bool, most: int
     return value
 
 
-async def _assess(person: dict, d: Declaration, *, exclude_id: int | None = None) -> dict:
-    """Validate a complete declaration for ``person`` and compute its credits: the Credit values."""
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """A validated declaration: the Credit values, and the per-day hour limit its rule sets (or None).
+
+    The day's limit is checked by :func:`_within_daily_limit` inside the writing
+    transaction, under the person's row lock: checked before it, ten parallel
+    3-hour entries all saw an empty day.
+    """
+
+    values: dict
+    daily_limit: Decimal | None
+
+
+async def _assess(person: dict, d: Declaration) -> Assessed:
+    """Validate a complete declaration for ``person`` and compute its credits."""
     if d.activity_date is None:
         raise Invalid("activity_date", "请填写活动日期")
     if d.activity_date > today():
@@ -141,10 +158,9 @@ async def _assess(person: dict, d: Declaration, *, exclude_id: int | None = None
     code = _clean(d.rule_code, "rule_code", "学分规则", required=True, most=40)
     rule = await rules.rule_for_person(code, d.activity_date.year, person["unit"])
     quantity = rules.validate_declaration(rule, d.quantity, d.author_position)
-    if rule["daily_limit"] is not None:
-        await _check_daily_limit(person["id"], d.activity_date, quantity, Decimal(rule["daily_limit"]), exclude_id)
     award = rules.compute(rule, quantity, d.author_position)
-    return {
+    daily = Decimal(rule["daily_limit"]) if rule["daily_limit"] is not None else None
+    return Assessed(daily_limit=daily, values={
         Credit.year: d.activity_date.year,
         Credit.activity_date: d.activity_date,
         Credit.credit_class: rule["credit_class"],
@@ -159,12 +175,19 @@ async def _assess(person: dict, d: Declaration, *, exclude_id: int | None = None
         Credit.credits: award.credits,
         Credit.hours: award.hours,
         Credit.dedupe_key: dedupe_key(person["id"], rule["code"], d.activity_date, title),
-    }
+    })
 
 
-async def _check_daily_limit(person_id: int, day: dt.date, quantity: Decimal, limit: Decimal,
-                             exclude_id: int | None) -> None:
-    """Seed 004 §5: at most ``limit`` hours per training day, across all such entries of the day."""
+async def _within_daily_limit(person_id: int, assessed: Assessed, exclude_id: int | None = None) -> None:
+    """Seed 004 §5: at most the rule's hours per training day, across all such entries of the day.
+
+    Call inside the transaction that writes the entry: it locks the person's row
+    first, so two entries of one person are counted one after the other.
+    """
+    if assessed.daily_limit is None:
+        return
+    await db.lock_row(Person, person_id)
+    day, quantity, limit = assessed.values[Credit.activity_date], assessed.values[Credit.quantity], assessed.daily_limit
     query = Credit.select(Credit.quantity).where(
         (Credit.person == person_id) & (Credit.activity_date == day) & Credit.status.not_in(list(_DEAD))
         & (Credit.source == CreditSource.personal.value) & Credit.rule.daily_limit.is_not_null())
@@ -193,7 +216,8 @@ async def create(principal: Principal, d: Declaration, *, draft: bool, person_id
     person = await _target_person(principal, person_id)
     if person["status"] != PersonStatus.active.value:
         raise Conflict("person_inactive", f"{person['name']}当前人员状态为“{person['status']}”，不能录入学分")
-    values = await _assess(person, d)
+    assessed = await _assess(person, d)
+    values = assessed.values
     on_behalf = person["id"] != principal.person_id
     # Entered by the department, the department's review is already done: it waits for the unit.
     status = S.draft if draft else (S.pending_unit if on_behalf else S.pending_dept)
@@ -208,6 +232,7 @@ async def create(principal: Principal, d: Declaration, *, draft: bool, person_id
         author_position=v["author_position"], project_no=v["project_no"], organiser=v["organiser"])
     engine = Credit._meta.db
     async with engine.transaction():
+        await _within_daily_limit(person["id"], assessed)
         born = await db.run_write(engine, ledger.create(new))
         if born is None:  # entered twice at once: the unique key decided
             raise _duplicate()
@@ -256,9 +281,11 @@ async def update(principal: Principal, credit_id: int, d: Declaration, *, new_cr
             organiser=d.organiser if "organiser" in d.given else row["organiser"],
         )
         person = {"id": row["person"], "unit": row["unit"]}
-        values = await _assess(person, merged, exclude_id=credit_id)
+        assessed = await _assess(person, merged)
+        values = assessed.values
         await _check_not_duplicate(values[Credit.dedupe_key], exclude_id=credit_id)
     else:
+        assessed = None
         if d.given - {"title"}:
             raise Invalid(sorted(d.given - {"title"})[0], "培训、授课学分只能修改学分、学时和名称")
         values = {}
@@ -274,6 +301,8 @@ async def update(principal: Principal, credit_id: int, d: Declaration, *, new_cr
     values[Credit.updated_at] = moment
     try:
         async with Credit._meta.db.transaction():
+            if assessed is not None:
+                await _within_daily_limit(row["person"], assessed, exclude_id=credit_id)
             changed = await Credit.update(values).where(
                 (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
             if not changed:
@@ -320,10 +349,19 @@ async def delete(principal: Principal, credit_id: int, reason: str, *, settings:
     await media.store(settings).remove(files)
 
 
-async def submit(principal: Principal, credit_id: int) -> dict:
-    row = await load_for_change(principal, credit_id)
+async def submit(principal: Principal, credit_id: int, note: str = "") -> dict:
+    """Send a draft or returned record (back) to review; ``note`` says what changed.
+
+    A returned record of a training (a check-in the department sent back) has
+    nothing its owner may edit, so they send it back with a note that explains
+    it (e.g. "签到时手机没电，由讲者补签"): otherwise it would sit there for ever.
+    """
+    note = note.strip()
+    row = await load_for_change(principal, credit_id, resubmitting=True)
     if row["status"] not in SUBMITTABLE:
         raise Conflict("invalid_state", f"学分记录当前为“{credits.state_word(row['status'])}”，无需上报")
+    if row["source"] != CreditSource.personal.value and row["person"] == principal.person_id and not note:
+        raise Invalid("note", "请说明情况后再重新上报（例如签到异常的原因）")
     rule = await rules.get_rule(row["rule"]) if row.get("rule") else None
     if rule is None and row["rule_code"]:
         rule = await rules.rule_for_person(row["rule_code"], row["year"], row["unit"])
@@ -333,11 +371,17 @@ async def submit(principal: Principal, credit_id: int) -> dict:
     to = S.pending_unit if row["as_admin"] and row["person"] != principal.person_id else S.pending_dept
     moment = now()
     async with Credit._meta.db.transaction():
+        if rule and rule["evidence_required"]:
+            # Again under the row lock that deleting a file takes: not the last file's last moment.
+            await db.lock_row(Credit, credit_id)
+            if not await Evidence.exists().where(Evidence.credit == credit_id):
+                raise Conflict("evidence_required", "该类学分须上传证明材料后才能上报")
         changed = await Credit.update({Credit.status: to, Credit.updated_at: moment, Credit.reason: ""}).where(
             (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
         if not changed:
             raise Conflict("invalid_state", "该记录刚刚已被他人处理，请刷新")
         await CreditEvent.insert(CreditEvent(credit=credit_id, at=moment, account=principal.account_id,
-                                             from_status=row["status"], to_status=to, reason="上报",
+                                             from_status=row["status"], to_status=to,
+                                             reason=(f"重新上报：{note}" if note else "上报")[:1000],
                                              ip=principal.ip[:64]))
     return {"id": credit_id, "status": to.value}

@@ -16,8 +16,8 @@ import secrets
 from dataclasses import dataclass
 
 from server.clock import now
-from server.services import audit, batch, sms, standards
-from server.services.auth import _check_throttle, _record_attempt, check_sms_code, end_all_sessions
+from server.services import audit, batch, sms, standards, throttle
+from server.services.auth import check_sms_code, end_all_sessions
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.idcard import IdNumber, parse_id_number
 from server.services.masking import mask_id_number, mask_phone
@@ -96,8 +96,11 @@ async def register(*, phone: str, sms_code: str, username: str, id_number: str, 
     if problem:
         raise Invalid("password", problem, code="weak_password")
     form = await _check_form(form)
-    await _check_unique(username, phone, parsed.value)
+    # The code first: without one, whether a username, phone or ID number is
+    # taken is nobody's business (it would be an enumeration oracle).
+    # (Guessing is bounded by the code's own tries, counted atomically in sms.check_code.)
     code_id = await sms.check_code(phone, SmsPurpose.register, sms_code, settings=settings)
+    await _check_unique(username, phone, parsed.value)
     password_hash = await asyncio.to_thread(hash_password, password)
     moment = now()
     try:
@@ -145,23 +148,26 @@ async def status(username: str, id_number: str) -> dict:
 async def lookup(username: str, id_number: str, password: str, *, settings: Settings, ip: str) -> dict:
     """The registrant's own form, to edit it before resubmitting; the password proves ownership."""
     username = username.strip()
-    await _check_throttle(username, ip, settings)
+    # Counted like a login before the check: the same password is being guessed.
+    await throttle.attempt(throttle.login_user(settings), username)
     row = await Registration.select(*_QUEUE_COLUMNS, Registration.account.password_hash.as_alias("password_hash")
                                     ).where((Registration.username == username)
                                             & (Registration.id_number == id_number.strip().upper())).first()
     ok = await asyncio.to_thread(verify_password, password, row["password_hash"] if row else DUMMY_HASH)
     if row is None or not ok:
-        # Counted like a failed login: the same password is being guessed.
-        await _record_attempt(username, ip, False)
         raise NotFound(*_MISMATCH) if row is None else Invalid("password", "密码不正确", code="wrong_password")
+    await throttle.passed(throttle.login_user(settings), username)
     row = dict(row)
     del row["password_hash"]
     return _present(row)
 
 
 async def resubmit(registration_id: int, *, username: str, id_number: str, password: str, form: Form,
-                   ip: str) -> dict:
+                   ip: str, settings: Settings) -> dict:
     """Edit a pending or rejected registration; it goes back to the unit as pending."""
+    # Counted like a login before the check: a wrong password (422) and a right one
+    # (then 409 for an approved registration) must not be an unlimited oracle.
+    await throttle.attempt(throttle.login_user(settings), username.strip())
     row = await Registration.select(Registration.id, Registration.status, Registration.account,
                                     Registration.account.password_hash.as_alias("password_hash"),
                                     Registration.account.person.as_alias("person_id")).where(
@@ -171,6 +177,7 @@ async def resubmit(registration_id: int, *, username: str, id_number: str, passw
     ok = await asyncio.to_thread(verify_password, password, row["password_hash"] if row else DUMMY_HASH)
     if row is None or not ok:
         raise NotFound(*_MISMATCH) if row is None else Invalid("password", "密码不正确", code="wrong_password")
+    await throttle.passed(throttle.login_user(settings), username.strip())
     if row["status"] == S.approved.value:
         raise Conflict("invalid_state", "注册已审核通过，不能再修改")
     form = await _check_form(form)
@@ -300,7 +307,7 @@ async def reset_password(phone: str, sms_code: str, new_password: str, *, settin
         await Account.update({Account.password_hash: new_hash, Account.must_change_password: False,
                               Account.password_changed_at: now()}).where(Account.id == account["id"])
         await end_all_sessions(account["id"])
-        await _record_attempt(key, ip, True)
+        await throttle.passed(throttle.login_user(settings), key)
         await audit.record("password_reset", account_id=account["id"], account_name=account["username"], ip=ip,
                            target_type="account", target_id=account["id"], detail="短信验证码重置密码")
 
@@ -311,10 +318,10 @@ async def find_username(id_number: str, phone: str, sms_code: str, *, settings: 
     account = await Account.select(Account.id, Account.username).where(
         (Account.person.id_number == value) & (Account.phone == phone)).first()
     if account is None:
-        await _record_attempt(key, ip, False)
         raise NotFound("mismatch", "身份证号码和手机号不匹配")
     async with Account._meta.db.transaction():
         await sms.consume(code_id)
+        await throttle.passed(throttle.login_user(settings), key)
         await audit.record("find_username", account_id=account["id"], account_name=account["username"], ip=ip,
                            target_type="account", target_id=account["id"], detail="短信验证找回用户名")
     return {"username": account["username"]}

@@ -255,7 +255,36 @@ class RuleFields:
     sort: int | None  # None: keep the current place in the list
 
 
+# A single entry never earns more than this (a year asks for 25 credits); a rule
+# that could give more must say its cap. Stops "unit_size 0.001" giving 2e9 credits.
+MAX_ENTRY_CREDITS = Decimal(100)
+_MOST_QUANTITY = {RuleUnit.time.value: Decimal(100), RuleUnit.day.value: Decimal(366),
+                  RuleUnit.hour.value: Decimal(2000)}
+
+
+def _amount(value: Decimal | None, name: str, label: str, *, least: Decimal, most: Decimal,
+            step: Decimal = CENT) -> None:
+    """A rule's number within [least, most], in steps of ``step`` (the column's precision)."""
+    if value is None:
+        return
+    if not value.is_finite() or value != value.quantize(step, ROUND_HALF_UP):
+        raise Invalid(name, f"{label}最多保留{'两' if step == CENT else '一'}位小数")
+    if not least <= value <= most:
+        raise Invalid(name, f"{label}须在 {_num(least)} 至 {_num(most)} 之间")
+
+
+def most_credits(fields: RuleFields) -> Decimal:
+    """The most one entry under these rule fields can earn (what compute() gives the largest declaration)."""
+    if fields.unit == RuleUnit.authorship:
+        most = max(fields.author_credits)
+    else:
+        quantity = fields.daily_limit if fields.daily_limit is not None else _MOST_QUANTITY[fields.unit.value]
+        most = quantity * fields.credits_per_step / fields.unit_size
+    return min(most, fields.cap) if fields.cap is not None else most
+
+
 def _check_fields(fields: RuleFields) -> dict:
+    """Every field bounded, then the rule as a whole: what one entry can earn."""
     if not fields.code.strip():
         raise Invalid("code", "请填写规则编码")
     if not fields.name.strip():
@@ -263,15 +292,18 @@ def _check_fields(fields: RuleFields) -> dict:
     if fields.unit == RuleUnit.authorship:
         if not fields.author_credits or any(c <= 0 for c in fields.author_credits):
             raise Invalid("author_credits", "请按作者位次填写学分，例如 25,15,10")
+        for credit in fields.author_credits:
+            _amount(credit, "author_credits", "作者学分", least=CENT, most=MAX_ENTRY_CREDITS)
     else:
-        if fields.unit_size <= 0:
-            raise Invalid("unit_size", "计量单位数必须大于 0")
-        if fields.credits_per_step <= 0:
-            raise Invalid("credits_per_step", "授予学分必须大于 0")
-    if fields.cap is not None and fields.cap <= 0:
-        raise Invalid("cap", "最高限分必须大于 0")
+        _amount(fields.unit_size, "unit_size", "计量单位数", least=Decimal("0.1"), most=Decimal(1000))
+        _amount(fields.credits_per_step, "credits_per_step", "授予学分", least=CENT, most=MAX_ENTRY_CREDITS)
+    _amount(fields.cap, "cap", "最高限分", least=CENT, most=MAX_ENTRY_CREDITS)
     if fields.daily_limit is not None and (fields.unit != RuleUnit.hour or not 0 < fields.daily_limit <= 24):
         raise Invalid("daily_limit", "每日上限只适用于按小时计的规则，且在 0–24 小时之间")
+    _amount(fields.daily_limit, "daily_limit", "每日上限", least=Decimal("0.1"), most=Decimal(24), step=Decimal("0.1"))
+    if most_credits(fields) > MAX_ENTRY_CREDITS:
+        raise Invalid("cap", f"按此规则单条记录最多可得 {_num(most_credits(fields).quantize(CENT))} 分，"
+                             f"超过 {_num(MAX_ENTRY_CREDITS)} 分，请设置最高限分")
     return {
         CreditRule.code: fields.code.strip(), CreditRule.name: fields.name.strip(),
         CreditRule.subtype: fields.subtype.strip(), CreditRule.credit_class: fields.credit_class.value,

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from server.clock import now
+from server.services import captcha, throttle
 from server.services.errors import Invalid, TooManyAttempts
 from server.services.passwords import code_hash, code_matches
 from server.settings import Settings
@@ -31,6 +32,7 @@ log = logging.getLogger("jijiao.sms")
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 OUTBOX = "sms-outbox.jsonl"
+log = logging.getLogger("jijiao")
 
 
 class SmsGateway(Protocol):
@@ -111,23 +113,42 @@ async def _known(phone: str, purpose: SmsPurpose) -> bool:
     return await Account.exists().where(Account.phone == phone)
 
 
-async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, gateway: SmsGateway) -> None:
-    """Send a code, within the cooldown and daily limits; silent for recovery to an unknown phone."""
+async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, gateway: SmsGateway, ip: str = "",
+                       captcha_id: str | None = None, captcha_answer: str | None = None) -> None:
+    """Send a code within the limits; silent for recovery to an unknown phone.
+
+    Limits, all counted in one transaction (throttle.spend): the address's hourly
+    budget, the phone's cooldown per purpose and daily cap, and the site's hourly
+    budget. Past a few codes an hour the address must solve the image captcha
+    for each further one: a person can, a pumping script can't.
+    """
     phone = check_phone(phone)
-    moment = now()
-    last = await (SmsCode.select(SmsCode.created_at)
-                  .where((SmsCode.phone == phone) & (SmsCode.purpose == purpose.value))
-                  .order_by(SmsCode.created_at, ascending=False).first())
-    if last and last["created_at"] > moment - dt.timedelta(seconds=settings.sms_cooldown_seconds):
-        wait = settings.sms_cooldown_seconds - int((moment - last["created_at"]).total_seconds())
-        raise TooManyAttempts(f"验证码发送过于频繁，请 {max(wait, 1)} 秒后再试", retry_after=max(wait, 1))
-    today = await SmsCode.count().where(
-        (SmsCode.phone == phone) & (SmsCode.created_at > moment - dt.timedelta(days=1)))
-    if today >= settings.sms_daily_limit:
-        raise TooManyAttempts("该手机号今日获取验证码次数已达上限，请明天再试", retry_after=24 * 3600)
-    if purpose != SmsPurpose.register and not await _known(phone, purpose):
+    address = throttle.sms_address(settings)
+    if ip:
+        sent = await throttle.guard(address, ip)
+        after = settings.sms_captcha_after_per_ip
+        if after > 0 and sent >= after:
+            await captcha.verify(captcha_id, captcha_answer)
+    # Whether the phone is known decides only whether a text goes out (a real cost,
+    # so only then the global budget); every request spends the address's budget.
+    real = purpose == SmsPurpose.register or await _known(phone, purpose)
+    charges = [(throttle.sms_cooldown(settings), f"{phone}:{purpose.value}"),
+               (throttle.sms_phone_daily(settings), phone)]
+    if ip:
+        charges.insert(0, (address, ip))
+    if real:
+        charges.append((throttle.sms_global(settings), "all"))
+    try:
+        await throttle.spend(*charges)
+    except TooManyAttempts as error:
+        if throttle.refused_by(error, throttle.sms_global(settings)):
+            log.error("SMS global budget reached: %d codes in the last hour; refusing more (SMS pumping?)",
+                      settings.sms_global_per_hour)
+        raise
+    if not real:
         # Answer as if sent: whether a phone is registered is nobody's business.
         return
+    moment = now()
     code = f"{secrets.randbelow(10**6):06d}"
     await SmsCode.insert(SmsCode(phone=phone, purpose=purpose.value, code_hash=code_hash(code), created_at=moment,
                                  expires_at=moment + dt.timedelta(minutes=settings.sms_code_ttl_minutes)))
@@ -136,22 +157,25 @@ async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, g
 
 
 async def check_code(phone: str, purpose: SmsPurpose, code: str, *, settings: Settings) -> int:
-    """The id of the live code ``code`` for this phone and purpose; a wrong try is counted.
+    """The id of the live code ``code`` for this phone and purpose; every try is counted first.
 
+    The try is counted by one conditional UPDATE before the code is compared, so
+    parallel guesses get exactly ``sms_max_attempts`` comparisons between them.
     The code is not used up here: the caller consumes it with :func:`consume`
     inside the transaction that does the work, so a failure elsewhere leaves it valid.
     """
-    row = await (SmsCode.select(SmsCode.id, SmsCode.code_hash, SmsCode.attempts)
+    row = await (SmsCode.select(SmsCode.id, SmsCode.code_hash)
                  .where((SmsCode.phone == phone) & (SmsCode.purpose == purpose.value)
                         & SmsCode.used_at.is_null() & (SmsCode.expires_at > now()))
                  .order_by(SmsCode.created_at, ascending=False).first())
     if row is None:
         raise Invalid("sms_code", "验证码已过期或无效，请重新获取", code="sms_code_expired")
-    if row["attempts"] >= settings.sms_max_attempts:
+    counted = await SmsCode.update({SmsCode.attempts: SmsCode.attempts + 1}).where(
+        (SmsCode.id == row["id"]) & (SmsCode.attempts < settings.sms_max_attempts)).returning(SmsCode.attempts)
+    if not counted:
         raise Invalid("sms_code", "验证码错误次数过多，请重新获取", code="sms_code_exhausted")
     if not code_matches((code or "").strip(), row["code_hash"]):
-        await SmsCode.update({SmsCode.attempts: SmsCode.attempts + 1}).where(SmsCode.id == row["id"])
-        left = settings.sms_max_attempts - row["attempts"] - 1
+        left = settings.sms_max_attempts - counted[0]["attempts"]
         if left <= 0:
             raise Invalid("sms_code", "验证码错误次数过多，请重新获取", code="sms_code_exhausted")
         raise Invalid("sms_code", f"验证码不正确，还可尝试 {left} 次", code="wrong_sms_code")

@@ -15,10 +15,11 @@ import time
 import pyotp
 
 from qr.images import qr_svg
-from server.services import audit
+from server.services import audit, throttle
 from server.services.errors import Conflict, DomainError, Forbidden, Invalid, NotAuthenticated
 from server.services.passwords import verify_password
 from server.services.principal import Principal
+from server.settings import Settings
 from server.tables import Account
 from server.tables.enums import Role
 
@@ -96,12 +97,14 @@ async def confirm(principal: Principal, code: str) -> None:
                            detail="开启两步验证")
 
 
-async def disable(principal: Principal, *, code: str = "", password: str = "") -> None:
-    """Turn the factor off, proven by a current code or the account's password."""
+async def disable(principal: Principal, settings: Settings, *, code: str = "", password: str = "") -> None:
+    """Turn the factor off, proven by a current code or the account's password (tries counted first)."""
     _require_admin(principal)
     account = await _account(principal)
     if account.totp_secret is None:
         raise Conflict("totp_disabled", "两步验证未开启")
+    # A million codes, or the password: either is guessed one try at a time, counted before the check.
+    await throttle.attempt(throttle.reauth(settings), principal.account_id)
     step = None
     if code:
         step = matching_step(account.totp_secret, code, account.totp_last_step)
@@ -112,6 +115,7 @@ async def disable(principal: Principal, *, code: str = "", password: str = "") -
     async with Account._meta.db.transaction():
         await Account.update({Account.totp_secret: None, Account.totp_pending_secret: None,
                               Account.totp_last_step: None}).where(Account.id == account.id)
+        await throttle.passed(throttle.reauth(settings), principal.account_id)
         await audit.record("totp_disable", principal=principal, target_type="account", target_id=account.id,
                            detail="关闭两步验证")
 

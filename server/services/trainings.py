@@ -95,6 +95,7 @@ async def _department_for(principal: Principal, department_id: int | None) -> di
 async def create(principal: Principal, fields: dict) -> dict:
     department = await _department_for(principal, fields.pop("department_id", None))
     values = dict(fields)
+    values["title"] = values["title"].strip()
     values["year"] = _year(values["year"])
     values["credits"] = _money(values["credits"], "credits", maximum=100)
     values["hours"] = _money(values["hours"], "hours", maximum=1000)
@@ -122,6 +123,8 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
     if row["status"] not in _EDITABLE:
         raise Conflict("invalid_state", "培训已提交或已审核，不能修改")
     values = {k: v for k, v in fields.items() if v is not None}
+    if "title" in values:
+        values["title"] = values["title"].strip()
     if "year" in values:
         values["year"] = _year(values["year"])
     for key, maximum in (("credits", 100), ("hours", 1000)):

@@ -1,6 +1,6 @@
 """One-sheet .xlsx workbooks of a table: Chinese headers, sensible widths, the header row frozen.
 
-Every cell goes through ``exports.neutralise_cell`` first, so no text a user
+Every cell goes through ``exports.safe_cell`` first, so no text a user
 typed (a name, a training title) is ever run as a formula by Excel or WPS.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from server.services.exports import neutralise_cell
+from server.services.exports import safe_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,7 +28,7 @@ def _cell(value):  # type: ignore[no-untyped-def]
         return float(value)
     if isinstance(value, bool):
         return "是" if value else "否"
-    return neutralise_cell(value)
+    return safe_cell(value)
 
 
 def build(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> bytes:
@@ -44,7 +44,7 @@ def build(title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> by
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="2F5D8A")
     for index, column in enumerate(columns, 1):
-        cell = sheet.cell(row=1, column=index, value=neutralise_cell(column.header))
+        cell = sheet.cell(row=1, column=index, value=safe_cell(column.header))
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = column.width

@@ -1,6 +1,6 @@
 """Piccolo tables, one module per aggregate."""
 
-from server.tables.account import Account, AdminContact, LoginAttempt, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.credit import Certificate, Credit, CreditEvent
@@ -13,6 +13,7 @@ from server.tables.registration import Registration, SmsCode
 from server.tables.report import Report
 from server.tables.rule import CreditRule
 from server.tables.standard import PersonStandard, Standard
+from server.tables.throttle import Throttle
 from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
@@ -24,7 +25,6 @@ ALL_TABLES = (
     Account,
     RoleGrant,
     LoginSession,
-    LoginAttempt,
     AuditLog,
     Training,
     TrainingSession,
@@ -49,6 +49,7 @@ ALL_TABLES = (
     CreditYear,
     Standard,
     PersonStandard,
+    Throttle,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -53,15 +53,6 @@ class LoginSession(Table):
     user_agent = Varchar(length=255, default="")
 
 
-class LoginAttempt(Table):
-    """Each login try, so throttling works across server processes."""
-
-    username = Varchar(length=50, index=True)
-    ip = Varchar(length=64, index=True)
-    at = Timestamptz(default=TimestamptzNow(), index=True)
-    success = Boolean(default=False)
-
-
 class LoginCaptcha(Table):
     """An image captcha handed out to a login form; only a salted hash of its answer is kept."""
 

@@ -30,6 +30,16 @@ def send_code(client, phone: str, purpose: str):
     return client.post("/api/sms/codes", json={"phone": phone, "purpose": purpose})
 
 
+def end_cooldowns(client) -> None:
+    """As if every SMS cooldown had passed (the send times are throttle rows)."""
+    from server.tables import Throttle
+
+    async def age():
+        await Throttle.update({Throttle.period: Throttle.period - 3600}).where(Throttle.scope == "sms_cooldown")
+
+    client.blocking_portal.call(age)
+
+
 def unit_and_department(client, unit_code: str = "9901001", department: str = "内科") -> tuple[int, int]:
     async def find():
         unit = await Unit.select(Unit.id).where(Unit.code == unit_code).first()

@@ -297,10 +297,11 @@ def test_openapi_schema_still_builds(client):
 
 
 def test_personal_entry_approved_today_counts_from_tomorrow(client):
-    from tests.api.entry_helpers import create
+    from tests.api.entry_helpers import attach, create
 
     headers = login(client, "trainee1")
     created = create(client, headers, title="赴外省国家级学术会议")
+    attach(client, headers, created["id"])
     for admin in ("dept1", "unit1"):
         assert client.post(f"/api/credits/{created['id']}/approve", headers=login(client, admin)).status_code == 200
     code = _code(_download(client, headers, year=2026))

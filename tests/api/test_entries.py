@@ -128,6 +128,7 @@ def test_owner_cannot_type_credits(client, as_user):
 
 
 def _approve_fully(client, as_user, credit_id):
+    attach(client, as_user("trainee1"), credit_id)  # every demo rule requires proof
     assert client.post(f"/api/credits/{credit_id}/approve", headers=as_user("dept1")).status_code == 200
     assert client.post(f"/api/credits/{credit_id}/approve", headers=as_user("unit1")).status_code == 200
 
@@ -153,7 +154,8 @@ def test_approved_personal_entry_counts_from_the_next_day(client, as_user):
 def test_owner_cannot_edit_after_the_department_approved(client, as_user):
     headers = as_user("trainee1")
     created = create(client, headers)
-    client.post(f"/api/credits/{created['id']}/approve", headers=as_user("dept1"))
+    attach(client, headers, created["id"])
+    assert client.post(f"/api/credits/{created['id']}/approve", headers=as_user("dept1")).status_code == 200
     response = client.put(f"/api/credits/{created['id']}", json={"quantity": 3}, headers=headers)
     assert response.status_code == 409
 
@@ -237,8 +239,9 @@ def test_without_the_next_day_setting_an_approved_entry_counts_at_once(fresh_set
     settings = dataclasses.replace(fresh_settings, personal_credit_next_day=False)
     with TestClient(app=create_app(settings)) as client:
         created = create(client, login(client, "trainee1"))
+        attach(client, login(client, "trainee1"), created["id"])
         for admin in ("dept1", "unit1"):
-            client.post(f"/api/credits/{created['id']}/approve", headers=login(client, admin))
+            assert client.post(f"/api/credits/{created['id']}/approve", headers=login(client, admin)).status_code == 200
         detail = client.get(f"/api/credits/{created['id']}", headers=login(client, "trainee1")).json()
     assert dt.datetime.fromisoformat(detail["effective_at"]) <= dt.datetime.now(dt.timezone.utc)
 

@@ -84,7 +84,7 @@ def test_owner_downloads_the_cleaned_photo_inline(client, as_user):
     assert response.headers["content-type"] == "image/jpeg"
     assert response.headers["content-disposition"].startswith("inline;")
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["cache-control"].startswith("private")
+    assert response.headers["cache-control"] == "no-store"
     assert Image.open(io.BytesIO(response.content)).format == "JPEG"
 
 
@@ -220,7 +220,7 @@ def test_region_admin_does_not_open_evidence(client, as_user):
 
 def test_own_reviewers_can_read(client, as_user):
     trainee = as_user("trainee1")
-    evidence_id = upload(client, trainee, new_credit(client, trainee), PDF, "a.pdf").json()["id"]
+    evidence_id = upload(client, trainee, new_credit(client, trainee, draft=False), PDF, "a.pdf").json()["id"]
     for reviewer in ("dept1", "unit1"):
         response = client.get(f"/api/evidence/{evidence_id}", headers=as_user(reviewer))
         assert response.status_code == 200 and response.content == PDF, reviewer
@@ -240,6 +240,7 @@ def test_anonymous_caller_is_401(client, as_user):
 def test_owner_deletes_while_pending(client, as_user):
     trainee = as_user("trainee1")
     credit_id = new_credit(client, trainee, draft=False)
+    upload(client, trainee, credit_id, PDF, "kept.pdf")  # a submitted record keeps one file (test_evidence_integrity)
     evidence_id = upload(client, trainee, credit_id, jpeg()).json()["id"]
     row = stored_row(client, evidence_id)
     assert client.delete(f"/api/evidence/{evidence_id}", headers=trainee).status_code == 204

@@ -2,6 +2,7 @@
 
 from tests.api.conftest import login
 from tests.api.registration_helpers import (
+    last_code,
     NEW_ID, NEW_PASSWORD, NEW_PHONE, form, register, send_code, unit_and_department,
 )
 from server.services.idcard import make_id_number
@@ -85,7 +86,17 @@ def test_failed_registration_keeps_the_code(client, fresh_settings):
     assert used["used_at"] is not None
     again = client.post("/api/registrations", json={**body, "username": "other1",
                                                     "id_number": make_id_number("990102", __import__("datetime").date(1990, 1, 1), 3)})
-    assert again.status_code == 422 and again.json()["field"] == "phone"
+    assert again.status_code == 422 and again.json()["code"] == "sms_code_expired"
+
+
+def test_without_a_right_code_taken_names_are_not_revealed(client, fresh_settings):
+    body = form(client, fresh_settings)
+    wrong = "000000" if body["sms_code"] != "000000" else "111111"
+    taken_id = _db(client, lambda: Person.select(Person.id_number).where(Person.name == "张伟").first())
+    for taken in ({"username": "trainee1"}, {"phone": "13800000001"}, {"id_number": taken_id["id_number"]}):
+        response = client.post("/api/registrations", json={**body, **taken, "sms_code": wrong})
+        assert response.status_code == 422, taken
+        assert response.json()["code"] in ("wrong_sms_code", "sms_code_expired", "sms_code_exhausted"), taken
 
 
 def test_reused_phone_is_422_phone(client, fresh_settings):
@@ -138,6 +149,7 @@ def test_other_bad_fields_are_named(client, fresh_settings):
     assert client.post("/api/registrations", json={**body, "unit_id": 999999}).json()["field"] == "unit_id"
     assert client.post("/api/registrations", json={**body, "phone": "12345"}).json()["field"] == "phone"
     taken_id = _db(client, lambda: Person.select(Person.id_number).where(Person.name == "张伟").first())
+    body["sms_code"] = last_code(fresh_settings, NEW_PHONE, "register")
     assert client.post("/api/registrations", json={**body, "id_number": taken_id["id_number"]}).json()["field"] \
         == "id_number"
 

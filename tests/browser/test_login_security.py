@@ -8,7 +8,6 @@ server's SQLite file; TOTP codes come from the secret the page shows.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import sqlite3
@@ -39,7 +38,7 @@ def live_dir(live_server, tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def fresh_attempts(live_dir):
     """Each test starts with no failed logins of unit2 (one failing test must not fail the next)."""
-    sql(live_dir, "DELETE FROM login_attempt WHERE username = ?", USER)
+    sql(live_dir, "DELETE FROM throttle WHERE scope = 'login_user' AND subject = ?", USER)
 
 
 def sql(live_dir: Path, statement: str, *args) -> None:
@@ -105,9 +104,9 @@ def test_captcha_appears_after_three_failures_and_solving_it_logs_in(live_server
 
 
 def test_failures_elsewhere_make_the_server_ask_for_the_captcha(live_server, live_dir, phone):
-    for _ in range(3):  # e.g. on another phone
-        sql(live_dir, "INSERT INTO login_attempt (username, ip, at, success) VALUES (?, '10.0.0.9', ?, 0)",
-            USER, dt.datetime.now(dt.timezone.utc).isoformat(sep=" "))
+    now = int(time.time())  # three failed tries, e.g. on another phone (15-minute windows)
+    sql(live_dir, "INSERT INTO throttle (scope, subject, period, hits, prev_hits, touched) "
+        "VALUES ('login_user', ?, ?, 3, 0, ?)", USER, now // 900, now)
     phone.goto(live_server + "/login")
     fill_login(phone)
     expect(phone.get_by_test_id("login-error")).to_contain_text("图形验证码")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 
 import pytest
 from PIL import Image
@@ -154,13 +155,23 @@ def test_heic_is_reencoded_as_jpeg_without_exif():
 
 
 def test_decompression_bomb_is_refused_before_decoding():
-    # An 8000 x 8000 white PNG is small on disk but 64 Mpx in memory.
+    # A 7740 x 7740 one-colour PNG is a few KB on disk but 60 Mpx (once 6 s and ~600 MB to decode).
     out = io.BytesIO()
-    Image.new("1", (8000, 8000), 1).save(out, "PNG", optimize=True)
-    assert len(out.getvalue()) < evidence.MAX_BYTES
-    with pytest.raises(UnsupportedMediaType) as error:
+    Image.new("1", (7740, 7740), 1).save(out, "PNG", optimize=True)
+    assert len(out.getvalue()) < 250_000
+    started = time.perf_counter()
+    with pytest.raises(PayloadTooLarge) as error:
         evidence.clean(out.getvalue())
+    assert time.perf_counter() - started < 0.5  # the header was enough
+    assert error.value.status_code == 413 and error.value.code == "image_too_large"
     assert "像素" in error.value.detail
+
+
+def test_a_photo_just_under_the_pixel_limit_is_taken():
+    out = io.BytesIO()
+    Image.new("RGB", (6000, 6000), (250, 250, 250)).save(out, "JPEG", quality=80)
+    stored = evidence.clean(out.getvalue())
+    assert max(opened(stored.body).size) == evidence.MAX_SIDE
 
 
 def test_truncated_jpeg_is_refused():

@@ -3,6 +3,7 @@
 // with its resend countdown, the live ID number check, and the password rule.
 
 import { api } from '../api.js';
+import { captchaBlock } from '../captcha.js';
 import { checkIdNumber, normalizeId } from '../idcard.js';
 import { h, mount, showMessage } from '../ui.js';
 
@@ -127,12 +128,15 @@ export function digitsOnly(input, max) {
 /**
  * The 获取验证码 button: checks the phone, asks the server to send a code for `purpose`, then
  * counts down RESEND_SECONDS before it can be pressed again (also after a 429, whose detail is shown).
+ * When the server asks for the image captcha, it appears under the phone row and goes with each send.
  * `message` is the form's alert box; `info` a box for the "sent" line.
  */
 export function smsButton({ purpose, phone, message, info, testid, before }) {
   let timer = null;
   let left = 0;
   const button = h('button', { type: 'button', class: 'btn btn-secondary sms-btn', 'data-testid': testid }, '获取验证码');
+  // Shown under the phone row once the server asks for it (captcha_required).
+  const captcha = captchaBlock(testid);
 
   function tick() {
     if (!button.isConnected && timer) {
@@ -169,13 +173,30 @@ export function smsButton({ purpose, phone, message, info, testid, before }) {
       phone.focus();
       return;
     }
+    if (captcha.active && !captcha.answer.value.trim()) {
+      showMessage(message, '请输入图形验证码，再点击“获取验证码”。');
+      captcha.answer.focus();
+      return;
+    }
     showMessage(message, '');
     if (info) showMessage(info, '');
     button.disabled = true;
     button.textContent = '发送中…';
     try {
-      await api('/api/sms/codes', { method: 'POST', body: { phone: value, purpose }, redirect: false });
+      await api('/api/sms/codes', { method: 'POST', body: Object.assign({ phone: value, purpose }, captcha.body()), redirect: false });
     } catch (e) {
+      if (e && (e.code === 'captcha_required' || e.code === 'captcha_invalid')) {
+        // Many codes from this network: a person proves they are one (SMS pumping is a script).
+        button.disabled = false;
+        button.textContent = '获取验证码';
+        if (!captcha.wrap.isConnected && button.parentElement) button.parentElement.after(captcha.wrap);
+        if (captcha.active) await captcha.reload();
+        else await captcha.show();
+        showMessage(message, e.code === 'captcha_invalid' ? e.detail : '请输入图形验证码，再点击“获取验证码”。');
+        captcha.answer.focus();
+        return;
+      }
+      if (captcha.active) captcha.reload(); // each captcha answers one try
       if (e && e.status === 429) {
         showMessage(message, e.detail);
         // The detail says how long to wait ('请 42 秒后再试'); a daily limit has no seconds in it.
@@ -190,6 +211,7 @@ export function smsButton({ purpose, phone, message, info, testid, before }) {
       }
       return;
     }
+    if (captcha.active) captcha.reload();
     if (info) showMessage(info, '验证码已发送至 ' + value.slice(0, 3) + '****' + value.slice(7) + '。');
     countdown(RESEND_SECONDS);
   });

@@ -373,10 +373,16 @@ export function saveJson(key, value) {
 
 const REVIEW_QUEUE = { dept_admin: 'pending_dept', unit_admin: 'pending_unit' };
 const PEOPLE_WORDS = { dept_admin: '本科室', unit_admin: '本单位', region_admin: '辖区内' };
+const TRAINING_WORDS = {
+  dept_admin: '新增培训、安排场次、现场扫码签到',
+  unit_admin: '审核本单位的院内培训、查看签到',
+  region_admin: '查看辖区内的院内培训',
+};
 
 /** The home page's quick links for an admin role (cards as home.js draws them). */
 export function adminActions(role) {
-  const actions = [{ href: '/trainings', icon: 'training', title: '院内培训', text: '新增培训、安排场次、现场扫码签到', name: 'trainings' }];
+  // Only a department holds trainings; a unit reviews them and a region looks on (they would get 403).
+  const actions = [{ href: '/trainings', icon: 'training', title: '院内培训', text: TRAINING_WORDS[role.role] || TRAINING_WORDS.region_admin, name: 'trainings' }];
   if (REVIEW_QUEUE[role.role]) {
     actions.push({ href: '/review', icon: 'review', title: '学分审核', text: role.role === 'dept_admin' ? '待科室审核的学分' : '待单位审核的学分', name: 'review' });
   }

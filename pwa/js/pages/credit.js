@@ -110,6 +110,10 @@ export async function render(ctx) {
       : null,
     // Admins correct others' records on their own pages (with a reason); here only one's own.
     credit.editable && ctx.user && credit.person_id === ctx.user.person_id ? actions(ctx, credit, message) : null,
+    // A returned check-in (or speaker) record has nothing its owner may edit: they explain and send it back.
+    !credit.editable && credit.status === 'returned' && credit.source !== 'personal' && ctx.user && credit.person_id === ctx.user.person_id
+      ? resubmitSection(credit, message)
+      : null,
     h(
       'section',
       { class: 'section credit-history' },
@@ -128,6 +132,38 @@ export async function render(ctx) {
       () => {},
     );
   }
+}
+
+function resubmitSection(credit, message) {
+  const id = encodeURIComponent(credit.id);
+  const note = h('textarea', { rows: 3, maxlength: '500', id: 'credit-note', placeholder: '例如：全程在场，签退时手机没电', 'data-testid': 'credit-resubmit-note' });
+  const send = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'credit-resubmit' }, '说明情况并重新上报');
+  send.addEventListener('click', async () => {
+    if (!note.value.trim()) {
+      showMessage(message, '请先说明情况。');
+      note.focus();
+      return;
+    }
+    showMessage(message, '');
+    setBusy(send, true, '上报中…');
+    try {
+      await api('/api/credits/' + id + '/submit', { method: 'POST', body: { note: note.value.trim() } });
+    } catch (e) {
+      setBusy(send, false);
+      if (!e.handled) showMessage(message, e.detail);
+      return;
+    }
+    navigate('/credits/' + id + '?saved=submitted', { replace: true });
+  });
+  return h(
+    'section',
+    { class: 'section credit-actions-section', 'data-testid': 'credit-resubmit-section' },
+    h('h2', { class: 'section-title' }, '重新上报'),
+    h('p', { class: 'hint' }, '科室退回了这条学分。请说明情况（如签到异常的原因），重新上报后由科室再次审核；如有疑问请联系科室管理员。'),
+    message,
+    h('div', { class: 'field' }, h('label', { for: 'credit-note' }, '情况说明'), note),
+    h('div', { class: 'credit-actions' }, send),
+  );
 }
 
 function actions(ctx, credit, message) {

@@ -4,6 +4,7 @@
 // the server answers totp_required. ?next= is where to go afterwards (an in-app path only).
 
 import { api } from '../api.js';
+import { captchaBlock } from '../captcha.js';
 import { navigate, safePath } from '../router.js';
 import { loadUser } from '../session.js';
 import { field, h, messageBox, mount, pageTitle, setBusy, showMessage } from '../ui.js';
@@ -15,60 +16,6 @@ const CAPTCHA_AFTER_FAILURES = 3;
 function destination(user, next) {
   if (user.must_change_password) return '/password' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '');
   return next;
-}
-
-/** The captcha block: image (tap to refresh) + answer input; hidden until the server asks for it. */
-function captchaBlock() {
-  let id = null;
-  const image = h('img', { class: 'captcha-img', alt: '图形验证码，点击更换', width: 160, height: 60, 'data-testid': 'login-captcha-image' });
-  const refresh = h('button', { type: 'button', class: 'captcha-btn', title: '看不清？换一张', 'aria-label': '看不清？换一张', 'data-testid': 'login-captcha-refresh' }, image);
-  const answer = h('input', {
-    type: 'text',
-    name: 'captcha_answer',
-    autocomplete: 'off',
-    autocapitalize: 'characters',
-    autocorrect: 'off',
-    spellcheck: 'false',
-    maxlength: '4',
-    placeholder: '4 位字符',
-    enterkeyhint: 'go',
-    'data-testid': 'login-captcha-answer',
-  });
-  const row = h('div', { class: 'input-row captcha-row' }, answer, refresh);
-  const wrap = h('div', { class: 'field', hidden: true, 'data-testid': 'login-captcha' }, h('label', { for: 'login-captcha-answer' }, '图形验证码'), row, h('p', { class: 'hint' }, '看不清？点击图片换一张。'));
-  answer.id = 'login-captcha-answer';
-
-  async function load() {
-    answer.value = '';
-    try {
-      const captcha = await api('/api/auth/captcha', { redirect: false });
-      id = captcha.id;
-      image.src = captcha.image;
-      image.dataset.captchaId = captcha.id;
-    } catch (e) {
-      id = null;
-    }
-  }
-  refresh.addEventListener('click', () => {
-    load();
-    answer.focus();
-  });
-
-  return {
-    wrap,
-    answer,
-    get active() {
-      return !wrap.hidden;
-    },
-    async show() {
-      wrap.hidden = false;
-      await load();
-    },
-    body() {
-      return this.active ? { captcha_id: id, captcha_answer: answer.value.trim() } : {};
-    },
-    reload: load,
-  };
 }
 
 function totpBlock(prefix) {
@@ -129,7 +76,7 @@ export function render(ctx) {
     'data-testid': 'login-password',
   });
   const error = messageBox('login-error');
-  const captcha = captchaBlock();
+  const captcha = captchaBlock('login');
   const totp = totpBlock('login');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'login-submit' }, '登录');
 
