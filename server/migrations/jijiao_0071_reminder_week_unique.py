@@ -1,7 +1,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-12-06T03:35:00:000000"
+ID = "2026-12-06T03:35:41:318207"
 VERSION = "1.38.0"
 DESCRIPTION = "one reminder per person per week, enforced by the database"
 

@@ -8,7 +8,7 @@ counts by); SQLite and PostgreSQL spell its extraction differently.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-12-06T03:44:00:000000"
+ID = "2026-12-06T03:44:27:590116"
 VERSION = "1.38.0"
 DESCRIPTION = "credit_total / credit_year: unique keys and the totals of existing effective records"
 
