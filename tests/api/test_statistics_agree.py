@@ -72,3 +72,24 @@ def test_the_totals_agree_with_each_persons_records_for_every_kind_of_cap(client
     answered, disagreed = client.blocking_portal.call(check)
     # Most verdicts come from the totals (the rest, capped records split across lines, from the records).
     assert answered > 250 and disagreed == 0
+
+
+def test_several_years_at_once_judge_as_each_year_alone(client):
+    from server import clock
+    from server.services import compliance as judging
+
+    generate(client, seed=5, per_person=(2, 12))
+
+    async def both():
+        at = clock.now()
+        years = [YEAR - 2, YEAR - 1, YEAR]
+        people = list(range(1, 30))
+        together = await judging.results_for_years(people, years, at)
+        alone = {year: await judging.results_for(people, year, at) for year in years}
+        shape = lambda results: [(r.standard.id, r.passed, r.lines, r.excluded) for r in results]  # noqa: E731
+        return [(p, y) for p in people for y in years
+                if shape(together.get(p, {}).get(y, [])) != shape(alone[y].get(p, []))], sum(
+            len(r) for y in years for r in alone[y].values())
+
+    differing, judged = client.blocking_portal.call(both)
+    assert judged > 20 and differing == []
