@@ -1,87 +1,50 @@
 // jijiao service worker (hand-written).
-// - precaches the app shell under a versioned cache; bump VERSION whenever a shell file changes
-// - page navigations: network first, the cached shell when offline (every app URL serves index.html)
-// - shell assets (/css, /js, /icons, /vendor, the manifest): cache first; what is not precached
-//   is cached on first use: the QR decoder (LAZY below)
-// - never touches /api/, /c/ (check-in) or /v/ (certificate check, a server page) requests:
-//   they always go to the network, uncached
+// - precaches, under a versioned cache, only what a trainee uses (issue 13: ≤ 150 KB): the shell, home,
+//   the check-in page, 我的签到码, 学分, 证书 and the login page; bump VERSION whenever one changes
+// - everything else under /css, /js, /icons, /vendor (the admin pages and stylesheet, the entry form,
+//   the QR decoder: LAZY below) is cached on first use, cache first
+// - page navigations (check-in links and display links too): network first, the cached shell when
+//   offline or slow (every app URL serves index.html; the shell then says what works offline)
+// - never touches /api/ or /v/ (certificate check, a server page): they always go to the network
 
-const VERSION = 'v11';
+const VERSION = 'v15';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
+// What is cached on first use (admin pages, the entry form, Chromium's fetch of the manifest's
+// icons) is kept apart, so that the shell cache holds exactly the precache.
+const RUNTIME_PREFIX = 'jijiao-runtime-';
+const RUNTIME = RUNTIME_PREFIX + VERSION;
 const SHELL_URL = '/';
 const NAVIGATION_TIMEOUT_MS = 5000;
 
+// tests/browser/test_pwa.py checks this list against what those pages import, and its size.
 const SHELL = [
   SHELL_URL,
   '/manifest.webmanifest',
   '/css/app.css',
   '/css/trainee.css',
-  '/js/scanner.js',
-  '/js/qrcode.js',
-  '/js/pages/checkin.js',
-  '/js/pages/scan.js',
-  '/js/pages/mycode.js',
-  '/js/pages/credits.js',
-  '/js/pages/credit.js',
-  '/js/pages/entry.js',
-  '/js/pages/entry-evidence.js',
-  '/js/pages/certificates.js',
-  '/js/pages/trainee-common.js',
-  '/vendor/README.md',
-  '/vendor/qrcode-generator/qrcode.mjs',
-  '/vendor/qrcode-generator/LICENSE.txt',
-  '/vendor/barcode-detector/LICENSE.txt',
-  '/vendor/barcode-detector/LICENSE-zxing-wasm.txt',
-  '/vendor/barcode-detector/LICENSE-zxing-cpp.txt',
-  '/css/admin.css',
-  '/js/pages/admin-common.js',
-  '/js/pages/admin-trainings.js',
-  '/js/pages/admin-training-form.js',
-  '/js/pages/admin-training.js',
-  '/js/pages/admin-screen.js',
-  '/js/pages/admin-reverse.js',
-  '/js/pages/admin-review.js',
-  '/js/pages/admin-corrections.js',
-  '/js/pages/admin-entry.js',
-  '/js/pages/admin-rules.js',
-  '/js/pages/statistics-common.js',
-  '/js/pages/statistics.js',
-  '/js/pages/statistics-people.js',
-  '/js/pages/statistics-person.js',
-  '/js/pages/statistics-at-risk.js',
-  '/js/pages/reports.js',
-  '/js/rules.js',
   '/js/app.js',
   '/js/api.js',
-  '/js/labels.js',
   '/js/format.js',
+  '/js/labels.js',
+  '/js/offline.js',
+  '/js/personal-code.js',
   '/js/router.js',
   '/js/session.js',
   '/js/ui.js',
+  '/js/qrcode.js',
+  '/vendor/qrcode-generator/qrcode.mjs',
   '/js/captcha.js',
   '/js/pages/home.js',
+  '/js/pages/checkin.js',
+  '/js/pages/trainee-common.js',
+  '/js/pages/mycode.js',
+  '/js/pages/credits.js',
+  '/js/pages/certificates.js',
   '/js/pages/login.js',
-  '/js/pages/security.js',
-  '/js/pages/admin-contacts.js',
-  '/js/pages/password.js',
-  '/js/pages/people.js',
-  '/js/pages/person.js',
-  '/js/pages/soon.js',
-  '/js/idcard.js',
   '/js/pages/account-common.js',
-  '/js/pages/register.js',
-  '/js/pages/register-status.js',
-  '/js/pages/forgot.js',
-  '/js/pages/profile-common.js',
-  '/js/pages/profile.js',
-  '/js/pages/binding.js',
-  '/js/pages/registrations.js',
+  '/js/idcard.js',
   '/icons/icon-32.png',
-  '/icons/icon-192.png',
-  '/icons/icon-512.png',
-  '/icons/icon-maskable-512.png',
-  '/icons/apple-touch-icon.png',
 ];
 
 // The QR decoder polyfill (~460 KB gzipped) is only loaded where the browser has no BarcodeDetector
@@ -95,7 +58,7 @@ const LAZY_PREFIX = 'jijiao-lazy-';
 const LAZY_CACHE = LAZY_PREFIX + LAZY_VERSION;
 
 const STATIC_PREFIXES = ['/css/', '/js/', '/icons/', '/vendor/'];
-const NEVER_CACHE_PREFIXES = ['/api/', '/c/', '/v/'];
+const NEVER_CACHE_PREFIXES = ['/api/', '/v/'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -110,6 +73,7 @@ self.addEventListener('install', (event) => {
 /** An older version's cache: another shell version, or another version of the lazy files. */
 function isStale(key) {
   if (key.indexOf(CACHE_PREFIX) === 0) return key !== CACHE;
+  if (key.indexOf(RUNTIME_PREFIX) === 0) return key !== RUNTIME;
   if (key.indexOf(LAZY_PREFIX) === 0) return key !== LAZY_CACHE;
   return false;
 }
@@ -167,12 +131,32 @@ async function cacheFirst(event, path) {
   // Whole same-origin answers only (not a 206 range, not an error page).
   if (response.status === 200 && response.type === 'basic') {
     const copy = response.clone();
-    const name = LAZY.indexOf(path) !== -1 ? LAZY_CACHE : CACHE;
+    const name = LAZY.indexOf(path) !== -1 ? LAZY_CACHE : RUNTIME;
     // waitUntil: the worker is not stopped before the copy is stored.
     event.waitUntil(caches.open(name).then((cache) => cache.put(request, copy)).catch(() => {}));
   }
   return response;
 }
+
+// The page that was open while this worker installed loaded its files past it (an admin page, the
+// reverse-mode tablet): it sends their paths once the worker controls it, and they are kept as if
+// fetched through here, so that the page reloads offline (app.js keepLoadedFiles).
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type !== 'keep' || !Array.isArray(data.paths)) return;
+  const wanted = data.paths.filter((path) => typeof path === 'string' && startsWithAny(path, STATIC_PREFIXES)).slice(0, 100);
+  event.waitUntil(
+    Promise.all(
+      wanted.map(async (path) => {
+        if (await caches.match(path)) return;
+        const response = await fetch(new Request(path, { cache: 'no-cache' }));
+        if (response.status !== 200) return;
+        const cache = await caches.open(LAZY.indexOf(path) !== -1 ? LAZY_CACHE : RUNTIME);
+        await cache.put(path, response);
+      }),
+    ).catch(() => {}),
+  );
+});
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;

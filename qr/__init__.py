@@ -3,7 +3,7 @@
 Pure and synchronous: no clock reads (callers pass unix timestamps), no I/O.
 """
 
-from .claims import DEFAULT_CLAIM_TTL, claim_expiry, hash_token, new_claim_token
+from .claims import DEFAULT_CLAIM_TTL, claim_expiry, display_url, hash_token, new_claim_token, new_display_token
 from .images import qr_png, qr_svg
 from .personal import (
     DEFAULT_PERSONAL_STEP,
@@ -34,10 +34,12 @@ __all__ = [
     "checkin_url",
     "claim_expiry",
     "code_at",
+    "display_url",
     "expires_in",
     "hash_token",
     "matched_step",
     "new_claim_token",
+    "new_display_token",
     "new_secret",
     "parse_personal_payload",
     "personal_payload",

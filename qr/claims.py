@@ -6,7 +6,7 @@ import hashlib
 import math
 import secrets
 
-__all__ = ["DEFAULT_CLAIM_TTL", "claim_expiry", "hash_token", "new_claim_token"]
+__all__ = ["DEFAULT_CLAIM_TTL", "claim_expiry", "display_url", "hash_token", "new_claim_token", "new_display_token"]
 
 DEFAULT_CLAIM_TTL = 600
 
@@ -14,6 +14,16 @@ DEFAULT_CLAIM_TTL = 600
 def new_claim_token() -> str:
     """A fresh URL-safe token (24 random bytes, 32 characters)."""
     return secrets.token_urlsafe(24)
+
+
+def new_display_token() -> str:
+    """A display link's token: 16 random bytes (128 bits, beyond guessing) in 22 URL-safe characters."""
+    return secrets.token_urlsafe(16)
+
+
+def display_url(base_url: str, token: str) -> str:
+    """The display link: ``{base_url}/d/{token}``, short enough to type on a lecture-hall PC."""
+    return f"{base_url.rstrip('/')}/d/{token}"
 
 
 def claim_expiry(now: float, ttl: int = DEFAULT_CLAIM_TTL) -> float:

@@ -11,22 +11,34 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
 from server import boundary, openapi
+from server.controllers.activity_stats import ActivityStatsController
 from server.controllers.admin_contacts import AdminContactController
 from server.controllers.attendance import CheckinController, SessionController
 from server.controllers.auth import AuthController, MeController
 from server.controllers.binding import BindingController, MyBindingController
 from server.controllers.credits import CreditController
+from server.controllers.devices import DeviceController
+from server.controllers.notices import NoticeController
+from server.controllers.display import DisplayController, DisplayLinkController, SessionDisplayLinkController
 from server.controllers.evidence import EvidenceController
 from server.controllers.certificates import CertificateController
 from server.controllers.compliance import ComplianceController
+from server.controllers.classes import ClassController, EnrolmentController
+from server.controllers.courses import CourseController
+from server.controllers.dishonesty import DishonestyController
 from server.controllers.health import health_check
 from server.controllers.login_security import LoginSecurityController, TotpController
 from server.controllers.organisation import OrganisationController
+from server.controllers.archive import ArchiveChangeController, MyArchiveController
+from server.controllers.history import HistoryController
 from server.controllers.people import PeopleController
+from server.controllers.people_excel import PeopleExcelController
 from server.controllers.profile import ProfileController
+from server.controllers.providers import ProviderController
+from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
-from server.controllers.reminders import NoticeController, ReminderController, ReminderSettingController
+from server.controllers.reminders import ReminderController, ReminderSettingController
 from server.controllers.statistics import ReportController, StatisticsController
 from server.controllers.standards import MyStandardController, StandardController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
@@ -76,14 +88,26 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health_check,
             AuthController,
             MeController,
+            DeviceController,
+            NoticeController,
             LoginSecurityController,
             TotpController,
             AdminContactController,
             PeopleController,
+            PeopleExcelController,
+            MyArchiveController,
+            ArchiveChangeController,
+            HistoryController,
             OrganisationController,
             TrainingController,
+            ProjectController,
+            ProjectFileController,
+            ActivityStatsController,
             SessionController,
             CheckinController,
+            SessionDisplayLinkController,
+            DisplayLinkController,
+            DisplayController,
             CreditController,
             CreditRuleController,
             EvidenceController,
@@ -100,8 +124,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StatisticsController,
             ReportController,
             ReminderController,
-            NoticeController,
             ReminderSettingController,
+            ProviderController,
+            ClassController,
+            EnrolmentController,
+            CourseController,
+            DishonestyController,
             pwa_root,
             pwa,
         ],

@@ -72,7 +72,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     done = asyncio.run(_with_engine(work))
     print(f"学分提醒：{done['units']} 个单位在提醒期内，未达标 {done['at_risk']} 人，"  # type: ignore[index]
           f"本次提醒 {done['reminded']} 人（本周已提醒 {done['already']} 人），"  # type: ignore[index]
-          f"管理员周报 {done['digests']} 份")  # type: ignore[index]
+          f"管理员周报 {done['digests']} 份，发出短信 {done['texts']} 条")  # type: ignore[index]
     return 0
 
 

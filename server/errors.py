@@ -107,7 +107,7 @@ def _validation_response(exc: ValidationException) -> Response:
 
 def exception_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
-        return _json(exc.status_code, {**exc.extra, **error_body(exc.code, exc.detail, exc.field)},
+        return _json(exc.status_code, {**error_body(exc.code, exc.detail, exc.field), **exc.extra},
                      exc.headers or None)
     if isinstance(exc, ValidationException):
         return _validation_response(exc)

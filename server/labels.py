@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus
+from server.tables.enums import (CheckinMethod, ClassStatus, CourseStatus, CreditCategory, CreditClass, CreditSource,
+                                 CreditStatus, EnrolmentStatus, PrepStatus, ProjectLevel, ProjectStatus, TrainingStatus)
 
 CREDIT_STATUS: Mapping[str, str] = MappingProxyType({
     CreditStatus.draft.value: "草稿",
@@ -49,12 +50,64 @@ CHECKIN_METHOD: Mapping[str, str] = MappingProxyType({
     CheckinMethod.reverse.value: "扫个人码",
 })
 
+TRAINING_STATUS: Mapping[str, str] = MappingProxyType({
+    TrainingStatus.draft.value: "草稿",
+    TrainingStatus.submitted.value: "待单位审核",
+    TrainingStatus.approved.value: "已通过",
+    TrainingStatus.rejected.value: "未通过",
+    TrainingStatus.closed.value: "已结束",
+})
+
+# CME projects (seed 001 §3): the application's state, its level, the pre-event check.
+PROJECT_STATUS: Mapping[str, str] = MappingProxyType({
+    ProjectStatus.draft.value: "草稿",
+    ProjectStatus.submitted.value: "待单位审核",
+    ProjectStatus.pending_region.value: "待卫健委立项",
+    ProjectStatus.published.value: "已立项",
+    ProjectStatus.returned.value: "已退回",
+    ProjectStatus.rejected.value: "未通过",
+})
+
+PROJECT_LEVEL: Mapping[str, str] = MappingProxyType({
+    ProjectLevel.provincial.value: "省级",
+    ProjectLevel.city.value: "地市级",
+})
+
+PREP_STATUS: Mapping[str, str] = MappingProxyType({
+    PrepStatus.open.value: "待提交",
+    PrepStatus.submitted.value: "待单位审核",
+    PrepStatus.checked.value: "审核通过",
+    PrepStatus.returned.value: "已退回",
+})
+
 
 CREDIT_CATEGORY: Mapping[str, str] = MappingProxyType({
     CreditCategory.public.value: "公需科目",
     CreditCategory.professional.value: "专业科目",
     CreditCategory.elective.value: "选修科目",
 })
+
+# A provider's class (seed 004 §4: 接受报名 / 停止报名) and an enrolment in it (seed 002 §3.3.3).
+CLASS_STATUS: Mapping[str, str] = MappingProxyType({
+    ClassStatus.draft.value: "未开放",
+    ClassStatus.accepting.value: "接受报名",
+    ClassStatus.closed.value: "停止报名",
+})
+
+ENROLMENT_STATUS: Mapping[str, str] = MappingProxyType({
+    EnrolmentStatus.pending.value: "已报名待确认",
+    EnrolmentStatus.enrolled.value: "报名成功",
+    EnrolmentStatus.completed.value: "已获得学时",
+    EnrolmentStatus.refused.value: "报名未通过",
+    EnrolmentStatus.cancelled.value: "已取消报名",
+})
+
+COURSE_STATUS: Mapping[str, str] = MappingProxyType({
+    CourseStatus.draft.value: "编辑中",
+    CourseStatus.published.value: "已发布",
+    CourseStatus.closed.value: "已下架",
+})
+
 
 # What a standard's requirement line counts (server/compliance.py CATEGORIES).
 LINE_CATEGORY: Mapping[str, str] = MappingProxyType({

@@ -18,6 +18,8 @@ class Settings:
     # Cookies get the Secure flag when the site is served over HTTPS.
     secure_cookies: bool = False
     session_ttl_hours: int = 12
+    # Idle lifetime of a "保持登录" session (a phone used for a weekly lecture).
+    remember_days: int = 30
     # Login throttling: failures counted in the database within a window,
     # so several processes share one count.
     login_window_minutes: int = 15
@@ -96,12 +98,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ValueError(
             "JIJIAO_DATABASE_URL must be sqlite:///path or postgresql://user:pass@host:port/db"
         )
+    remember_days = int(env.get("JIJIAO_REMEMBER_DAYS", "30"))
+    if remember_days < 30:
+        # The contract: "保持登录" keeps a session for at least 30 days of use.
+        raise ValueError("JIJIAO_REMEMBER_DAYS must be at least 30")
     return Settings(
         database_url=database_url,
         data_dir=data_dir,
         base_url=env.get("JIJIAO_BASE_URL", "").rstrip("/"),
         secure_cookies=_bool(env.get("JIJIAO_SECURE_COOKIES")),
         session_ttl_hours=int(env.get("JIJIAO_SESSION_TTL_HOURS", "12")),
+        remember_days=remember_days,
         personal_credit_next_day=_bool(env.get("JIJIAO_PERSONAL_CREDIT_NEXT_DAY"), True),
         pg_pool_size=int(env.get("JIJIAO_PG_POOL_SIZE", "20")),
         redis_url=env.get("JIJIAO_REDIS_URL", "").strip(),

@@ -24,7 +24,7 @@ Program = Generator[Statement, list[dict], T]
 # Tables whose rows the hot path memoises (server.db fetch_memo): a write to
 # one of them invalidates what was read from it.
 WATCHED = frozenset({"login_session", "account", "role_grant", "person", "department", "unit", "region",
-                     "training", "training_session", "throttle"})
+                     "provider", "training", "training_session", "throttle"})
 _TARGET = re.compile(r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?', re.IGNORECASE)
 _DDL = re.compile(r"^\s*(?:create|alter|drop)\b", re.IGNORECASE)
 

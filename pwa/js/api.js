@@ -18,6 +18,7 @@ export class ApiError extends Error {
     this.detail = detail;
     this.field = field; // the request field the server names (validation errors: 'credits'), else null
     this.handled = false; // true when api() already reacted (redirected)
+    this.errors = null; // an import's row errors [{row, field, column, detail}], when the server lists them
   }
 }
 
@@ -64,7 +65,9 @@ async function readError(res) {
   const code = body && typeof body.code === 'string' ? body.code : 'http_' + res.status;
   const detail = body && typeof body.detail === 'string' && body.detail ? body.detail : fallbackDetail(res.status);
   const field = body && typeof body.field === 'string' && body.field ? body.field : null;
-  return new ApiError(res.status, code, detail, field);
+  const error = new ApiError(res.status, code, detail, field);
+  if (body && Array.isArray(body.errors)) error.errors = body.errors;
+  return error;
 }
 
 /**
@@ -163,22 +166,30 @@ function errorFromXhr(xhr) {
   const code = body && typeof body.code === 'string' ? body.code : 'http_' + xhr.status;
   const detail = body && typeof body.detail === 'string' && body.detail ? body.detail : fallbackDetail(xhr.status);
   const field = body && typeof body.field === 'string' && body.field ? body.field : null;
-  return new ApiError(xhr.status, code, detail, field);
+  const error = new ApiError(xhr.status, code, detail, field);
+  if (body && Array.isArray(body.errors)) error.errors = body.errors;
+  return error;
 }
 
 /**
  * Upload one file as multipart/form-data (field `field`, default 'file') with the same cookie,
  * CSRF and error handling as api(). XMLHttpRequest, not fetch: only it reports upload progress.
- * Options: field, filename, onprogress(fraction 0..1), signal (AbortSignal), redirect (as api()).
+ * Options: field, filename, fields (other form fields, {name: text}), onprogress(fraction 0..1),
+ * signal (AbortSignal), redirect (as api()), raw (true: PUT the file itself as the body, for large
+ * files the server streams to disk).
  * Resolves to the parsed JSON body (null when empty).
  */
 export function upload(path, file, options = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const form = new FormData();
-    if (options.filename) form.append(options.field || 'file', file, options.filename);
-    else form.append(options.field || 'file', file);
-    xhr.open('POST', path);
+    let body = file;
+    if (!options.raw) {
+      body = new FormData();
+      if (options.filename) body.append(options.field || 'file', file, options.filename);
+      else body.append(options.field || 'file', file);
+      Object.keys(options.fields || {}).forEach((name) => body.append(name, options.fields[name]));
+    }
+    xhr.open(options.raw ? 'PUT' : 'POST', path);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
     const csrf = readCookie(CSRF_COOKIE);
@@ -225,7 +236,7 @@ export function upload(path, file, options = {}) {
       done();
       reject(new DOMException('aborted', 'AbortError'));
     };
-    xhr.send(form);
+    xhr.send(body);
   });
 }
 

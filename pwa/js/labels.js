@@ -93,6 +93,49 @@ export const TRAINING_STATUS = {
   closed: '已结束',
 };
 
+// A provider's class (接受报名 / 停止报名), an enrolment in it, a public course.
+export const CLASS_STATUS = {
+  draft: '未开放',
+  accepting: '接受报名',
+  closed: '停止报名',
+};
+
+export const ENROLMENT_STATUS = {
+  pending: '已报名待确认',
+  enrolled: '报名成功',
+  completed: '已获得学时',
+  refused: '报名未通过',
+  cancelled: '已取消报名',
+};
+
+export const COURSE_STATUS = {
+  draft: '编辑中',
+  published: '已发布',
+  closed: '已下架',
+};
+
+// A CME project's state, level and pre-event check (seed 001 §3).
+export const PROJECT_STATUS = {
+  draft: '草稿',
+  submitted: '待单位审核',
+  pending_region: '待卫健委立项',
+  published: '已立项',
+  returned: '已退回',
+  rejected: '未通过',
+};
+
+export const PROJECT_LEVEL = {
+  provincial: '省级',
+  city: '地市级',
+};
+
+export const PREP_STATUS = {
+  open: '待提交',
+  submitted: '待单位审核',
+  checked: '审核通过',
+  returned: '已退回',
+};
+
 /** The word for `value` in `map`, else the value itself ('' for nothing). */
 export function label(map, value) {
   if (value === null || value === undefined || value === '') return '';

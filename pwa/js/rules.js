@@ -65,13 +65,25 @@ export function quantityWords(rule, quantity, authorPosition) {
   return rule && RULE_UNIT[rule.unit] && rule.unit !== 'authorship' ? n + ' ' + RULE_UNIT[rule.unit] : String(n);
 }
 
+/**
+ * A rule's name as people read it (issue 13): the catalogue names each year's copy "2026…", a
+ * prefix that says nothing inside a year's list; the internal code is never shown.
+ */
+export function ruleName(rule) {
+  const name = String((rule && (rule.name || rule.rule_name)) || '');
+  return name.replace(/^(19|20)\d{2}\s*年?\s*/, '') || name;
+}
+
 const cache = new Map();
 
-/** The rules of `year` the caller can use (active only), cached for the page's life. */
-export function rulesOfYear(year) {
-  const key = String(year);
+/**
+ * The rules of `year` the caller can use (active only), cached for the page's life.
+ * order: 'usage' lists the caller's unit's most used first (the entry form's picker).
+ */
+export function rulesOfYear(year, order) {
+  const key = String(year) + (order === 'usage' ? ':usage' : '');
   if (!cache.has(key)) {
-    const request = api('/api/credit-rules', { query: { year } })
+    const request = api('/api/credit-rules', { query: { year, order: order === 'usage' ? 'usage' : undefined } })
       .then((data) => data.items || [])
       .catch((error) => {
         cache.delete(key); // try again next time

@@ -54,7 +54,23 @@ async function nativeDetector() {
   return null;
 }
 
+const loadingListeners = [];
+
+/** fn(true) when the QR decoder polyfill (~470 KB, not in the trainee precache) starts loading, fn(false) when done. */
+export function onDecoderLoading(fn) {
+  loadingListeners.push(fn);
+}
+
 async function polyfillDetector() {
+  loadingListeners.forEach((fn) => fn(true));
+  try {
+    return await loadPolyfill();
+  } finally {
+    loadingListeners.forEach((fn) => fn(false));
+  }
+}
+
+async function loadPolyfill() {
   const mod = await import(POLYFILL_URL);
   const overrides = {
     // Emscripten asks for 'zxing_reader.wasm'; serve it ourselves instead of from a CDN.

@@ -4,6 +4,7 @@
 
 import { api, onUnauthorized } from './api.js';
 import { ROLE_LABELS, label } from './labels.js';
+import { forget as forgetSnapshots } from './offline.js';
 
 /** Roles that manage people (see the 人员 list). */
 const ADMIN_ROLES = ['dept_admin', 'unit_admin', 'region_admin'];
@@ -55,20 +56,24 @@ export function loadUser({ force = false } = {}) {
 
 /** localStorage key of the trainee's personal-code secret (pages/mycode.js). */
 export const PERSONAL_CODE_KEY = 'jijiao.personalCode';
+/** sessionStorage key prefix of a check-in claim, by session id (pages/checkin.js; shown by pages/login.js). */
+export const CLAIM_KEY_PREFIX = 'jijiao.claim.';
 /** localStorage key prefix of the people rosters cached for reverse mode (pages/admin-reverse.js). */
 export const ROSTER_KEY_PREFIX = 'jijiao.roster.';
 
 /**
- * Remove what this device keeps of people's data: the personal-code secret and the cached
- * rosters. Reverse-mode scans not yet synced ('jijiao.scans.*') stay: they must never be lost,
- * and the next admin to log in on this tablet sends them.
+ * Remove what this device keeps of people's data: the offline snapshots, the cached rosters and,
+ * when asked (a shared phone), the personal-code secret. The personal code stays otherwise: 退出
+ * must not take away the code a trainee shows offline. Reverse-mode scans not yet synced
+ * ('jijiao.scans.*') stay too: they must never be lost, and the next admin to log in sends them.
  */
-function forgetPersonalData() {
+function forgetPersonalData(keepPersonalCode) {
+  forgetSnapshots();
   try {
     const doomed = [];
     for (let i = 0; i < localStorage.length; i += 1) {
       const key = localStorage.key(i);
-      if (key === PERSONAL_CODE_KEY || (key && key.indexOf(ROSTER_KEY_PREFIX) === 0)) doomed.push(key);
+      if ((key === PERSONAL_CODE_KEY && !keepPersonalCode) || (key && key.indexOf(ROSTER_KEY_PREFIX) === 0)) doomed.push(key);
     }
     doomed.forEach((key) => localStorage.removeItem(key));
   } catch (e) {
@@ -76,13 +81,14 @@ function forgetPersonalData() {
   }
 }
 
-export async function logout() {
+/** Log out; {keepPersonalCode: false} also clears the offline personal code from this device. */
+export async function logout({ keepPersonalCode = true } = {}) {
   try {
     await api('/api/auth/logout', { method: 'POST', redirect: false });
   } catch (e) {
     // Already logged out or offline: forget the user locally either way.
   }
-  forgetPersonalData();
+  forgetPersonalData(keepPersonalCode);
   forget();
 }
 
@@ -96,6 +102,11 @@ export function roleLabel(role) {
 
 export function isAdminRole(role) {
   return Boolean(role) && ADMIN_ROLES.indexOf(role.role) !== -1;
+}
+
+/** A training provider's admin (施教机构): classes and public courses, no people of its own. */
+export function isProviderRole(role) {
+  return Boolean(role) && role.role === 'provider_admin';
 }
 
 const chosenRoles = {}; // user id -> role key, for when localStorage is unavailable

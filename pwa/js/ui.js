@@ -150,3 +150,25 @@ export function notice({ iconName = 'clock', title, text, href, linkText, action
 export function comingSoon(text, href, linkText) {
   return notice({ title: '即将上线', text, href, linkText, testid: 'coming-soon' });
 }
+
+const styles = {};
+
+/** Add a stylesheet once; resolves when it has loaded (or failed, or after 5 s: the page shows either way). */
+export function loadStyle(href) {
+  if (!styles[href]) {
+    styles[href] = new Promise((resolve) => {
+      const existing = document.querySelector('link[rel="stylesheet"][href="' + href + '"]');
+      if (existing) {
+        resolve();
+        return;
+      }
+      const link = h('link', { rel: 'stylesheet', href });
+      const done = () => resolve();
+      link.addEventListener('load', done);
+      link.addEventListener('error', done);
+      setTimeout(done, 5000);
+      document.head.appendChild(link);
+    });
+  }
+  return styles[href];
+}

@@ -157,9 +157,30 @@ def _qr_image_headers() -> dict[str, str]:
     return {"Cache-Control": "no-store"}
 
 
+class AgendaRead(msgspec.Struct):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    training_id: int
+    title: str
+    status: str
+    reminded_at: dt.datetime | None
+
+
+Since = Annotated[dt.date, QueryParameter(name="from")]
+Until = Annotated[dt.date, QueryParameter()]
+
+
 class SessionController(Controller):
     path = "/api/sessions"
     tags = ["attendance"]
+
+    @get("")
+    async def agenda(self, principal: Caller, day_from: Since, to: Until) -> Page[AgendaRead]:
+        items = [msgspec.convert(a, AgendaRead, from_attributes=True)
+                 for a in await trainings.agenda(principal, day_from, to)]
+        return Page(items=items, total=len(items))
 
     @get("/{session_id:int}")
     async def detail(self, principal: Caller, session_id: PathId) -> SessionDetailRead:

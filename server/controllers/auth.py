@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from server.controllers.schemas import UserRead
 from server.security import CSRF_COOKIE, SESSION_COOKIE, client_ip
 from server.security import Caller
+from server.services.principal import Principal
 from server.services import auth, profile
 
 
@@ -23,6 +24,8 @@ class LoginCreate(msgspec.Struct):
     captcha_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     captcha_answer: Annotated[str, msgspec.Meta(max_length=10)] | None = None
     totp_code: Annotated[str, msgspec.Meta(max_length=10)] | None = None
+    # "保持登录": the session lives settings.remember_days unused instead of session_ttl_hours.
+    remember: bool = False
 
 
 class LoginRead(msgspec.Struct):
@@ -37,13 +40,21 @@ class PasswordUpdate(msgspec.Struct):
 
 def _cookies(state: State, token: str, csrf: str, max_age: int | None) -> list[Cookie]:
     secure = state.settings.secure_cookies
+    # Expires beside Max-Age (the same seconds) for clients that read only one of them.
     return [
         Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="lax", secure=secure,
-               path="/", max_age=max_age),
+               path="/", max_age=max_age, expires=max_age),
         # Readable by our scripts, which echo it in the X-CSRF-Token header.
         Cookie(key=CSRF_COOKIE, value=csrf, httponly=False, samesite="lax", secure=secure,
-               path="/", max_age=max_age),
+               path="/", max_age=max_age, expires=max_age),
     ]
+
+
+def login_response(state: State, result: auth.LoginResult) -> Response[LoginRead]:
+    """The login answer: the token and user, and the cookies living as long as the session."""
+    body = LoginRead(token=result.token, user=UserRead.of(result.principal))
+    return Response(body, cookies=_cookies(state, result.token, result.csrf_token,
+                                           auth.cookie_max_age(result.principal, state.settings)))
 
 
 class AuthController(Controller):
@@ -56,10 +67,9 @@ class AuthController(Controller):
             data.username, data.password, ip=client_ip(request),
             user_agent=request.headers.get("user-agent", ""), settings=state.settings,
             captcha_id=data.captcha_id, captcha_answer=data.captcha_answer, totp_code=data.totp_code,
+            remember=data.remember,
         )
-        body = LoginRead(token=result.token, user=UserRead.of(result.principal))
-        return Response(body, cookies=_cookies(state, result.token, result.csrf_token,
-                                               state.settings.session_ttl_hours * 3600))
+        return login_response(state, result)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, allow_pending_password=True)
     async def logout(self, principal: Caller, state: State) -> Response[None]:
@@ -76,5 +86,14 @@ class MeController(Controller):
     tags = ["auth"]
 
     @get("", allow_pending_password=True)
-    async def me(self, principal: Caller) -> UserRead:
-        return UserRead.of(principal, profile_complete=await profile.is_complete(principal))
+    async def me(self, principal: Caller, request: Request, state: State) -> Response[UserRead]:
+        body = UserRead.of(principal, profile_complete=await profile.is_complete(principal))
+        return Response(body, cookies=refreshed_cookies(principal, request, state))
+
+
+def refreshed_cookies(principal: Principal, request: Request, state: State) -> list[Cookie]:
+    """A remembered session's cookies again, living until its slid expiry (the app asks /api/me at start)."""
+    if not (principal.via_cookie and principal.remember):
+        return []
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return _cookies(state, token, principal.csrf_token, auth.cookie_max_age(principal, state.settings))

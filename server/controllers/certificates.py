@@ -39,6 +39,8 @@ class CertificateVerification(msgspec.Struct):
     hours_total: float
     issued_at: str
     lines: list[CertificateLineRead]
+    # 失信惩戒期: a dishonesty record in force when the certificate was issued.
+    dishonesty: str | None = None
 
     @classmethod
     def of(cls, data: certificates.CertificateData) -> "CertificateVerification":
@@ -46,7 +48,7 @@ class CertificateVerification(msgspec.Struct):
             valid=True, code=data.code, name=data.name, id_number=data.id_number, unit=data.unit,
             department=data.department, year=data.year, credits_total=data.credits_total,
             class_i_total=data.class_i_total, class_ii_total=data.class_ii_total,
-            hours_total=data.hours_total, issued_at=data.issued_at,
+            hours_total=data.hours_total, issued_at=data.issued_at, dishonesty=data.dishonesty,
             lines=[msgspec.convert(line, CertificateLineRead, from_attributes=True) for line in data.lines],
         )
 

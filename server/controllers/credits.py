@@ -15,6 +15,7 @@ from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId,
 from server.controllers.trainings import ReasonUpdate, StatusRead
 from server.security import Caller
 from server.controllers.evidence import EvidenceRead
+from server.controllers.notices import deliver_notices
 from server.services import credits, entries, evidence
 from server.services.principal import Principal
 from server.tables.enums import CreditClass
@@ -135,6 +136,19 @@ def _decimal(value: float | None | msgspec.UnsetType) -> Decimal | None:
     return None if value is None or value is msgspec.UNSET else Decimal(str(value))
 
 
+class TrainingGroupRead(msgspec.Struct):
+    training_id: int
+    title: str
+    activity_date: dt.date
+    credit_class: str
+    credits: float
+    count: int
+
+
+GroupStatus = Annotated[Literal["pending_dept", "pending_unit", "effective", "returned", "rejected"],
+                        QueryParameter()]
+
+
 class BatchUpdate(msgspec.Struct):
     ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
     action: Literal["approve", "return", "reject"]
@@ -159,7 +173,8 @@ class CreditController(Controller):
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
         person_id: QueryId = None,
         training_id: QueryId = None,
-        source: Annotated[str | None, QueryParameter(max_length=10)] = None,
+        # One source, or several separated by commas (the review queue without lectures' check-ins).
+        source: Annotated[str | None, QueryParameter(max_length=80)] = None,
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         department_id: QueryId = None,
         date_from: Annotated[dt.date | None, QueryParameter()] = None,
@@ -182,6 +197,12 @@ class CreditController(Controller):
     async def create(self, principal: Caller, data: JSONBody[EntryCreate]) -> EntryCreated:
         return EntryCreated(**await entries.create(principal, data.declaration(), draft=data.draft,
                                                    person_id=data.person_id))
+
+    @get("/groups")
+    async def groups(self, principal: Caller, status: GroupStatus) -> Page[TrainingGroupRead]:
+        items = [msgspec.convert(g, TrainingGroupRead, from_attributes=True)
+                 for g in await credits.attendance_groups(principal, status)]
+        return Page(items=items, total=len(items))
 
     @get("/{credit_id:int}")
     async def detail(self, principal: Caller, credit_id: PathId) -> CreditDetailRead:
@@ -208,11 +229,11 @@ class CreditController(Controller):
         return StatusRead(**await credits.transition(principal, credit_id, "approve",
                                                      personal_next_day=state.settings.personal_credit_next_day))
 
-    @post("/{credit_id:int}/return", status_code=200)
+    @post("/{credit_id:int}/return", status_code=200, after_response=deliver_notices)
     async def return_(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "return", data.reason))
 
-    @post("/{credit_id:int}/reject", status_code=200)
+    @post("/{credit_id:int}/reject", status_code=200, after_response=deliver_notices)
     async def reject(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "reject", data.reason))
 
@@ -220,7 +241,7 @@ class CreditController(Controller):
     async def revoke(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await credits.transition(principal, credit_id, "revoke", data.reason))
 
-    @post("/batch", status_code=200)
+    @post("/batch", status_code=200, after_response=deliver_notices)
     async def batch(self, principal: Caller, data: JSONBody[BatchUpdate], state: State) -> BatchRead:
         results = await credits.transition_many(principal, data.ids, data.action, data.reason,
                                                 personal_next_day=state.settings.personal_credit_next_day)

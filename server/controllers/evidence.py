@@ -8,10 +8,10 @@ from typing import Annotated, ClassVar
 from urllib.parse import quote
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, PathParameter
 from litestar.response import File
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -40,6 +40,13 @@ class EvidenceRead(msgspec.Struct):
     created_at: dt.datetime
     url: str
     thumb_url: str | None
+
+
+class PagesRead(msgspec.Struct):
+    count: int  # pages of a PDF proof that /pages/{n} renders (at most evidence.MAX_PAGES)
+
+
+PageNumber = Annotated[int, PathParameter(ge=1, le=evidence.MAX_PAGES)]
 
 
 def _file(download: evidence.Download, *, inline: bool) -> File:
@@ -75,6 +82,15 @@ class EvidenceController(Controller):
     @get("/api/evidence/{evidence_id:int}/thumb", skip_compression=True)
     async def thumb(self, principal: Caller, evidence_id: PathId, state: State) -> File:
         return _file(await evidence.open_file(principal, evidence_id, state.settings, thumb=True), inline=True)
+
+    @get("/api/evidence/{evidence_id:int}/pages")
+    async def pages(self, principal: Caller, evidence_id: PathId, state: State) -> PagesRead:
+        return PagesRead(count=await evidence.pdf_page_count(principal, evidence_id, state.settings))
+
+    @get("/api/evidence/{evidence_id:int}/pages/{page:int}", skip_compression=True, media_type="image/jpeg")
+    async def page(self, principal: Caller, evidence_id: PathId, page: PageNumber, state: State) -> Response[bytes]:
+        image = await evidence.pdf_page(principal, evidence_id, page, state.settings)
+        return Response(image, media_type="image/jpeg", headers={"Cache-Control": CACHE_CONTROL})
 
     @delete("/api/evidence/{evidence_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def remove(self, principal: Caller, evidence_id: PathId, state: State) -> None:

@@ -10,8 +10,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from server.controllers.auth import LoginRead, _cookies
-from server.controllers.schemas import UserRead
+from server.controllers.auth import LoginRead, login_response
 from server.security import Caller, client_ip
 from server.services import auth, captcha, totp
 
@@ -27,6 +26,7 @@ class SmsLoginCreate(msgspec.Struct):
     phone: Annotated[str, msgspec.Meta(max_length=20)]
     sms_code: Code
     totp_code: Code | None = None
+    remember: bool = False
 
 
 class TotpStatusRead(msgspec.Struct):
@@ -60,10 +60,9 @@ class LoginSecurityController(Controller):
     @post("/sms-login", exclude_from_auth=True, status_code=200, throttled=True)
     async def sms_login(self, data: JSONBody[SmsLoginCreate], request: Request, state: State) -> Response[LoginRead]:
         result = await auth.sms_login(data.phone, data.sms_code, totp_code=data.totp_code, ip=client_ip(request),
-                                      user_agent=request.headers.get("user-agent", ""), settings=state.settings)
-        body = LoginRead(token=result.token, user=UserRead.of(result.principal))
-        return Response(body, cookies=_cookies(state, result.token, result.csrf_token,
-                                               state.settings.session_ttl_hours * 3600))
+                                      user_agent=request.headers.get("user-agent", ""), settings=state.settings,
+                                      remember=data.remember)
+        return login_response(state, result)
 
 
 class TotpController(Controller):

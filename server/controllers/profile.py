@@ -37,6 +37,8 @@ class ProfileRead(msgspec.Struct):
     position: str
     complete: bool
     missing: list[str]
+    # The saved basic information waiting for the unit's approval (technical archive), if any.
+    pending_change: dict | None = None
 
 
 class ProfileUpdate(msgspec.Struct):

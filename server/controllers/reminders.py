@@ -9,9 +9,9 @@ import msgspec
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
-from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, QueryId
+from server.controllers.notices import deliver_notices
+from server.controllers.schemas import BatchRead, BatchResult, Id, Page, QueryId
 from server.security import Caller
 from server.services import reminders
 
@@ -34,16 +34,6 @@ class ReminderRead(msgspec.Struct):
     sms: str
 
 
-class NoticeRead(msgspec.Struct):
-    id: int
-    kind: str
-    title: str
-    body: str
-    link: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None
-
-
 class ReminderSettingRead(msgspec.Struct):
     region_code: str
     region_name: str
@@ -64,7 +54,7 @@ class ReminderController(Controller):
     path = "/api/reminders"
     tags = ["statistics"]
 
-    @post("", status_code=200)
+    @post("", status_code=200, after_response=deliver_notices)
     async def send(self, principal: Caller, data: JSONBody[ReminderCreate], state: State) -> BatchRead:
         results = await reminders.send(principal, data.person_ids, data.year, gateway=state.sms_gateway)
         return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])
@@ -77,24 +67,6 @@ class ReminderController(Controller):
     ) -> Page[ReminderRead]:
         rows, total = await reminders.history(principal, person_id=person_id, page=page, page_size=page_size)
         return Page(items=[msgspec.convert(r, ReminderRead) for r in rows], total=total)
-
-
-class NoticeController(Controller):
-    path = "/api/me/notices"
-    tags = ["statistics"]
-
-    @get("")
-    async def list(
-        self, principal: Caller, unread: Annotated[bool, QueryParameter()] = False,
-        page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> Page[NoticeRead]:
-        rows, total = await reminders.notices(principal, unread_only=unread, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, NoticeRead) for r in rows], total=total)
-
-    @post("/{notice_id:int}/read", status_code=HTTP_204_NO_CONTENT)
-    async def read(self, principal: Caller, notice_id: PathId) -> None:
-        await reminders.mark_read(principal, notice_id)
 
 
 class ReminderSettingController(Controller):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, post, put
@@ -102,9 +102,10 @@ class CreditRuleController(Controller):
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         subtype: Annotated[str, QueryParameter(max_length=100)] = "",
         include_inactive: Annotated[bool, QueryParameter()] = False,
+        order: Annotated[Literal["catalogue", "usage"], QueryParameter()] = "catalogue",
     ) -> Page[RuleRead]:
         items = await rules.catalogue(principal, year=year or clock.today().year, q=q, subtype=subtype,
-                                      include_inactive=include_inactive)
+                                      include_inactive=include_inactive, by_use=order == "usage")
         return Page(items=[msgspec.convert(r, RuleRead, from_attributes=False) for r in items], total=len(items))
 
     @post("")

@@ -11,7 +11,8 @@ from litestar.params import JSONBody, QueryParameter
 
 from server.controllers.schemas import Category, Id, Page, PathId, text
 from server.security import Caller
-from server.services import trainings
+from server.controllers.notices import deliver_notices
+from server.services import notices, trainings
 
 Title = text(200)
 Short = Annotated[str, msgspec.Meta(max_length=50)]
@@ -61,10 +62,11 @@ class TrainingRead(msgspec.Struct):
     credits: float
     hours: float
     status: str
-    department_id: int
-    department_name: str
-    unit_id: int
-    unit_name: str
+    # Empty for the Training a provider's class owns for its sessions (class_id).
+    department_id: int | None
+    department_name: str | None
+    unit_id: int | None
+    unit_name: str | None
     discipline: str
     subdiscipline: str
     format: str
@@ -75,6 +77,8 @@ class TrainingRead(msgspec.Struct):
     min_minutes: int
     review_reason: str
     created_at: dt.datetime
+    class_id: int | None = None
+    kind: str = "inhouse"
 
     @classmethod
     def of(cls, row: dict) -> "TrainingRead":
@@ -85,7 +89,7 @@ class TrainingRead(msgspec.Struct):
             unit_name=row["unit_name"], discipline=row["discipline"], subdiscipline=row["subdiscipline"],
             format=row["format"], assessment=row["assessment"], other_no=row["other_no"], remark=row["remark"],
             requires_checkout=bool(row["requires_checkout"]), min_minutes=row["min_minutes"],
-            review_reason=row["review_reason"], created_at=row["created_at"],
+            review_reason=row["review_reason"], created_at=row["created_at"], class_id=row.get("training_class"), kind=row["kind"],
         )
 
 
@@ -125,6 +129,10 @@ class ReasonUpdate(msgspec.Struct):
 class StatusRead(msgspec.Struct):
     id: int
     status: str
+
+
+class RemindRead(msgspec.Struct):
+    told: int  # how many of the unit's admins were reminded
 
 
 class TrainingDetailRead(msgspec.Struct):
@@ -197,6 +205,10 @@ class TrainingController(Controller):
     async def reject(self, principal: Caller, training_id: PathId,
                      data: JSONBody[ReasonUpdate]) -> StatusRead:
         return StatusRead(**await trainings.reject(principal, training_id, data.reason))
+
+    @post("/{training_id:int}/remind", status_code=200, after_response=deliver_notices)
+    async def remind(self, principal: Caller, training_id: PathId) -> RemindRead:
+        return RemindRead(told=await notices.remind_unit(principal, training_id))
 
     @post("/{training_id:int}/close", status_code=200)
     async def close(self, principal: Caller, training_id: PathId) -> StatusRead:

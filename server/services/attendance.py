@@ -25,14 +25,15 @@ from server.services.trainings import load_session
 from server.settings import Settings
 from server.sqlprog import Program
 from server.tables import Checkin, CheckinClaim, Credit, Person
-from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus, Role, TrainingStatus
+from server.tables.enums import (CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus,
+                                 EnrolmentStatus, QrPhase, Role, TrainingKind, TrainingStatus)
 
 CLAIM_TTL_SECONDS = 600
 
 _SESSION_SQL = """
 SELECT s.id, s.secret, s.step, s.starts_at, s.ends_at, s.location, s.training,
        t.title, t.status, t.unit, t.department, t.year, t.credit_class, t.category, t.credits, t.hours,
-       t.requires_checkout, t.min_minutes
+       t.requires_checkout, t.min_minutes, t.training_class, t.kind
 FROM training_session s JOIN training t ON t.id = s.training
 WHERE s.id = {}
 """
@@ -40,6 +41,12 @@ WHERE s.id = {}
 
 _SESSION_TYPES = {"starts_at": "timestamp", "ends_at": "timestamp", "credits": "decimal", "hours": "decimal",
                   "requires_checkout": "bool"}
+
+
+# A delegated CME project's attendance runs on a training of kind "project": its
+# credits say so, and anyone may attend it (a project trains people of other units).
+_SOURCE = {TrainingKind.inhouse.value: CreditSource.attendance, TrainingKind.project.value: CreditSource.project}
+_OPEN_TO_ALL = TrainingKind.project.value
 
 
 def invalid_code(detail: str = "签到码无效或已过期，请重新扫描现场二维码") -> BadRequest:
@@ -54,8 +61,12 @@ class QrState:
     expires_in: int
 
 
-def checkin_url(base_url: str, session_id: int, code: str) -> str:
-    return qr.checkin_url(base_url, session_id, code)
+def checkin_url(base_url: str, session_id: int, code: str, phase: str = QrPhase.checkin.value) -> str:
+    url = qr.checkin_url(base_url, session_id, code)
+    if phase == QrPhase.checkout.value:
+        # Same code, but the page it opens signs the trainee out.
+        url += "&p=out"
+    return url
 
 
 async def current_qr(principal: Principal, session_id: int, base_url: str, now: float | None = None,
@@ -63,10 +74,7 @@ async def current_qr(principal: Principal, session_id: int, base_url: str, now: 
     session, _, _ = await load_session(principal, session_id)
     now = time.time() if now is None else now
     code = qr.code_at(session["secret"], now, session["step"])
-    url = checkin_url(base_url, session_id, code)
-    if phase == "checkout":
-        # Same code, but the page it opens signs the trainee out.
-        url += "&p=out"
+    url = checkin_url(base_url, session_id, code, phase)
     return QrState(url=url, code=code, interval=session["step"], expires_in=qr.expires_in(now, session["step"]))
 
 
@@ -200,7 +208,7 @@ def _attendance_credit(row: dict, who: Who, reason: str) -> ledger.NewCredit:
         person_id=who.person_id, unit_id=who.unit_id, department_id=who.department_id, year=row["year"],
         activity_date=china_date(row["starts_at"]), credit_class=CreditClass(row["credit_class"]),
         category=CreditCategory(row["category"]), title=row["title"], credits=row["credits"], hours=row["hours"],
-        source=CreditSource.attendance, status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
+        source=_SOURCE[row["kind"]], status=CreditStatus.pending_dept, created_by=who.account_id, ip=who.ip,
         dedupe_key=_credit_key(row["training"], who.person_id), training_id=row["training"], event_reason=reason)
 
 
@@ -213,6 +221,12 @@ def _credit_program(row: dict, who: Who, moment: dt.datetime, reason: str) -> Pr
     # Another session of the same training already earned it.
     same = yield ("SELECT id, status, credits FROM credit WHERE dedupe_key = {}", (new.dedupe_key,))
     return same[0] if same else None
+
+
+def _credit_at_checkin(row: dict) -> bool:
+    """Whether the scan itself makes the credit: not when the training wants a check-out first, nor
+    on a provider's class (its provider confirms the hours afterwards, services/classes.py)."""
+    return not row["requires_checkout"] and row["training_class"] is None
 
 
 def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
@@ -234,7 +248,7 @@ def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, 
         found = yield (_EXISTING_SQL, _existing_args(row, who.person_id))
         return CheckinResult(False, _body(row, found[0]))
     credit = None
-    if not row["requires_checkout"]:
+    if _credit_at_checkin(row):
         credit = yield from _credit_program(row, who, moment, reason or "签到")
     return CheckinResult(True, _body(row, {
         "id": inserted[0]["id"], "checked_in_at": inserted[0]["checked_in_at"], "checked_out_at": None,
@@ -271,7 +285,7 @@ def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str
              *condition_args]
     credit = "NULL::integer AS credit_id, NULL::varchar AS status, NULL::numeric AS credits"
     joined = ""
-    if not row["requires_checkout"]:
+    if _credit_at_checkin(row):
         credit_ctes, credit_args = ledger.create_after(_attendance_credit(row, who, reason or "签到"), moment,
                                                        "checkin_made")
         ctes.append(credit_ctes)
@@ -318,15 +332,43 @@ async def live_changes(principal: Principal, session_id: int):  # type: ignore[n
     return live.changes(session_id)
 
 
-def _self(principal: Principal, training_unit: int) -> Who:
-    """The calling trainee as a Who, if they may attend a training of ``training_unit``."""
+def _self(principal: Principal, row: dict) -> Who:
+    """The calling trainee as a Who, if they may attend the session's training (``row``)."""
     trainee = [g for g in principal.grants if g.role == Role.trainee]
     if principal.person_id is None or not trainee:
         raise Forbidden("not_eligible", "只有学员账号可以签到")
-    grant = next((g for g in trainee if g.unit_id == training_unit), None)
+    anyone = row["kind"] == _OPEN_TO_ALL
+    grant = next((g for g in trainee if anyone or g.unit_id == row["unit"]), None)
     if grant is None:
         raise Forbidden("not_eligible", "您不是本单位人员，不能参加该培训签到")
     return Who(principal.person_id, grant.unit_id, grant.department_id, principal.account_id, principal.ip)
+
+
+_ENROLLED_SQL = "SELECT id FROM enrolment WHERE training_class = {} AND person = {} AND status IN ({}, {})"
+
+
+async def is_enrolled(class_id: int, person_id: int) -> bool:
+    """Whether the person's enrolment in a provider's class was confirmed (its sessions are theirs)."""
+    rows = await db.fetch(_engine(), _ENROLLED_SQL, class_id, person_id, EnrolmentStatus.enrolled.value,
+                          EnrolmentStatus.completed.value)
+    return bool(rows)
+
+
+async def _attendee(principal: Principal, row: dict) -> Who:
+    """The calling trainee, if they may attend this session: of the training's unit, anyone for a
+    CME project, a confirmed enrolment for a provider's class."""
+    return _self(principal, row) if row["training_class"] is None else await _class_attendee(principal, row)
+
+
+async def _class_attendee(principal: Principal, row: dict) -> Who:
+    """The calling trainee, if confirmed in the provider's class this session belongs to
+    (one more indexed read, only on a class's sessions: the in-house path stays as it was)."""
+    trainee = next((g for g in principal.grants if g.role == Role.trainee), None)
+    if principal.person_id is None or trainee is None:
+        raise Forbidden("not_eligible", "只有学员账号可以签到")
+    if not await is_enrolled(row["training_class"], principal.person_id):
+        raise Forbidden("not_eligible", "您未报名该培训班或报名尚未确认，不能签到")
+    return Who(principal.person_id, trainee.unit_id, trainee.department_id, principal.account_id, principal.ip)
 
 
 async def _someone(principal: Principal, person_id: int) -> Who:
@@ -339,7 +381,7 @@ async def check_in_with_code(principal: Principal, session_id: int, code: str, s
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    return await _record(row, _self(principal, row["unit"]), method=CheckinMethod.scan)
+    return await _record(row, await _attendee(principal, row), method=CheckinMethod.scan)
 
 
 async def check_in_with_claim(principal: Principal, claim: str, settings: Settings) -> CheckinResult:
@@ -352,7 +394,7 @@ async def check_in_with_claim(principal: Principal, claim: str, settings: Settin
     assert row is not None
     if row["status"] != TrainingStatus.approved.value:
         raise _not_open()
-    who = _self(principal, row["unit"])
+    who = await _attendee(principal, row)
     if rows[0]["used_at"] is not None:
         # The same trainee resubmitting their claim (say, after a timeout) gets
         # their check-in back; anyone else gets nothing from a spent claim.
@@ -368,7 +410,7 @@ async def check_out(principal: Principal, session_id: int, code: str, settings: 
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    who = _self(principal, row["unit"])
+    who = await _attendee(principal, row)
     existing = await _existing(row, who.person_id)
     if existing is None:
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
@@ -443,8 +485,11 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
         if not (row["starts_at"] - _SCAN_EARLY <= scanned_at <= now + _SCAN_DRIFT):
             results.append({**outcome, "ok": False, "code": "invalid_time", "detail": "扫码时间不在本场次时间内"})
             continue
-        if person["unit"] != row["unit"]:
+        if row["training_class"] is None and person["unit"] != row["unit"] and row["kind"] != _OPEN_TO_ALL:
             results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
+            continue
+        if row["training_class"] is not None and not await is_enrolled(row["training_class"], parsed.person_id):
+            results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "未报名该培训班或报名未确认"})
             continue
         recorded = await _record(row, await _someone(principal, parsed.person_id), method=CheckinMethod.reverse,
                                  at=scanned_at)
@@ -463,9 +508,10 @@ async def manual_add(principal: Principal, session_id: int, person_id: int, reas
     session, training, _ = await load_session(principal, session_id)
     if training["status"] != TrainingStatus.approved.value:
         raise _not_open()
-    person = await Person.select(Person.id).where(
-        (Person.id == person_id) & (Person.unit == training["unit"])).first()
-    if person is None:
+    if training["training_class"] is not None:
+        if not await is_enrolled(training["training_class"], person_id):
+            raise NotFound("person_not_found", "该人员未报名本培训班或报名未确认")
+    elif not await Person.exists().where((Person.id == person_id) & (Person.unit == training["unit"])):
         raise NotFound("person_not_found", "人员不存在或不是本单位人员")
     row = await _session_row(session_id)
     assert row is not None
@@ -508,7 +554,8 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
         "SELECT c.id, c.person AS person_id, p.name, p.person_no, d.name AS department_name, c.checked_in_at, "
         "c.checked_out_at, c.method, c.reason, r.status AS credit_status "
         "FROM checkin c JOIN person p ON p.id = c.person LEFT JOIN department d ON d.id = p.department "
-        "LEFT JOIN credit r ON r.training = c.training AND r.person = c.person AND r.source = 'attendance' "
+        "LEFT JOIN credit r ON r.training = c.training AND r.person = c.person "
+        "AND r.source IN ('attendance', 'project') "
         "WHERE c.session = {} ORDER BY c.checked_in_at DESC, c.id DESC",
         session_id,
     )

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,18 +14,24 @@ from dataclasses import dataclass
 from server import db
 from server.clock import now
 from server.services import audit, captcha, sms, throttle, totp
+from server.services.identity import find_account, sms_login_account
 from server.services.errors import DomainError, Forbidden, Invalid, NotAuthenticated, TooManyAttempts
 from server.services.masking import mask_phone
 from server.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from server.services.principal import Grant, Principal
 from server.settings import Settings
-from server.tables import Account, AdminContact, LoginSession
+from server.tables import Account, LoginSession
 from server.tables.enums import AccountStatus, Role, SmsPurpose
 
-# Writing last_seen_at on every request would turn every read into a write;
-# once every few minutes is enough to keep the idle expiry sliding.
-_TOUCH_EVERY = dt.timedelta(minutes=5)
+# Writing last_seen_at on every request would turn every read into a write (and
+# drop the memoised session reads of the check-in burst): the idle expiry slides
+# once 1/24 of its lifetime has passed, every 30 min for a 12 h session and
+# every 30 h for a 30-day "保持登录" one.
+_TOUCH_FRACTION = 24
+# However busy, a session ends this long after its login: a plain one after 30
+# days, a remembered one after 180 (a term of weekly lectures), or when revoked.
 _ABSOLUTE_LIFETIME = dt.timedelta(days=30)
+_REMEMBERED_ABSOLUTE_LIFETIME = dt.timedelta(days=180)
 
 
 def token_hash(token: str) -> str:
@@ -37,6 +44,21 @@ class LoginResult:
     csrf_token: str
     principal: Principal
     expires_at: dt.datetime
+
+
+def idle_lifetime(remember: bool, settings: Settings) -> dt.timedelta:
+    """How long a session lives unused: the configured hours, or days when remembered."""
+    if remember:
+        return dt.timedelta(days=settings.remember_days)
+    return dt.timedelta(hours=settings.session_ttl_hours)
+
+
+def cookie_max_age(principal: Principal, settings: Settings) -> int:
+    """Seconds the session cookie should live: until the session's own idle expiry."""
+    if principal.session_expires_at is None:
+        return int(idle_lifetime(principal.remember, settings).total_seconds())
+    # Rounded up: a cookie that dies a fraction of a second early says "29 days" to a reader.
+    return max(0, math.ceil((principal.session_expires_at - now()).total_seconds()))
 
 
 # -- throttling --------------------------------------------------------------
@@ -64,7 +86,10 @@ async def _failed(ip: str, settings: Settings) -> None:
 
 async def login(username: str, password: str, *, ip: str, user_agent: str, settings: Settings,
                 captcha_id: str | None = None, captcha_answer: str | None = None,
-                totp_code: str | None = None) -> LoginResult:
+                totp_code: str | None = None, remember: bool = False) -> LoginResult:
+    # Throttled by what was typed, not by the account it names: counting an account's
+    # failures under its username, ID number and phone together would let a captcha or
+    # 429 on one tell a guesser that the other belongs to the same account.
     username = username.strip()
     # The address counts failures only (a hospital's staff share one NAT address
     # and log in at once); the username counts every try before it is checked,
@@ -83,7 +108,7 @@ async def login(username: str, password: str, *, ip: str, user_agent: str, setti
         except DomainError:
             await _failed(ip, settings)
             raise
-    account = await Account.objects().where(Account.username == username).first()
+    account = await find_account(username)
     stored = account.password_hash if account else DUMMY_HASH
     # scrypt takes ~50 ms of CPU: off the event loop so other requests go on.
     ok = await asyncio.to_thread(verify_password, password, stored)
@@ -98,7 +123,7 @@ async def login(username: str, password: str, *, ip: str, user_agent: str, setti
         raise
     step = await _second_factor(account, totp_code, ip, settings)
     return await start_session(account, attempt_key=username, ip=ip, user_agent=user_agent, settings=settings,
-                               totp_step=step, action="login", detail="登录")
+                               totp_step=step, action="login", detail="登录", remember=remember)
 
 
 def _check_status(account: Account) -> None:
@@ -122,7 +147,7 @@ async def _second_factor(account: Account, totp_code: str | None, ip: str, setti
 
 
 async def start_session(account: Account, *, attempt_key: str, ip: str, user_agent: str, settings: Settings,
-                        totp_step: int | None, action: str, detail: str,
+                        totp_step: int | None, action: str, detail: str, remember: bool = False,
                         before: Callable[[], Awaitable[None]] | None = None) -> LoginResult:
     """Make the session of a fully proven login; ``before`` runs first in the same transaction.
 
@@ -131,7 +156,7 @@ async def start_session(account: Account, *, attempt_key: str, ip: str, user_age
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     moment = now()
-    expires = moment + dt.timedelta(hours=settings.session_ttl_hours)
+    expires = moment + idle_lifetime(remember, settings)
     async with LoginSession._meta.db.transaction():
         if before is not None:
             await before()
@@ -146,13 +171,15 @@ async def start_session(account: Account, *, attempt_key: str, ip: str, user_age
             expires_at=expires,
             ip=ip[:64],
             user_agent=user_agent[:255],
+            remember=remember,
         )
         await session.save()
         await Account.update({Account.last_login_at: moment}).where(Account.id == account.id)
         await throttle.passed(throttle.login_user(settings), attempt_key)
         await audit.record(action, account_id=account.id, account_name=account.username, ip=ip,
                            target_type="account", target_id=account.id, detail=detail)
-    principal = await load_principal(account.id, session_id=session.id, csrf_token=csrf, ip=ip)
+    principal = await load_principal(account.id, session_id=session.id, csrf_token=csrf, ip=ip,
+                                     remember=remember, session_expires_at=expires)
     return LoginResult(token=token, csrf_token=csrf, principal=principal, expires_at=expires)
 
 
@@ -179,14 +206,13 @@ async def check_sms_code(phone: str, purpose: SmsPurpose, sms_code: str, *, sett
 
 
 async def sms_login(phone: str, sms_code: str, *, ip: str, user_agent: str, settings: Settings,
-                    totp_code: str | None = None) -> LoginResult:
-    """Log in a listed admin contact (seed 001 §8) by an SMS code sent to their phone."""
-    # Codes are only ever sent to listed phones, so an unlisted phone fails here like a wrong code.
+                    totp_code: str | None = None, remember: bool = False) -> LoginResult:
+    """Log in any active account by a ``login`` SMS code sent to its phone."""
+    # Codes are only ever sent to phones that name one account, so any other phone fails here like a wrong code.
     phone, key, code_id = await check_sms_code(phone, SmsPurpose.login, sms_code, settings=settings, ip=ip)
-    contact = await AdminContact.select(AdminContact.account, AdminContact.name).where(
-        AdminContact.phone == phone).first()
-    account = await Account.objects().where(Account.id == contact["account"]).first() if contact else None
-    if account is None:  # delisted since the code was sent
+    who = await sms_login_account(phone)
+    account = await Account.objects().where(Account.id == who[0]).first() if who else None
+    if account is None or who is None:  # delisted or changed since the code was sent
         raise Invalid("sms_code", "验证码已过期或无效，请重新获取", code="sms_code_expired")
     _check_status(account)
     step = await _second_factor(account, totp_code, ip, settings)
@@ -194,9 +220,10 @@ async def sms_login(phone: str, sms_code: str, *, ip: str, user_agent: str, sett
     async def use_code() -> None:
         await sms.consume(code_id)
 
+    name = f"{who[1]} " if who[1] else ""
     return await start_session(account, attempt_key=key, ip=ip, user_agent=user_agent, settings=settings,
-                               totp_step=step, action="sms_login", before=use_code,
-                               detail=f"短信验证码登录（{contact['name']} {mask_phone(phone)}）")
+                               totp_step=step, action="sms_login", before=use_code, remember=remember,
+                               detail=f"短信验证码登录（{name}{mask_phone(phone)}）")
 
 
 async def logout(principal: Principal) -> None:
@@ -224,6 +251,7 @@ LEFT JOIN department d ON d.id = g.department
 LEFT JOIN unit du ON du.id = d.unit
 LEFT JOIN unit u ON u.id = g.unit
 LEFT JOIN region r ON r.id = g.region
+LEFT JOIN provider pv ON pv.id = g.provider
 LEFT JOIN person p ON p.id = a.person
 LEFT JOIN department pd ON pd.id = p.department
 LEFT JOIN unit pu ON pu.id = p.unit
@@ -232,17 +260,18 @@ _ACCOUNT_COLUMNS = """
 a.id AS account_id, a.username, a.name, a.person AS person_id, a.must_change_password, a.status,
 g.role, g.department AS g_department, d.name AS d_name, du.id AS du_id, du.name AS du_name,
 g.unit AS g_unit, u.name AS u_name, g.region AS g_region, r.name AS r_name, r.prefix AS r_prefix,
+g.provider AS g_provider, pv.name AS pv_name,
 pd.id AS pd_id, pd.name AS pd_name, pu.id AS pu_id, pu.name AS pu_name
 """
 _TYPES = {"must_change_password": "bool"}
-_AUTH_TABLES = ("login_session", "account", "role_grant", "person", "department", "unit", "region")
+_AUTH_TABLES = ("login_session", "account", "role_grant", "person", "department", "unit", "region", "provider")
 _SESSION_TYPES = {**_TYPES, "expires_at": "timestamp", "revoked_at": "timestamp", "last_seen_at": "timestamp",
-                  "created_at": "timestamp"}
+                  "created_at": "timestamp", "remember": "bool"}
 _PRINCIPAL_SQL = f"SELECT {_ACCOUNT_COLUMNS} FROM account a {_GRANTS_FROM} WHERE a.id = {{}} ORDER BY g.id"
 # Every authenticated request: the session, its account and the account's
 # grants in one round trip (a row per grant).
 _SESSION_SQL = f"""
-SELECT s.id AS session_id, s.csrf_token, s.expires_at, s.revoked_at, s.last_seen_at, s.created_at,
+SELECT s.id AS session_id, s.csrf_token, s.expires_at, s.revoked_at, s.last_seen_at, s.created_at, s.remember,
 {_ACCOUNT_COLUMNS}
 FROM login_session s JOIN account a ON a.id = s.account {_GRANTS_FROM}
 WHERE s.token_hash = {{}} ORDER BY g.id
@@ -267,19 +296,23 @@ def _grant_from_row(row: dict) -> Grant | None:
     if row["g_region"] is not None:
         return Grant(role, row["g_region"], row["r_name"], region_id=row["g_region"],
                      region_prefix=row["r_prefix"])
+    if row["g_provider"] is not None:
+        return Grant(role, row["g_provider"], row["pv_name"], provider_id=row["g_provider"])
     return Grant(role, None, "")
 
 
 async def load_principal(account_id: int, *, session_id: int | None = None, csrf_token: str = "",
-                         via_cookie: bool = False, ip: str = "") -> Principal:
+                         via_cookie: bool = False, ip: str = "", remember: bool = False,
+                         session_expires_at: dt.datetime | None = None) -> Principal:
     rows = await db.fetch(Account._meta.db, _PRINCIPAL_SQL, account_id, types=_TYPES)
     if not rows:
         raise NotAuthenticated()
-    return _principal(rows, session_id=session_id, csrf_token=csrf_token, via_cookie=via_cookie, ip=ip)
+    return _principal(rows, session_id=session_id, csrf_token=csrf_token, via_cookie=via_cookie, ip=ip,
+                      remember=remember, session_expires_at=session_expires_at)
 
 
 def _principal(rows: list[dict], *, session_id: int | None, csrf_token: str, via_cookie: bool,
-               ip: str) -> Principal:
+               ip: str, remember: bool = False, session_expires_at: dt.datetime | None = None) -> Principal:
     first = rows[0]
     grants = tuple(g for g in (_grant_from_row(r) for r in rows) if g is not None)
     return Principal(
@@ -293,6 +326,8 @@ def _principal(rows: list[dict], *, session_id: int | None, csrf_token: str, via
         csrf_token=csrf_token,
         via_cookie=via_cookie,
         ip=ip,
+        remember=remember,
+        session_expires_at=session_expires_at,
     )
 
 
@@ -305,22 +340,23 @@ async def resolve_token(token: str, *, via_cookie: bool, ip: str, settings: Sett
         raise NotAuthenticated("session_invalid", "登录已失效，请重新登录")
     row = rows[0]
     moment = now()
+    remember = bool(row["remember"])
+    absolute = _REMEMBERED_ABSOLUTE_LIFETIME if remember else _ABSOLUTE_LIFETIME
     if (
         row["revoked_at"] is not None
         or row["expires_at"] <= moment
-        or row["created_at"] + _ABSOLUTE_LIFETIME <= moment
+        or row["created_at"] + absolute <= moment
         or row["status"] != AccountStatus.active.value
     ):
         raise NotAuthenticated("session_expired", "登录已过期，请重新登录")
-    if moment - row["last_seen_at"] > _TOUCH_EVERY:
-        await LoginSession.update(
-            {
-                LoginSession.last_seen_at: moment,
-                LoginSession.expires_at: moment + dt.timedelta(hours=settings.session_ttl_hours),
-            }
-        ).where(LoginSession.id == row["session_id"])
+    expires_at = row["expires_at"]
+    idle = idle_lifetime(remember, settings)
+    if moment - row["last_seen_at"] > idle / _TOUCH_FRACTION:
+        expires_at = moment + idle
+        await LoginSession.update({LoginSession.last_seen_at: moment, LoginSession.expires_at: expires_at}).where(
+            LoginSession.id == row["session_id"])
     return _principal(rows, session_id=row["session_id"], csrf_token=row["csrf_token"], via_cookie=via_cookie,
-                      ip=ip)
+                      ip=ip, remember=remember, session_expires_at=expires_at)
 
 
 def csrf_matches(principal: Principal, header_value: str | None) -> bool:

@@ -138,7 +138,7 @@ async def review(principal: Principal, request_id: int, action: str, reason: str
             await _move(row, moment)
         word = "审核通过" if to == S.approved else f"审核不通过：{reason}"
         await audit.record(f"binding_{action}", principal=principal, target_type="binding_request",
-                           target_id=request_id,
+                           target_id=request_id, person_id=row["person"] if to == S.approved else None,
                            detail=f"{row['name']} 变更至 {row['unit_name']} / {row['department_name']} {word}")
     return {"id": request_id, "status": to.value}
 

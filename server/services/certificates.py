@@ -31,6 +31,7 @@ from server.clock import CHINA
 from server.labels import CREDIT_CLASS, CREDIT_SOURCE, label
 from server.services import compliance, standards
 from server.services import credits as credits_service
+from server.services import dishonesty as dishonesty_service
 from server.services.errors import Conflict, Invalid, NotFound
 from server.services.masking import mask_id_number
 from server.services.principal import Principal
@@ -79,6 +80,8 @@ class CertificateData:
     credits_total: float
     hours_total: float
     issued_at: str  # ISO 8601 with offset, China time
+    # A dishonesty record in force when it was issued (seed 002 §3.4): printed on it.
+    dishonesty: str | None = None
 
     @property
     def issued_on(self) -> dt.date:
@@ -107,6 +110,7 @@ class CertificateData:
             credits_total=body["credits_total"],
             hours_total=body.get("hours_total", 0.0),
             issued_at=body["issued_at"],
+            dishonesty=body.get("dishonesty"),
         )
 
 
@@ -209,6 +213,7 @@ async def issue(principal: Principal, year: int, *, base_url: str,
         "unit": person["unit_name"] or "",
         "department": person["department_name"],
         "year": year,
+        "dishonesty": dishonesty_note(await dishonesty_service.active(principal.person_id)),
     }
     # The credit ids make "the same set of credits" exact, not just the same text.
     fingerprint = hashlib.sha256(json.dumps(
@@ -265,6 +270,15 @@ async def _require_pass(principal: Principal, year: int) -> None:
             {"standard_id": result.standard.id, "standard_name": result.standard.name, "measure": line.measure,
              "category": line.category, "required": float(line.required), "earned": float(line.earned),
              "missing": float(line.missing)} for result, line in missing]})
+
+
+def dishonesty_note(record: dict | None) -> str | None:
+    """What a certificate says of a dishonesty record in force on the day it is issued."""
+    if record is None:
+        return None
+    by = f"，认定部门：{record['authority']}" if record["authority"] else ""
+    return (f"失信惩戒期内（{record['starts_on'].isoformat()} 至 {record['ends_on'].isoformat()}）"
+            f"：{record['reason']}{by}")
 
 
 async def certificate_pdf(principal: Principal, year: int, *, base_url: str) -> IssuedCertificate:
@@ -324,14 +338,9 @@ def _register_font() -> str:
     return FONT_NAME
 
 
-def register_font() -> str:
-    """The embedded CJK font's name, registered with reportlab once (printed reports share it)."""
-    return _register_font()
-
-
-def build_lock() -> threading.Lock:
-    """Held while reportlab builds a document: certificates and printed reports alike."""
-    return _build_lock
+# Other printed documents (the résumé) embed the same font, one build at a time.
+register_font = _register_font
+BUILD_LOCK = _build_lock
 
 
 def cn_date(day: dt.date) -> str:
@@ -395,6 +404,10 @@ def build_pdf(data: CertificateData, url: str) -> bytes:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
     story += [info_table, Spacer(1, 4 * mm)]
+    if data.dishonesty:
+        warning = style("warning", 10.5, textColor=colors.HexColor("#b71c1c"), borderColor=colors.HexColor("#b71c1c"),
+                        borderWidth=0.6, borderPadding=4)
+        story += [Paragraph(esc(data.dishonesty), warning), Spacer(1, 5 * mm)]
 
     if data.lines:
         rows = [[Paragraph(h, head) for h in ("序号", "日期", "项目名称", "类别", "学分", "学时", "来源")]]
@@ -543,6 +556,7 @@ def render_verify_page(data: CertificateData | None, raw_code: str) -> str:
         f"{e(fmt(line.hours))} 学时 · {e(line.source_label)}</div></li>"
         for line in data.lines
     ) or '<li class="muted">本年度暂无有效学分</li>'
+    warning = f'<section class="card" style="color:#b71c1c">{e(data.dishonesty)}</section>' if data.dishonesty else ""
     return _page("证书有效", (
         '<section class="card status ok"><h1>✓ 证书有效</h1>'
         f'<p class="muted">{e(str(data.year))} 年度继续医学教育学分证明 · 验证码 '
@@ -555,6 +569,7 @@ def render_verify_page(data: CertificateData | None, raw_code: str) -> str:
         f"<dt>年度</dt><dd>{e(str(data.year))}</dd>"
         f"<dt>出具日期</dt><dd>{e(_cn_date(data.issued_on))}</dd>"
         "</dl></section>"
+        f"{warning}"
         '<section class="card"><h2>学分合计</h2><div class="totals">'
         f"<div><b>{e(fmt(data.class_i_total))}</b><span class=\"muted\">I类</span></div>"
         f"<div><b>{e(fmt(data.class_ii_total))}</b><span class=\"muted\">II类</span></div>"

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from piccolo.query.functions.aggregate import Count, Max, Min
+
 from server import db
 from server.clock import now, start_of_next_day
 from server.labels import CREDIT_STATUS, label
-from server.services import audit, batch, scope, totals
+from server.services import audit, batch, notices, scope, totals
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, CreditEvent, Evidence
@@ -115,7 +117,7 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
     if training_id is not None:
         clauses.append(Credit.training == training_id)
     if source:
-        clauses.append(Credit.source == source)
+        clauses.append(Credit.source.is_in(source.split(",")))
     if department_id is not None:
         clauses.append(Credit.department == department_id)
     if credit_class:
@@ -140,6 +142,36 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
     rows = await query.order_by(Credit.activity_date, ascending=False).order_by(Credit.id, ascending=False).limit(
         page_size).offset((page - 1) * page_size)
     return [present(r) for r in rows], await count
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingGroup:
+    """The attendance credits of one training in one state, as one review row ("200 人")."""
+
+    training_id: int
+    title: str
+    activity_date: dt.date
+    credit_class: str
+    credits: float
+    count: int
+
+
+async def attendance_groups(principal: Principal, status: str) -> list[TrainingGroup]:
+    """The caller's attendance credits in ``status`` grouped by training (a lecture is one row)."""
+    where = scope_where(principal)
+    if where is None:
+        return []
+    rows = await (Credit.select(Credit.training, Max(Credit.title).as_alias("title"),
+                                Min(Credit.activity_date).as_alias("activity_date"),
+                                Max(Credit.credit_class).as_alias("credit_class"),
+                                Max(Credit.credits).as_alias("credits"), Count(Credit.id).as_alias("count"))
+                  .where(where).where((Credit.source == CreditSource.attendance.value) & (Credit.status == status)
+                                      & Credit.training.is_not_null())
+                  .group_by(Credit.training).order_by(Min(Credit.activity_date), ascending=False).limit(200))
+    return [TrainingGroup(training_id=r["training"], title=r["title"], credit_class=r["credit_class"],
+                          activity_date=r["activity_date"] if isinstance(r["activity_date"], dt.date)
+                          else dt.date.fromisoformat(str(r["activity_date"])[:10]),
+                          credits=float(r["credits"]), count=int(r["count"])) for r in rows]
 
 
 async def get_credit(principal: Principal, credit_id: int) -> dict:
@@ -173,9 +205,12 @@ _ACTIONS: dict[str, dict[str, Move]] = {
     "reject": {S.pending_dept.value: Move(S.rejected, "department"),
                S.pending_unit.value: Move(S.rejected, "unit")},
     "revoke": {S.effective.value: Move(S.revoked, "unit")},
+    # A region's dishonesty record (seed 002 §3.4, services/dishonesty.py) withdraws the
+    # effective records it concerns; no HTTP action of its own.
+    "dishonesty": {S.effective.value: Move(S.revoked, "region")},
 }
-_NEEDS_REASON = {"return", "reject", "revoke"}
-_WORDS = {"approve": "审核通过", "return": "退回", "reject": "审核不通过", "revoke": "撤销"}
+_NEEDS_REASON = {"return", "reject", "revoke", "dishonesty"}
+_WORDS = {"approve": "审核通过", "return": "退回", "reject": "审核不通过", "revoke": "撤销", "dishonesty": "因失信撤销"}
 
 
 def state_word(status: str) -> str:
@@ -198,19 +233,26 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
     row = None
     if where is not None:
         row = await Credit.select(Credit.id, Credit.status, Credit.department, Credit.unit, Credit.title,
-                                  Credit.source, Credit.rule.evidence_required.as_alias("evidence_required")).where(
+                                  Credit.source, Credit.person,
+                                  Credit.rule.evidence_required.as_alias("evidence_required"),
+                                  Credit.unit.region_code.as_alias("region_code")).where(
             where).where(Credit.id == credit_id).first()
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
-    is_dept = row["department"] in principal.department_ids()
-    is_unit = row["unit"] in principal.unit_ids()
-    if not (is_dept or is_unit):
+    levels = {"department": row["department"] in principal.department_ids(),
+              "unit": row["unit"] in principal.unit_ids(),
+              "region": action == "dishonesty" and any(
+                  (row["region_code"] or "").startswith(p) for p in principal.region_prefixes())}
+    if not any(levels.values()):
         raise Forbidden("forbidden", "只有科室或单位管理员可以审核学分")
+    if row["source"] == CreditSource.imported.value:
+        # History from the old system (seed 002 §1.5) is kept as it was issued.
+        raise Conflict("history_readonly", "历史导入的记录不能修改或撤销")
     move = _ACTIONS[action].get(row["status"])
     if move is None:
         raise Conflict("invalid_state", f"学分记录当前为“{state_word(row['status'])}”，不能{_WORDS[action]}")
-    if (move.level == "department" and not is_dept) or (move.level == "unit" and not is_unit):
-        who = "科室" if move.level == "department" else "单位"
+    if not levels[move.level]:
+        who = {"department": "科室", "unit": "单位", "region": "卫健委"}[move.level]
         if row["status"] in (S.pending_dept.value, S.pending_unit.value):
             raise Conflict("invalid_state", f"该记录正等待{who}审核，您不能{_WORDS[action]}")
         # An effective record is waiting for nobody: say who may act on it.
@@ -240,6 +282,9 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
         if S.effective in (move.to, row["status"]):
             # Into effective (approved) or out of it (revoked): the totals move with it.
             await db.run_write(Credit._meta.db, totals.count_record(credit_id, 1 if move.to == S.effective else -1))
+        if move.to in (S.returned, S.rejected):
+            # Nothing missed: the trainee's home card, tab dot and an SMS (sent after the commit).
+            await notices.credit_reviewed(credit_id, row["person"], row["title"], move.to, reason)
         await audit.record(f"credit_{action}", principal=principal, target_type="credit", target_id=credit_id,
                            detail=f"{_WORDS[action]}学分《{row['title']}》" + (f"：{reason}" if reason else ""))
     return {"id": credit_id, "status": move.to.value}

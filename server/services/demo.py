@@ -11,12 +11,14 @@ import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
-from server.services import rule_catalogue
+from server.services import classes, courses, rule_catalogue
 from server.services.idcard import make_id_number
 from server.services.organisation import region_prefix
 from server.services.passwords import hash_password
-from server.tables import Account, Department, Person, PersonYear, Region, RoleGrant, Unit
-from server.tables.enums import AccountStatus, RegionLevel, Role, Sex, Staffing, TitleLevel, UnitLevel
+from server.tables import (Account, Course, Department, Lesson, Person, PersonYear, Provider, Question, Region,
+                           RoleGrant, TrainingClass, Unit)
+from server.tables.enums import (AccountStatus, ClassStatus, CourseStatus, CreditCategory, LessonKind, QuestionKind,
+                                 RegionLevel, Role, Sex, Staffing, TitleLevel, UnitLevel)
 
 DEMO_PASSWORD = "Demo@2026"
 DEMO_RULE_YEARS = (2025, 2026, 2027)
@@ -201,4 +203,97 @@ async def load_demo() -> dict[str, int]:
         added["rules"] = 0
         for year in DEMO_RULE_YEARS:
             added["rules"] += await rule_catalogue.ensure_province(regions["990000"], year)
+
+        added["accounts"] += await _load_provider(regions, demo_hash)
+    return added
+
+
+# -- Guangdong's flows: a provider with classes and public courses (seed 002 §3.3, 004 §4) ----
+
+PROVIDER = ("示例继续教育培训中心", "990000", "陈老师", "0990-6612345")
+PROVIDER_ADMIN = ("provider1", "示例继续教育培训中心管理员")
+
+_CLASSES = [
+    # title, category, hours, starts, ends, online, place, capacity, status, description
+    ("2026年全科医学诊疗能力提升培训班", CreditCategory.professional, 24, dt.date(2026, 3, 9), dt.date(2026, 3, 11),
+     False, "示例市继续教育中心三楼报告厅", 60, ClassStatus.accepting,
+     "面向基层医疗卫生机构执业医师，讲授常见病、多发病的规范诊疗与转诊，结业考核合格后确认学时。"),
+    ("医患沟通与医学人文素养（线上）", CreditCategory.elective, 12, dt.date(2026, 4, 1), dt.date(2026, 12, 20),
+     True, "", 500, ClassStatus.accepting, "线上直播与回放相结合，完成全部课程并提交学习心得后确认学时。"),
+    ("急危重症护理技能专项培训班", CreditCategory.professional, 16, dt.date(2026, 5, 18), dt.date(2026, 5, 19),
+     False, "示例市人民医院技能培训中心", 40, ClassStatus.closed, "心肺复苏、气道管理与危重症监护实操训练。"),
+]
+
+_ETHICS_LESSONS = [
+    ("第一讲 专业技术人员的职业道德", "职业道德是专业技术人员在职业活动中应当遵循的行为规范。医务人员应当恪守"
+     "“敬佑生命、救死扶伤、甘于奉献、大爱无疆”的职业精神，尊重患者的知情同意权和隐私权，廉洁行医。"),
+    ("第二讲 诚信建设与学术规范", "诚信是专业技术人员立身之本。继续教育学时申报须如实填写，弄虚作假者将被记入"
+     "失信记录，惩戒期内不得报名培训班，并在继续教育证书上注明。学术研究应当遵守引用规范，杜绝抄袭与数据造假。"),
+    ("第三讲 依法执业与医疗纠纷防范", "依法执业要求医务人员在执业范围内开展诊疗活动，规范书写病历，"
+     "落实首诊负责、三级查房、会诊等核心制度，做好医患沟通，从源头上减少医疗纠纷。"),
+]
+_ETHICS_QUESTIONS = [
+    (QuestionKind.single, "医务人员的职业精神不包括以下哪一项？",
+     ["敬佑生命", "救死扶伤", "追求利润最大化", "甘于奉献"], [2]),
+    (QuestionKind.single, "继续教育学时申报弄虚作假的后果是？",
+     ["没有任何影响", "记入失信记录", "自动获得双倍学时", "仅口头提醒"], [1]),
+    (QuestionKind.single, "以下哪项属于医疗核心制度？", ["首诊负责制度", "弹性工作制度", "末位淘汰制度", "绩效工资制度"], [0]),
+    (QuestionKind.multiple, "以下哪些属于患者的权利？", ["知情同意权", "隐私权", "指定医生开具任何药品", "获得医疗服务"],
+     [0, 1, 3]),
+    (QuestionKind.single, "学术研究中引用他人成果应当？", ["注明出处", "直接使用", "改写后视为原创", "无需说明"], [0]),
+]
+_HEALTH_LESSONS = [
+    ("第一讲 健康中国战略概述", LessonKind.text, "《“健康中国2030”规划纲要》提出以人民健康为中心，坚持预防为主，"
+     "推进健康中国建设。专业技术人员应当把以治病为中心转变为以人民健康为中心。", 0),
+    ("第二讲 数字健康与互联网医疗（视频）", LessonKind.video, "", 4),
+]
+_HEALTH_QUESTIONS = [
+    (QuestionKind.single, "健康中国建设坚持以什么为中心？", ["以医院为中心", "以人民健康为中心", "以药品为中心", "以设备为中心"], [1]),
+    (QuestionKind.single, "健康中国建设的方针强调？", ["预防为主", "治疗为主", "只重急救", "只重科研"], [0]),
+    (QuestionKind.multiple, "互联网医疗可以提供以下哪些服务？", ["在线复诊", "健康咨询", "远程会诊", "线上实施外科手术"],
+     [0, 1, 2]),
+    (QuestionKind.single, "电子健康档案中的个人信息应当？", ["随意公开", "依法保护", "出售给第三方", "无需管理"], [1]),
+]
+_COURSES = [
+    ("专业技术人员职业道德与诚信建设", 10, "2026年度公需科目。完成全部课时学习后参加课程考试，"
+     "考试合格系统自动登记公需课学时。", [(t, LessonKind.text, b, 0) for t, b in _ETHICS_LESSONS], _ETHICS_QUESTIONS),
+    ("健康中国战略与数字健康", 8, "2026年度公需科目，含视频课时。视频须完整播放后方可完成该课时。",
+     _HEALTH_LESSONS, _HEALTH_QUESTIONS),
+]
+DEMO_VIDEO_KEY = "bundled/demo-lesson.webm"
+
+
+async def _load_provider(regions: dict[str, int], demo_hash) -> int:  # type: ignore[no-untyped-def]
+    """The demo provider, its admin account, classes and public courses; what is missing only."""
+    name, region_code, contact, phone = PROVIDER
+    provider_id = await _get_or_create(Provider, Provider.name == name, dict(
+        name=name, region=regions[region_code], region_code=region_code, contact=contact, phone=phone))
+    added = 0
+    username, display = PROVIDER_ADMIN
+    if not await Account.exists().where(Account.username == username):
+        account = Account(username=username, password_hash=await demo_hash(), name=display,
+                          status=AccountStatus.active)
+        await account.save()
+        await RoleGrant.insert(RoleGrant(account=account.id, role=Role.provider_admin, provider=provider_id))
+        added += 1
+    for title, category, hours, starts, ends, online, place, capacity, status, description in _CLASSES:
+        if not await TrainingClass.exists().where((TrainingClass.provider == provider_id)
+                                                 & (TrainingClass.title == title)):
+            await classes.insert_class(provider_id, dict(
+                title=title, year=starts.year, category=category, hours=hours, starts_on=starts, ends_on=ends,
+                online=online, place=place, capacity=capacity, description=description), account_id=None,
+                status=status)
+    for title, hours, description, lessons, questions in _COURSES:
+        course_id = await _get_or_create(Course, (Course.provider == provider_id) & (Course.title == title), dict(
+            provider=provider_id, title=title, hours=hours, description=description, pass_mark=60, max_attempts=3,
+            time_limit_minutes=30, status=CourseStatus.published))
+        for order, (lesson_title, kind, body, seconds) in enumerate(lessons, start=1):
+            video = kind == LessonKind.video
+            await _get_or_create(Lesson, (Lesson.course == course_id) & (Lesson.title == lesson_title), dict(
+                course=course_id, title=lesson_title, kind=kind, body=body, sort_order=order,
+                duration_seconds=seconds, media_key=DEMO_VIDEO_KEY if video else "",
+                media_type="video/webm" if video else "", media_size=0))
+        for order, (kind, text, options, answers) in enumerate(questions, start=1):
+            if not await Question.exists().where((Question.course == course_id) & (Question.text == text)):
+                await courses.question_row(course_id, kind, text, options, answers, order).save()
     return added

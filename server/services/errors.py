@@ -9,14 +9,13 @@ class DomainError(Exception):
     status_code = 409
 
     def __init__(self, code: str, detail: str, *, status_code: int | None = None,
-                 field: str | None = None, headers: dict[str, str] | None = None,
-                 extra: dict | None = None) -> None:
+                 field: str | None = None, headers: dict[str, str] | None = None, extra: dict | None = None) -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
         self.field = field
         self.headers = headers or {}
-        # More keys for the body beside code and detail (what a client needs to act on it).
+        # More of the body beside code and detail (an import's row errors).
         self.extra = extra or {}
         if status_code is not None:
             self.status_code = status_code

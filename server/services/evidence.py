@@ -256,9 +256,10 @@ def display_name(filename: str | None) -> str:
     return name[-200:] if len(name) > 200 else name
 
 
-def _store(store: media.MediaStore, stored: Stored) -> tuple[str, str]:
+def store_file(store: media.MediaStore, stored: Stored, folder: str = "evidence") -> tuple[str, str]:
+    """Write a cleaned upload (and its thumbnail) under ``folder``; returns their keys."""
     today = china_time(now())
-    stem = f"evidence/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
+    stem = f"{folder}/{today:%Y}/{today:%m}/{secrets.token_hex(16)}"
     key, thumb_key = f"{stem}.{stored.ext}", (f"{stem}.thumb.jpg" if stored.thumb is not None else "")
     store.write(key, stored.body)
     if thumb_key:
@@ -338,6 +339,59 @@ async def open_file(principal: Principal, evidence_id: int, settings: Settings, 
                     ascii_name=f"evidence-{evidence_id}{'-thumb.jpg' if thumb else ext}")
 
 
+# -- PDF pages for the reviewer's viewer ---------------------------------------------
+
+# Every page of a PDF proof as a picture (issue 13): phones have no PDF viewer in the page, and a
+# reviewer must see page 3 as well as page 1. 1400 px wide reads a scanned certificate's small
+# print zoomed; a proof of more than 30 pages is shown up to there (the file itself still downloads).
+PAGE_WIDTH = 1400
+MAX_PAGES = 30
+
+
+def _pdf_page_count(path: Path) -> int:
+    import pypdfium2  # rendering only: a reviewer opening a PDF proof
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return min(len(document), MAX_PAGES)
+    finally:
+        document.close()
+
+
+def _pdf_page_jpeg(path: Path, index: int) -> bytes | None:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        if index >= min(len(document), MAX_PAGES):
+            return None
+        page = document[index]
+        scale = PAGE_WIDTH / max(1.0, page.get_width())
+        image = page.render(scale=min(scale, 4.0)).to_pil()
+        return _encode(_flatten(image), "JPEG", quality=85)
+    finally:
+        document.close()
+
+
+async def _pdf_path(principal: Principal, evidence_id: int, settings: Settings) -> Path:
+    found = await open_file(principal, evidence_id, settings)
+    if found.content_type != "application/pdf":
+        raise NotFound("not_a_pdf", "该文件不是 PDF，没有分页")
+    return found.path
+
+
+async def pdf_page_count(principal: Principal, evidence_id: int, settings: Settings) -> int:
+    return await asyncio.to_thread(_pdf_page_count, await _pdf_path(principal, evidence_id, settings))
+
+
+async def pdf_page(principal: Principal, evidence_id: int, page: int, settings: Settings) -> bytes:
+    """Page ``page`` (1-based) of a PDF proof as a JPEG; 404 past its last page."""
+    image = await asyncio.to_thread(_pdf_page_jpeg, await _pdf_path(principal, evidence_id, settings), page - 1)
+    if image is None:
+        raise NotFound("page_not_found", "该页不存在")
+    return image
+
+
 # -- changing ----------------------------------------------------------------------
 
 
@@ -358,7 +412,7 @@ async def upload(principal: Principal, credit_id: int, data: bytes, filename: st
     # At most IMAGE_WORKERS photos are decoded at once (each may take a few hundred MB
     # for a moment); the rest wait their turn without holding a thread.
     stored = await asyncio.get_running_loop().run_in_executor(IMAGE_POOL, clean, data)
-    key, thumb_key = await asyncio.to_thread(_store, media.store(settings), stored)
+    key, thumb_key = await asyncio.to_thread(store_file, media.store(settings), stored)
     name = display_name(filename)
     try:
         async with Evidence._meta.db.transaction():

@@ -192,6 +192,6 @@ def build(story: list, stamp: Stamp, *, title: str) -> bytes:
         bottomMargin=MARGIN_BOTTOM, title=title, author="继教", subject=f"验证码 {stamp.code}",
         creator="jijiao", initialFontName=font(),
     )
-    with certificates.build_lock():
+    with certificates.BUILD_LOCK:
         doc.build(story, canvasmaker=_stamped_canvas(stamp, qr))
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from server.tables.enums import Role
@@ -20,6 +21,7 @@ class Grant:
     unit_id: int | None = None
     region_id: int | None = None
     region_prefix: str | None = None
+    provider_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,10 @@ class Principal:
     csrf_token: str = ""
     via_cookie: bool = False
     ip: str = ""
+    # The login session's "保持登录" and its current idle expiry (None for a principal
+    # built without a session).
+    remember: bool = False
+    session_expires_at: dt.datetime | None = None
     roles: frozenset[Role] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,3 +63,6 @@ class Principal:
 
     def region_prefixes(self) -> set[str]:
         return {g.region_prefix for g in self.grants_for(Role.region_admin) if g.region_prefix}
+
+    def provider_ids(self) -> set[int]:
+        return {g.provider_id for g in self.grants_for(Role.provider_admin) if g.provider_id}

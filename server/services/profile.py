@@ -18,14 +18,17 @@ import re
 from dataclasses import dataclass
 
 from server import clock
-from server.services import audit
+from server.services import archive
 from server.services.errors import Forbidden, Invalid, NotFound
-from server.services.masking import mask_phone
 from server.services.principal import Principal
-from server.tables import Account, Department, Person, PersonYear
+from server.services.masking import mask_id_number
+from server.tables import Account, Department, Person
 from server.tables.enums import Role, TitleLevel
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
+# What the trainee keeps about themselves (the archive's basic section).
+_BASIC = ("department_id", "title", "title_level", "title_assessed_on", "appointment_year", "staffing", "phone",
+          "specialty", "position")
 
 _COLUMNS = (
     Person.id, Person.name, Person.sex, Person.birth_date, Person.id_number, Person.person_no,
@@ -78,7 +81,10 @@ async def is_complete(principal: Principal) -> bool:
     row = await Person.select(Person.department.as_alias("department_id"), Person.title, Person.title_level,
                               Person.title_assessed_on, Person.specialty, Person.phone).where(
         Person.id == principal.person_id).first()
-    return row is not None and not missing_fields(row)
+    if row is None:
+        return False
+    # Saved and waiting for the unit (000 §7.1 请等待审核) lets the trainee in meanwhile.
+    return not missing_fields(row) or await archive.pending_basic(principal.person_id) is not None
 
 
 def _own_person(principal: Principal) -> int:
@@ -93,7 +99,9 @@ async def get_profile(principal: Principal) -> dict:
         raise NotFound("person_not_found", "人员记录不存在")
     row = dict(row)
     row["missing"] = missing_fields(row)
-    row["complete"] = not row["missing"]
+    row["pending_change"] = await archive.pending_basic(row["id"])
+    row["complete"] = not row["missing"] or row["pending_change"] is not None
+    row["id_number"] = mask_id_number(row["id_number"])  # like everywhere else, for its owner too
     for key in ("birth_date", "title_assessed_on"):
         if isinstance(row[key], dt.date):
             row[key] = row[key].isoformat()
@@ -120,34 +128,22 @@ def _check(form: ProfileForm) -> ProfileForm:
 
 
 async def update_profile(principal: Principal, form: ProfileForm) -> dict:
+    """The trainee's basic information goes to the unit for approval (seed 000 §7.1: 请等待审核)."""
     person_id = _own_person(principal)
     form = _check(form)
-    person = await Person.select(Person.unit, Person.department, Person.phone, Person.title, Person.title_level,
-                                 Person.title_assessed_on, Person.status).where(Person.id == person_id).first()
+    person = await Person.select(Person.unit, Person.department, *(getattr(Person, k) for k in _BASIC[1:])).where(
+        Person.id == person_id).first()
     if person is None:
         raise NotFound("person_not_found", "人员记录不存在")
     await _check_department(form, person)
     if form.phone != person["phone"] and await Account.exists().where(
             (Account.phone == form.phone) & (Account.person != person_id)):
         raise Invalid("phone", "该手机号已被其他账号使用", code="phone_taken")
-    moment = clock.now()
-    title_changed = (form.title, form.title_level, form.title_assessed_on) != (
-        person["title"], person["title_level"], person["title_assessed_on"])
-    async with Person._meta.db.transaction():
-        await Person.update({
-            Person.department: form.department_id, Person.title: form.title,
-            Person.title_level: form.title_level, Person.title_assessed_on: form.title_assessed_on,
-            Person.appointment_year: form.appointment_year, Person.staffing: form.staffing,
-            Person.phone: form.phone, Person.specialty: form.specialty, Person.position: form.position,
-            Person.updated_at: moment,
-        }).where(Person.id == person_id)
-        # The phone is also the account's, for SMS recovery.
-        await Account.update({Account.phone: form.phone}).where(Account.id == principal.account_id)
-        if title_changed:
-            # Like a department's edit (001 §2.2): the year's title history follows the change.
-            await _record_year(person_id, moment.year, form, person)
-        await audit.record("profile_update", principal=principal, target_type="person", target_id=person_id,
-                           detail=f"本人维护基本信息（职称 {form.title}，手机 {mask_phone(form.phone)}）")
+    current = {"department_id": person["department"], **{k: person[k] for k in _BASIC[1:]}}
+    wanted = {k: getattr(form, k) for k in _BASIC}
+    if wanted != current:
+        plain = lambda values: {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}  # noqa: E731
+        await archive.submit(principal, person_id, "basic", "update", before=plain(current), after=plain(wanted))
     return await get_profile(principal)
 
 
@@ -165,14 +161,3 @@ async def _check_department(form: ProfileForm, person: dict) -> None:
                                            & (Department.unit == person["unit"])
                                            & (Department.active == True)):
         raise Invalid("department_id", "科室不属于您所在的单位")
-
-
-async def _record_year(person_id: int, year: int, form: ProfileForm, person: dict) -> None:
-    values = {PersonYear.title: form.title, PersonYear.title_level: form.title_level,
-              PersonYear.title_assessed_on: form.title_assessed_on}
-    updated = await PersonYear.update(values).where(
-        (PersonYear.person == person_id) & (PersonYear.year == year)).returning(PersonYear.id)
-    if not updated:
-        await PersonYear.insert(PersonYear(person=person_id, year=year, title=form.title,
-                                           title_level=form.title_level, title_assessed_on=form.title_assessed_on,
-                                           status=person["status"], unit=person["unit"], remark="本人维护"))

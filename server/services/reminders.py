@@ -1,13 +1,16 @@
-"""At-risk reminders: a text message and a notice on the trainee's home screen, at most one a week.
+"""At-risk reminders: a notice on the trainee's home screen and its text message, at most one a week.
 
 A department or unit admin reminds people in their scope who do not yet pass
 the year (``statistics.needs`` says what each still needs); ``jijiao remind``
 does it weekly for every region whose reminder season has begun and sends
 each admin a digest of their at-risk people. A person is reminded at most
 once a week (Monday to Sunday, China time): the ``reminder`` row's unique
-(person, week) index decides, so two admins clicking at once send one. Each
-reminder is logged as that row (who, when, what it said, what became of the
-text message) and in the audit log.
+(person, week) index decides, so two admins clicking at once send one; an
+admin's digest likewise (``reminder_digest``). The notice is the one of
+``services/notices.py`` (the home card, the tab dot), made in the same
+transaction, and its SMS goes out through that outbox once the request is
+answered. Each reminder is logged as its row (who, when, what it said) and in
+the audit log.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ import re
 from dataclasses import dataclass, field
 
 from server import db
-from server.services import audit, batch, scope, sms, standards
 from server import clock
+from server.services import audit, batch, notices, scope, sms, standards
 from server.services.certificates import fmt
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.sqlprog import Program
-from server.tables import AdminContact, Notice, Person, Region, Reminder, ReminderSetting, RoleGrant, Unit
+from server.tables import Notice, Person, Region, Reminder, ReminderSetting, RoleGrant, Unit
 from server.tables.enums import NoticeKind, ReminderSms, Role
 
 log = logging.getLogger("jijiao.reminders")
@@ -52,9 +55,16 @@ def reminder_text(name: str, year: int, lines: list[dict]) -> str:
 # -- sending -------------------------------------------------------------------------
 
 
+_ACCOUNT_OF_PERSON = """
+SELECT a.id AS account_id, COALESCE(NULLIF(a.phone, ''), p.phone, '') AS phone
+FROM person p LEFT JOIN account a ON a.person = p.id AND a.status = 'active' WHERE p.id = {}
+"""
+
+
 def _remember(person_id: int, year: int, week: dt.date, moment: dt.datetime, sent_by: int | None, text: str,
-              title: str) -> Program[int | None]:
-    """The reminder row and its notice, or None when the person was already reminded this week."""
+              title: str) -> Program[tuple[int, str, str] | None]:
+    """The reminder row and its home-screen notice (whose phone makes it an SMS in the outbox):
+    (reminder id, what became of the SMS, the phone), or None when already reminded this week."""
     rows = yield (
         "INSERT INTO reminder (person, year, week, sent_at, sent_by, text, sms, notice) "
         "VALUES ({}, {}, {}, {}, {}, {}, {}, NULL) ON CONFLICT (person, week) DO NOTHING RETURNING id",
@@ -63,13 +73,18 @@ def _remember(person_id: int, year: int, week: dt.date, moment: dt.datetime, sen
     if not rows:
         return None
     reminder_id = rows[0]["id"]
+    who = (yield (_ACCOUNT_OF_PERSON, (person_id,)))[0]
+    if who["account_id"] is None:
+        # No account, no home screen: the text message alone, sent by the caller.
+        return reminder_id, (ReminderSms.sent.value if who["phone"] else ReminderSms.no_phone.value), who["phone"]
     notice = yield (
-        "INSERT INTO notice (person, account, kind, title, body, link, dedupe_key, created_at, read_at) "
-        "VALUES ({}, NULL, {}, {}, {}, {}, NULL, {}, NULL) RETURNING id",
-        (person_id, NoticeKind.reminder.value, title, text, "/credits", moment),
+        "INSERT INTO notice (account, kind, credit, training, title, detail, created_at, read_at, sms_phone, "
+        "sms_sent_at) VALUES ({}, {}, NULL, NULL, {}, {}, {}, NULL, {}, NULL) RETURNING id",
+        (who["account_id"], NoticeKind.compliance_reminder.value, title, text[:500], moment, who["phone"]),
     )
-    yield ("UPDATE reminder SET notice = {} WHERE id = {}", (notice[0]["id"], reminder_id))
-    return reminder_id
+    outcome = ReminderSms.queued.value if who["phone"] else ReminderSms.no_phone.value
+    yield ("UPDATE reminder SET notice = {}, sms = {} WHERE id = {}", (notice[0]["id"], outcome, reminder_id))
+    return reminder_id, outcome, ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +100,26 @@ class Target:
 
 async def remind_one(target: Target, *, gateway: sms.SmsGateway, sent_by: Principal | None,
                      moment: dt.datetime | None = None) -> dict:
-    """Remind ``target`` once this week: the notice, the text message, the log; 409 ``already_reminded``."""
+    """Remind ``target`` once this week: the notice (and its SMS, queued), the log; 409 ``already_reminded``.
+
+    The caller sends the queued SMS once its request is answered (``notices.deliver_pending``)."""
     moment = moment or clock.now()
     text = reminder_text(target.name, target.year, target.lines)
     engine = Reminder._meta.db
-    reminder_id = await db.run_write(engine, _remember(
+    made = await db.run_write(engine, _remember(
         target.person_id, target.year, week_of(moment), moment, sent_by.account_id if sent_by else None, text,
         f"{target.year} 年度学分尚未达标"))
-    if reminder_id is None:
+    if made is None:
         raise Conflict("already_reminded", "本周已提醒过该人员，每人每周最多提醒一次")
-    outcome = ReminderSms.no_phone
-    if target.phone:
-        sent = await sms.send_text(gateway, target.phone, "reminder", text)
-        outcome = ReminderSms.sent if sent else ReminderSms.failed
-        await Reminder.update({Reminder.sms: outcome.value}).where(Reminder.id == reminder_id)
+    reminder_id, outcome, direct_phone = made
+    if direct_phone:
+        if not await sms.send_text(gateway, direct_phone, NoticeKind.compliance_reminder.value, text):
+            outcome = ReminderSms.failed.value
+            await Reminder.update({Reminder.sms: outcome}).where(Reminder.id == reminder_id)
     await audit.record("reminder_send", principal=sent_by, account_name="" if sent_by else "jijiao remind",
                        target_type="person", target_id=target.person_id,
                        detail=f"提醒{target.name}：{target.year} 年度还需满足{gap_words(target.lines)}")
-    return {"id": target.person_id, "status": "reminded", "sms": outcome.value}
+    return {"id": target.person_id, "status": "reminded", "sms": outcome}
 
 
 async def targets(person_ids: list[int], year: int) -> dict[int, Target | None]:
@@ -171,32 +188,6 @@ async def last_sent(person_ids: list[int]) -> dict[int, dt.datetime]:
         if row["person"] not in latest or row["sent_at"] > latest[row["person"]]:
             latest[row["person"]] = row["sent_at"]
     return latest
-
-
-# -- notices -------------------------------------------------------------------------
-
-
-def _mine(principal: Principal):
-    own = Notice.account == principal.account_id
-    return own | (Notice.person == principal.person_id) if principal.person_id is not None else own
-
-
-async def notices(principal: Principal, *, unread_only: bool, page: int, page_size: int) -> tuple[list, int]:
-    query = Notice.select(Notice.id, Notice.kind, Notice.title, Notice.body, Notice.link, Notice.created_at,
-                          Notice.read_at).where(_mine(principal))
-    count = Notice.count().where(_mine(principal))
-    if unread_only:
-        query, count = query.where(Notice.read_at.is_null()), count.where(Notice.read_at.is_null())
-    rows = await query.order_by(Notice.id, ascending=False).limit(page_size).offset((page - 1) * page_size)
-    return rows, await count
-
-
-async def mark_read(principal: Principal, notice_id: int) -> None:
-    """Read it (once: a second call changes nothing); 404 for someone else's notice."""
-    if not await Notice.exists().where(_mine(principal) & (Notice.id == notice_id)):
-        raise NotFound("notice_not_found", "消息不存在")
-    await Notice.update({Notice.read_at: clock.now()}).where(
-        (Notice.id == notice_id) & Notice.read_at.is_null())
 
 
 # -- the region's season ---------------------------------------------------------------
@@ -290,7 +281,7 @@ async def weekly(*, gateway: sms.SmsGateway, moment: dt.datetime | None = None) 
     today = clock.china_date(moment)
     year = today.year
     unit_ids = await units_in_season(today)
-    result = {"units": len(unit_ids), "at_risk": 0, "reminded": 0, "already": 0, "digests": 0}
+    result = {"units": len(unit_ids), "at_risk": 0, "reminded": 0, "already": 0, "digests": 0, "texts": 0}
     if not unit_ids:
         return result
     at_risk = await statistics.at_risk_in_units(unit_ids, year)
@@ -302,12 +293,21 @@ async def weekly(*, gateway: sms.SmsGateway, moment: dt.datetime | None = None) 
             result["reminded"] += 1
         except Conflict:
             result["already"] += 1
-    result["digests"] = await _digests(at_risk, year, moment, gateway)
+    result["digests"] = await _digests(at_risk, year, moment)
+    # The texts of the notices just made (and any left behind before), once.
+    result["texts"] = await notices.deliver_pending(gateway)
     return result
 
 
-async def _digests(at_risk: list[dict], year: int, moment: dt.datetime, gateway: sms.SmsGateway) -> int:
-    """One notice a week to each admin whose scope holds at-risk people, and a text to their listed phones."""
+_ADMIN_PHONE = """
+SELECT COALESCE(MIN(c.phone), NULLIF(a.phone, ''), '') AS phone
+FROM account a LEFT JOIN admin_contact c ON c.account = a.id WHERE a.id = {} GROUP BY a.id, a.phone
+"""
+
+
+async def _digests(at_risk: list[dict], year: int, moment: dt.datetime) -> int:
+    """One notice a week to each admin whose scope holds at-risk people (its SMS to the first phone
+    listed on 管理员信息, else the account's)."""
     by_department: dict[int, list[dict]] = {}
     by_unit: dict[int, list[dict]] = {}
     for person in at_risk:
@@ -338,21 +338,24 @@ async def _digests(at_risk: list[dict], year: int, moment: dt.datetime, gateway:
             where = " ".join(x for x in (person.get("unit_name", ""), person.get("department_name") or "") if x)
             counts[where] = counts.get(where, 0) + 1
         detail = "；".join(f"{k} {v} 名" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:10])
-        body = (f"截至 {clock.china_date(moment).isoformat()}，您管理范围内有 {len(people)} 名人员 "
+        body = (f"【继教】截至 {clock.china_date(moment).isoformat()}，您管理范围内有 {len(people)} 名人员 "
                 f"{year} 年度学分尚未达标：{detail}。")
-        made = await db.run_write(Notice._meta.db, _digest_notice(
-            account_id, f"学分未达标人员周报（{len(people)} 名）", body, f"digest:{account_id}:{week}", moment))
-        if not made:
-            continue
-        sent += 1
-        for contact in await AdminContact.select(AdminContact.phone).where(AdminContact.account == account_id):
-            await sms.send_text(gateway, contact["phone"], "digest", f"【继教】{body}")
+        phone = (await db.fetch(Notice._meta.db, _ADMIN_PHONE, account_id))[0]["phone"]
+        if await db.run_write(Notice._meta.db, _digest(account_id, week, moment, f"学分未达标人员周报（{len(people)} 名）",
+                                                        body, phone)):
+            sent += 1
     return sent
 
 
-def _digest_notice(account_id: int, title: str, body: str, key: str, moment: dt.datetime) -> Program[bool]:
-    """The week's digest notice for an account; False when this week's was already sent."""
-    rows = yield ("INSERT INTO notice (person, account, kind, title, body, link, dedupe_key, created_at, read_at) "
-                  "VALUES (NULL, {}, {}, {}, {}, {}, {}, {}, NULL) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-                  (account_id, NoticeKind.digest.value, title, body, "/statistics/at-risk", key, moment))
-    return bool(rows)
+def _digest(account_id: int, week: dt.date, moment: dt.datetime, title: str, body: str,
+            phone: str) -> Program[bool]:
+    """This week's digest for an account and its notice; False when this week's was already sent."""
+    rows = yield ("INSERT INTO reminder_digest (account, week, sent_at, notice) VALUES ({}, {}, {}, NULL) "
+                  "ON CONFLICT (account, week) DO NOTHING RETURNING id", (account_id, week, moment))
+    if not rows:
+        return False
+    notice = yield ("INSERT INTO notice (account, kind, credit, training, title, detail, created_at, read_at, "
+                    "sms_phone, sms_sent_at) VALUES ({}, {}, NULL, NULL, {}, {}, {}, NULL, {}, NULL) RETURNING id",
+                    (account_id, NoticeKind.compliance_digest.value, title, body[:500], moment, phone))
+    yield ("UPDATE reminder_digest SET notice = {} WHERE id = {}", (notice[0]["id"], rows[0]["id"]))
+    return True

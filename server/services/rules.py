@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from server import db
 from server.clock import now
 from server.services import audit, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
@@ -187,8 +188,22 @@ def _available(province_id: int | None):
     return national if province_id is None else national | (CreditRule.region == province_id)
 
 
+_USAGE_SQL = ("SELECT rule_code, COUNT(*) AS uses FROM credit WHERE year = {} AND unit = {} AND rule_code <> '' "
+              "GROUP BY rule_code")
+
+
+async def _usage(principal: Principal, year: int) -> dict[str, int]:
+    """How often each rule was used in the caller's unit that year (a trainee's colleagues)."""
+    unit = next((g.unit_id for g in principal.grants_for(Role.trainee) if g.unit_id), None)
+    if unit is None:
+        return {}
+    rows = await db.fetch(CreditRule._meta.db, _USAGE_SQL, year, unit)
+    return {r["rule_code"]: int(r["uses"]) for r in rows}
+
+
 async def catalogue(principal: Principal, *, year: int, q: str = "", subtype: str = "",
-                    include_inactive: bool = False) -> list[dict]:
+                    include_inactive: bool = False, by_use: bool = False) -> list[dict]:
+    """The rules of ``year``; ``by_use``: most used in the caller's unit first (the entry form's picker)."""
     province = await _caller_province(principal)
     query = CreditRule.select(*_COLUMNS).where(CreditRule.year == year).where(_available(province))
     if not (include_inactive and editable_province(principal, province)):
@@ -200,6 +215,9 @@ async def catalogue(principal: Principal, *, year: int, q: str = "", subtype: st
     if subtype:
         query = query.where(CreditRule.subtype == subtype)
     rows = await query.order_by(CreditRule.sort).order_by(CreditRule.id)
+    if by_use:
+        uses = await _usage(principal, year)
+        rows = sorted(rows, key=lambda r: -uses.get(r["code"], 0))  # stable: catalogue order among equals
     return [present(r) for r in rows]
 
 

@@ -2,7 +2,8 @@
 
 An admin's reach is the union of their grants: a department admin sees one
 department, a unit admin every department of one unit, a region admin every
-unit whose region code falls under their region's prefix. A trainee reaches
+unit whose region code falls under their region's prefix, a provider's admin
+what that provider runs (classes, their enrolments, courses). A trainee reaches
 only their own person. Services combine these clauses into their own WHERE,
 so an id outside the scope simply isn't found (404), exactly as if it did
 not exist.
@@ -19,16 +20,20 @@ from piccolo.columns import Column
 from server.services.principal import Principal
 
 
-def grants_where(principal: Principal, *, department: Column, unit: Column, region_code: Column | None,
-                 own: Where | None = None):
+def grants_where(principal: Principal, *, department: Column | None, unit: Column | None,
+                 region_code: Column | None, own: Where | None = None, provider: Column | None = None):
     """WHERE for rows the caller's grants reach, given the row's department, unit and
     unit-region-code columns; ``own`` adds what the caller reaches as a person. None: nothing.
-    ``region_code=None`` leaves region grants out (what only a row's reviewers may open)."""
+    ``region_code=None`` leaves region grants out (what only a row's reviewers may open).
+    ``provider``: the row's provider column, for what a provider's admins run (classes,
+    enrolments, courses); a None column leaves that kind of grant out."""
     clauses: list[Where | Or] = []
-    if departments := principal.department_ids():
+    if department is not None and (departments := principal.department_ids()):
         clauses.append(department.is_in(sorted(departments)))
-    if units := principal.unit_ids():
+    if unit is not None and (units := principal.unit_ids()):
         clauses.append(unit.is_in(sorted(units)))
+    if provider is not None and (providers := principal.provider_ids()):
+        clauses.append(provider.is_in(sorted(providers)))
     if region_code is not None:
         for prefix in sorted(principal.region_prefixes()):
             clauses.append(region_code.like(f"{prefix}%"))

@@ -14,23 +14,20 @@ import asyncio
 import datetime as dt
 import json
 import logging
-import re
 import secrets
 import urllib.request
 from pathlib import Path
 from typing import Protocol
 
 from server.clock import now
-from server.services import captcha, throttle
+from server.services import captcha, identity, throttle
 from server.services.errors import Invalid, TooManyAttempts
 from server.services.passwords import code_hash, code_matches
 from server.settings import Settings
-from server.tables import Account, AdminContact, SmsCode
+from server.tables import Account, SmsCode
 from server.tables.enums import SmsPurpose
 
-log = logging.getLogger("jijiao.sms")
-
-PHONE = re.compile(r"^1[3-9]\d{9}$")
+PHONE = identity.PHONE
 OUTBOX = "sms-outbox.jsonl"
 log = logging.getLogger("jijiao")
 
@@ -108,8 +105,8 @@ def check_phone(phone: str, field: str = "phone") -> str:
 
 async def _known(phone: str, purpose: SmsPurpose) -> bool:
     if purpose == SmsPurpose.login:
-        # Only admins listed on 管理员信息 may log in by SMS (seed 001 §8).
-        return await AdminContact.exists().where(AdminContact.phone == phone)
+        # A listed admin (seed 001 §8) or the one account with this phone, trainees included.
+        return await identity.sms_login_account(phone) is not None
     return await Account.exists().where(Account.phone == phone)
 
 

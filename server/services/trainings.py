@@ -13,7 +13,7 @@ from server.services import audit, ledger, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Department, Training, TrainingCourse, TrainingSession
-from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, TrainingStatus
+from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, TrainingKind, TrainingStatus
 
 TAB_ALL, TAB_HELD, TAB_NOT_HELD, TAB_TO_SCORE = "all", "held", "not_held", "to_score"
 
@@ -25,21 +25,24 @@ class Access:
     department: bool  # its department: edit, submit, run attendance
     unit: bool  # its unit: approve, reject, run attendance
     region: bool  # a region above it: read only
+    provider: bool = False  # the provider whose class owns it: run attendance
 
     @property
     def organiser(self) -> bool:
-        return self.department or self.unit
+        return self.department or self.unit or self.provider
 
     @property
     def visible(self) -> bool:
-        return self.department or self.unit or self.region
+        return self.department or self.unit or self.region or self.provider
 
 
-def access(principal: Principal, department_id: int, unit_id: int, region_code: str) -> Access:
+def access(principal: Principal, department_id: int | None, unit_id: int | None, region_code: str | None,
+           provider_id: int | None = None) -> Access:
     return Access(
-        department=department_id in principal.department_ids(),
-        unit=unit_id in principal.unit_ids(),
-        region=any(region_code.startswith(p) for p in principal.region_prefixes()),
+        department=department_id is not None and department_id in principal.department_ids(),
+        unit=unit_id is not None and unit_id in principal.unit_ids(),
+        region=region_code is not None and any(region_code.startswith(p) for p in principal.region_prefixes()),
+        provider=provider_id is not None and provider_id in principal.provider_ids(),
     )
 
 
@@ -48,21 +51,34 @@ _TRAINING_COLUMNS = (
     Training.department.name.as_alias("department_name"),
     Training.unit.name.as_alias("unit_name"),
     Training.unit.region_code.as_alias("region_code"),
+    Training.training_class.provider.as_alias("provider_id"),
 )
 
 
-async def load(principal: Principal, training_id: int) -> tuple[dict, Access]:
-    """The training and the caller's access to it; 404 when they may not see it."""
+async def _load_any(principal: Principal, training_id: int) -> tuple[dict, Access]:
     row = await Training.select(*_TRAINING_COLUMNS).where(Training.id == training_id).first()
     if row is None:
         raise NotFound("training_not_found", "培训不存在或无权查看")
-    acc = access(principal, row["department"], row["unit"], row["region_code"])
+    acc = access(principal, row["department"], row["unit"], row["region_code"], row["provider_id"])
     if not acc.visible:
         raise NotFound("training_not_found", "培训不存在或无权查看")
     return row, acc
 
 
-def _money(value: float, field: str, *, maximum: float) -> Decimal:
+async def load(principal: Principal, training_id: int) -> tuple[dict, Access]:
+    """An in-house training and the caller's access to it; 404 when they may not see it.
+
+    A class's attendance training is not one: it is reached through its sessions
+    (``load_session``) and managed through the class (services/classes.py).
+    """
+    row, acc = await _load_any(principal, training_id)
+    if row["training_class"] is not None:
+        raise NotFound("training_not_found", "培训不存在或无权查看")
+    return row, acc
+
+
+def amount(value: float, field: str, *, maximum: float) -> Decimal:
+    """Credits or hours from the client: more than 0, at most ``maximum``, two decimals."""
     if value <= 0 or value > maximum:
         raise Invalid(field, f"字段 {field}：须大于 0 且不超过 {maximum:g}")
     if round(value, 2) != value:
@@ -70,7 +86,7 @@ def _money(value: float, field: str, *, maximum: float) -> Decimal:
     return Decimal(str(round(value, 2)))
 
 
-def _year(value: int) -> int:
+def check_year(value: int) -> int:
     if not 2000 <= value <= 2100:
         raise Invalid("year", "字段 year：年度须在 2000 至 2100 之间")
     return value
@@ -96,9 +112,9 @@ async def create(principal: Principal, fields: dict) -> dict:
     department = await _department_for(principal, fields.pop("department_id", None))
     values = dict(fields)
     values["title"] = values["title"].strip()
-    values["year"] = _year(values["year"])
-    values["credits"] = _money(values["credits"], "credits", maximum=100)
-    values["hours"] = _money(values["hours"], "hours", maximum=1000)
+    values["year"] = check_year(values["year"])
+    values["credits"] = amount(values["credits"], "credits", maximum=100)
+    values["hours"] = amount(values["hours"], "hours", maximum=1000)
     values["credit_class"] = CreditClass(values["credit_class"])
     values["category"] = CreditCategory(values["category"])
     async with Training._meta.db.transaction():
@@ -116,8 +132,15 @@ async def create(principal: Principal, fields: dict) -> dict:
 _EDITABLE = {TrainingStatus.draft.value, TrainingStatus.rejected.value}
 
 
+def _not_a_project(row: dict) -> None:
+    """A CME project's training is planned and approved through its project (services/projects.py)."""
+    if row["kind"] == TrainingKind.project.value:
+        raise Conflict("invalid_state", "这是继续医学教育项目的举办安排，请在项目中操作")
+
+
 async def update(principal: Principal, training_id: int, fields: dict) -> dict:
     row, acc = await load(principal, training_id)
+    _not_a_project(row)
     if not acc.department:
         raise Forbidden("forbidden", "只有举办科室可以修改培训")
     if row["status"] not in _EDITABLE:
@@ -126,10 +149,10 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
     if "title" in values:
         values["title"] = values["title"].strip()
     if "year" in values:
-        values["year"] = _year(values["year"])
+        values["year"] = check_year(values["year"])
     for key, maximum in (("credits", 100), ("hours", 1000)):
         if key in values:
-            values[key] = _money(values[key], key, maximum=maximum)
+            values[key] = amount(values[key], key, maximum=maximum)
     if not values:
         return row
     values["updated_at"] = now()
@@ -151,6 +174,8 @@ async def _transition(principal: Principal, training_id: int, *, need: str, from
     row, acc = await load(principal, training_id)
     if not getattr(acc, need):
         raise Forbidden("forbidden", "您无权执行此操作")
+    if to_state != TrainingStatus.closed:
+        _not_a_project(row)
     async with Training._meta.db.transaction():
         # Conditional on the expected state: of two admins acting at once,
         # one changes the row and the other gets 409.
@@ -224,7 +249,12 @@ async def _award_speakers(principal: Principal, training: dict) -> None:
 
 async def close(principal: Principal, training_id: int) -> dict:
     async def award(training: dict) -> None:
-        await _award_speakers(principal, training)
+        if training["kind"] == TrainingKind.project.value:
+            from server.services import projects  # a project's speakers count by its level's rule
+
+            await projects.award_speakers(principal, training)
+        else:
+            await _award_speakers(principal, training)
 
     return await _transition(principal, training_id, need="organiser", from_states={TrainingStatus.approved.value},
                              to_state=TrainingStatus.closed, action="training_close", detail="结束院内培训",
@@ -241,6 +271,12 @@ async def add_session(principal: Principal, training_id: int, starts_at: dt.date
         raise Forbidden("forbidden", "只有举办科室可以安排场次")
     if row["status"] == TrainingStatus.closed.value:
         raise Conflict("invalid_state", "培训已结束，不能再安排场次")
+    return await insert_session(principal, training_id, starts_at, ends_at, location)
+
+
+async def insert_session(principal: Principal, training_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
+                         location: str) -> dict:
+    """A new session with its own QR secret (the caller has checked who may add it)."""
     # A time without an offset is what someone in China typed: China time.
     starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=CHINA)
     ends_at = ends_at if ends_at.tzinfo else ends_at.replace(tzinfo=CHINA)
@@ -279,11 +315,11 @@ async def load_session(principal: Principal, session_id: int, *, organiser: bool
     if session is None:
         raise NotFound("session_not_found", "场次不存在或无权查看")
     try:
-        training, acc = await load(principal, session["training"])
+        training, acc = await _load_any(principal, session["training"])
     except NotFound:
         raise NotFound("session_not_found", "场次不存在或无权查看") from None
     if organiser and not acc.organiser:
-        raise Forbidden("forbidden", "只有举办科室或本单位管理员可以组织签到")
+        raise Forbidden("forbidden", "只有举办科室、本单位管理员或举办培训班的施教机构可以组织签到")
     return session, training, acc
 
 
@@ -293,6 +329,7 @@ async def load_session(principal: Principal, session_id: int, *, organiser: bool
 async def add_course(principal: Principal, training_id: int, title: str, hours: float,
                      speaker_id: int | None, speaker_name: str) -> dict:
     row, acc = await load(principal, training_id)
+    _not_a_project(row)
     if not acc.department:
         raise Forbidden("forbidden", "只有举办科室可以添加课程")
     if row["status"] not in _EDITABLE:
@@ -307,7 +344,7 @@ async def add_course(principal: Principal, training_id: int, title: str, hours: 
         speaker_name = speaker_name or speaker["name"]
     if not speaker_name.strip():
         raise Invalid("speaker_name", "请填写主讲人")
-    course = TrainingCourse(training=training_id, title=title.strip(), hours=_money(hours, "hours", maximum=100),
+    course = TrainingCourse(training=training_id, title=title.strip(), hours=amount(hours, "hours", maximum=100),
                             speaker=speaker_id, speaker_name=speaker_name.strip())
     await course.save()
     return {"id": course.id, "title": course.title, "hours": float(course.hours), "speaker_id": speaker_id,
@@ -330,7 +367,8 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
                                region_code=Training.unit.region_code)
     if reach is None:
         raise Forbidden("forbidden", "只有管理员可以查看院内培训")
-    clauses = [reach]
+    # 院内培训 only: a CME project's attendance is listed with its project.
+    clauses = [reach, Training.kind == TrainingKind.inhouse.value]
     if year is not None:
         clauses.append(Training.year == year)
     if credit_class:
@@ -358,3 +396,40 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
     rows = await query.order_by(Training.created_at, ascending=False).limit(page_size).offset((page - 1) * page_size)
     return rows, await count
 
+
+
+# -- the organiser's day ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    """A session the caller organises, with its training's state (the organiser's home)."""
+
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    training_id: int
+    title: str
+    status: str
+    reminded_at: dt.datetime | None
+
+
+async def agenda(principal: Principal, day_from: dt.date, day_to: dt.date) -> list[AgendaItem]:
+    """Sessions starting on ``day_from``..``day_to`` (days in China) of trainings the caller runs."""
+    if day_to < day_from or (day_to - day_from).days > 31:
+        raise Invalid("to", "日期范围须在 31 天以内，且结束不早于开始")
+    reach = scope.grants_where(principal, department=TrainingSession.training.department,
+                               unit=TrainingSession.training.unit, region_code=None)
+    if reach is None:
+        raise Forbidden("forbidden", "只有科室或单位管理员可以查看培训安排")
+    start = dt.datetime.combine(day_from, dt.time(), CHINA)
+    end = dt.datetime.combine(day_to + dt.timedelta(days=1), dt.time(), CHINA)
+    rows = await (TrainingSession.select(
+        TrainingSession.id, TrainingSession.starts_at, TrainingSession.ends_at, TrainingSession.location,
+        TrainingSession.training.as_alias("training_id"), TrainingSession.training.title.as_alias("title"),
+        TrainingSession.training.status.as_alias("status"),
+        TrainingSession.training.reminded_at.as_alias("reminded_at"),
+    ).where(reach).where((TrainingSession.starts_at >= start) & (TrainingSession.starts_at < end))
+        .order_by(TrainingSession.starts_at).limit(200))
+    return [AgendaItem(**r) for r in rows]

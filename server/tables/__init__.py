@@ -1,20 +1,28 @@
 """Piccolo tables, one module per aggregate."""
 
 from server.tables.account import Account, AdminContact, LoginCaptcha, LoginSession, RoleGrant
+from server.tables.archive import ArchiveChange, ArchiveItem
 from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
+from server.tables.course import Course, ExamAttempt, Lesson, LessonProgress, Question
 from server.tables.credit import Certificate, Credit, CreditEvent
 from server.tables.credit_total import CreditTotal, CreditYear
+from server.tables.dishonesty import Dishonesty, DishonestyCredit
+from server.tables.enrolment import Enrolment
 from server.tables.evidence import Evidence
-from server.tables.notice import Notice, Reminder, ReminderSetting
+from server.tables.history import HistoryCertificate
+from server.tables.notice import Notice
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person, PersonYear
+from server.tables.provider import Provider, TrainingClass
+from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
+from server.tables.reminder import Reminder, ReminderDigest, ReminderSetting
 from server.tables.report import Report
 from server.tables.rule import CreditRule
 from server.tables.standard import PersonStandard, Standard
 from server.tables.throttle import Throttle
-from server.tables.training import Checkin, CheckinClaim, Training, TrainingCourse, TrainingSession
+from server.tables.training import Checkin, CheckinClaim, DisplayLink, Training, TrainingCourse, TrainingSession
 
 ALL_TABLES = (
     Region,
@@ -42,14 +50,34 @@ ALL_TABLES = (
     LoginCaptcha,
     AdminContact,
     Report,
-    Notice,
     Reminder,
+    ReminderDigest,
     ReminderSetting,
     CreditTotal,
     CreditYear,
     Standard,
     PersonStandard,
+    DisplayLink,
+    Notice,
     Throttle,
+    ArchiveItem,
+    ArchiveChange,
+    HistoryCertificate,
+    Provider,
+    TrainingClass,
+    Enrolment,
+    Course,
+    Lesson,
+    LessonProgress,
+    Question,
+    ExamAttempt,
+    Dishonesty,
+    DishonestyCredit,
+    Project,
+    ProjectCourse,
+    ProjectEvent,
+    ProjectFile,
+    ProjectCounter,
 )
 
 __all__ = [t.__name__ for t in ALL_TABLES] + ["ALL_TABLES"]

@@ -8,6 +8,7 @@ from piccolo.table import Table
 from server.tables.enums import AccountStatus, Role
 from server.tables.organisation import Department, Region, Unit
 from server.tables.person import Person
+from server.tables.provider import Provider
 
 
 class Account(Table):
@@ -29,13 +30,14 @@ class Account(Table):
 
 
 class RoleGrant(Table):
-    """One role of an account, scoped to exactly one department, unit or region."""
+    """One role of an account, scoped to exactly one department, unit, region or provider."""
 
     account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=20, choices=Role)
     department = ForeignKey(Department, null=True)
     unit = ForeignKey(Unit, null=True)
     region = ForeignKey(Region, null=True)
+    provider = ForeignKey(Provider, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -51,6 +53,9 @@ class LoginSession(Table):
     revoked_at = Timestamptz(null=True, default=None)
     ip = Varchar(length=64, default="")
     user_agent = Varchar(length=255, default="")
+    # "保持登录" on a phone: a long idle lifetime (settings.remember_days), listed on the
+    # account page so that it can be ended from another device.
+    remember = Boolean(default=False)
 
 
 class LoginCaptcha(Table):

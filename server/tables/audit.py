@@ -6,6 +6,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
+from server.tables.person import Person
 
 
 class AuditLog(Table):
@@ -18,3 +19,8 @@ class AuditLog(Table):
     target_id = Varchar(length=40, default="", index=True)
     # A short Chinese description with personal data already masked.
     detail = Text(default="")
+    # A change of a person (seed 001 §2.3 人员信息变动日志): whose record, and the changed
+    # fields before and after as JSON objects (ID numbers and phones masked).
+    person = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.cascade, index=True)
+    before_data = Text(default="")
+    after_data = Text(default="")

@@ -89,6 +89,43 @@ class TrainingStatus(str, Enum):
     closed = "closed"
 
 
+class TrainingKind(str, Enum):
+    """What a training row runs: an in-house training, or a delegated CME project's attendance."""
+
+    inhouse = "inhouse"
+    project = "project"
+
+
+class ProjectLevel(str, Enum):
+    """继续医学教育项目级别 that a department may apply for (seed 001 §3.1: 省级/地市级)."""
+
+    provincial = "provincial"
+    city = "city"
+
+
+class ProjectStatus(str, Enum):
+    draft = "draft"
+    submitted = "submitted"  # waiting for the unit
+    pending_region = "pending_region"  # the unit approved; waiting for the health commission
+    published = "published"  # 立项: approved by the commission and numbered
+    returned = "returned"  # sent back to the department to correct and resubmit
+    rejected = "rejected"  # refused, final
+
+
+class PrepStatus(str, Enum):
+    """The delegated department's pre-event information (举办前) and the unit's check of it."""
+
+    open = "open"
+    submitted = "submitted"
+    checked = "checked"
+    returned = "returned"
+
+
+class ProjectFileKind(str, Enum):
+    attachment = "attachment"  # 申报附件
+    notice = "notice"  # 举办通知
+
+
 class CreditStatus(str, Enum):
     draft = "draft"
     pending_dept = "pending_dept"
@@ -146,16 +183,63 @@ class ReportKind(str, Enum):
     register = "register"  # 学分登记表: a department's year
 
 
-class NoticeKind(str, Enum):
-    """An in-app message on the home screen."""
-
-    reminder = "reminder"  # to a trainee not yet passing the year
-    digest = "digest"  # the weekly at-risk digest to an admin
-
-
 class ReminderSms(str, Enum):
-    """What became of a reminder's text message."""
+    """What a reminder's text message came to: queued with its notice (sent once answered), sent
+    straight away (a person with no account has no notice), failed, or no phone to send it to."""
 
+    queued = "queued"
     sent = "sent"
     failed = "failed"
     no_phone = "no_phone"
+
+
+class QrPhase(str, Enum):
+    """What a session's QR does: check in, or check out (签退)."""
+
+    checkin = "checkin"
+    checkout = "checkout"
+
+
+class NoticeKind(str, Enum):
+    """Things a user must not miss, shown on their home screen until read."""
+
+    credit_returned = "credit_returned"
+    credit_rejected = "credit_rejected"
+    training_reminder = "training_reminder"
+    # Not passing the year yet (statistics' at-risk list, `jijiao remind`), and an admin's weekly digest.
+    compliance_reminder = "compliance_reminder"
+    compliance_digest = "compliance_digest"
+
+
+class ClassStatus(str, Enum):
+    """A provider's training class (seed 004 §4): 接受报名 / 停止报名."""
+
+    draft = "draft"
+    accepting = "accepting"
+    closed = "closed"
+
+
+class EnrolmentStatus(str, Enum):
+    """已报名待确认 → 报名成功 → 已获得学时; or refused by the provider / withdrawn by the trainee."""
+
+    pending = "pending"
+    enrolled = "enrolled"
+    completed = "completed"
+    refused = "refused"
+    cancelled = "cancelled"
+
+
+class CourseStatus(str, Enum):
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+
+
+class LessonKind(str, Enum):
+    text = "text"
+    video = "video"
+
+
+class QuestionKind(str, Enum):
+    single = "single"
+    multiple = "multiple"

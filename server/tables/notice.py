@@ -1,54 +1,27 @@
-"""In-app notices, at-risk reminders and each region's reminder season."""
+"""Notices: what a user must not miss (a returned credit, a request to review), and its SMS."""
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
-from server.tables.enums import NoticeKind, ReminderSms
-from server.tables.organisation import Region
-from server.tables.person import Person
+from server.tables.credit import Credit
+from server.tables.enums import NoticeKind
+from server.tables.training import Training
 
 
 class Notice(Table):
-    """A message on the home screen: a person's (reminders) or an account's (admins' digests)."""
+    """One thing for one account, shown until read; its SMS goes out once (an outbox row)."""
 
-    person = ForeignKey(Person, null=True, default=None, on_delete=OnDelete.cascade, index=True)
-    account = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.cascade, index=True)
-    kind = Varchar(length=10, choices=NoticeKind)
-    title = Varchar(length=100)
-    body = Text(default="")
-    # A PWA path the notice opens ("/credits").
-    link = Varchar(length=200, default="")
-    # One digest per account per week: "digest:<account>:<monday>"; None never conflicts.
-    dedupe_key = Varchar(length=80, null=True, default=None, unique=True)
+    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20, choices=NoticeKind)
+    credit = ForeignKey(Credit, null=True, on_delete=OnDelete.cascade)
+    training = ForeignKey(Training, null=True, on_delete=OnDelete.cascade)
+    title = Varchar(length=200)
+    detail = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     read_at = Timestamptz(null=True, default=None)
-
-
-class Reminder(Table):
-    """One at-risk reminder, logged. A unique (person, week) index keeps it to one a week."""
-
-    person = ForeignKey(Person, on_delete=OnDelete.cascade)
-    year = Integer()
-    # Monday (China time) of the week it was sent in.
-    week = Date()
-    sent_at = Timestamptz(default=TimestamptzNow())
-    # None: sent by `jijiao remind`.
-    sent_by = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
-    # What the person still needed, as the message said it.
-    text = Text(default="")
-    sms = Varchar(length=10, choices=ReminderSms, default=ReminderSms.no_phone)
-    notice = ForeignKey(Notice, null=True, default=None, on_delete=OnDelete.set_null)
-
-
-class ReminderSetting(Table, tablename="reminder_setting"):
-    """From which day of each year `jijiao remind` reminds a region's at-risk trainees."""
-
-    region = ForeignKey(Region, unique=True, on_delete=OnDelete.cascade)
-    # "MM-DD": the first day of the year's reminder season (e.g. "09-01").
-    starts_on = Varchar(length=5, default="09-01")
-    enabled = Boolean(default=True)
-    updated_at = Timestamptz(default=TimestamptzNow())
-    updated_by = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
+    # The SMS: to this phone ('' when the account has none), sent once sms_sent_at is set.
+    sms_phone = Varchar(length=20, default="")
+    sms_sent_at = Timestamptz(null=True, default=None)

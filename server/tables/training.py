@@ -6,9 +6,10 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from server.tables.account import Account
-from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, TrainingStatus
+from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, QrPhase, TrainingKind, TrainingStatus
 from server.tables.organisation import Department, Unit
 from server.tables.person import Person
+from server.tables.provider import TrainingClass
 
 
 class Training(Table):
@@ -31,6 +32,16 @@ class Training(Table):
     requires_checkout = Boolean(default=False)
     min_minutes = Integer(default=0)
     review_reason = Text(default="")
+    # The organiser's last "提醒单位审核" (one a day: each one texts the unit's admins).
+    reminded_at = Timestamptz(null=True, default=None)
+    # Set on the Training a provider's class owns for its attendance sessions
+    # (its unit and department are then empty): check-ins of its sessions are
+    # for the class's confirmed enrolments and earn no credit by themselves.
+    # Unique through migration 0050's index (SQLite cannot ALTER in a UNIQUE column).
+    training_class = ForeignKey(TrainingClass, null=True, on_delete=OnDelete.cascade)
+    # A delegated CME project runs its sessions, QR check-in and review queue
+    # through a training row of kind "project" (server/services/projects.py).
+    kind = Varchar(length=10, choices=TrainingKind, default=TrainingKind.inhouse)
     created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -82,3 +93,17 @@ class CheckinClaim(Table, tablename="checkin_claim"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+
+
+class DisplayLink(Table, tablename="display_link"):
+    """A no-login link to one session's rotating code and live count (the lecture-hall PC or projector).
+
+    Only a hash of its token is kept; it works until ended or until its session ends.
+    """
+
+    session = ForeignKey(TrainingSession, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    phase = Varchar(length=10, choices=QrPhase, default=QrPhase.checkin)
+    created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    ended_at = Timestamptz(null=True, default=None)

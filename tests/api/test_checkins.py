@@ -261,3 +261,22 @@ def test_check_in_body_has_the_documented_shape(client, as_user):
         "session_id": session["id"], "code": current_code(client, dept, session["id"])}).json()
     assert set(body) == set(CheckinRead.__struct_fields__)
     msgspec.convert(body, CheckinRead, strict=False)  # raises if any field has the wrong type
+
+
+def test_a_dept_admin_who_is_also_a_trainee_checks_in_with_the_same_login(client, as_user):
+    """Issue 13: one account with both roles checks in without logging out or switching."""
+    from server.tables import Account, Department, RoleGrant
+
+    async def make_dept_admin():
+        account = await Account.select(Account.id).where(Account.username == "trainee2").first()
+        department = await Department.select(Department.id).where(Department.name == "外科").first()
+        await RoleGrant.insert(RoleGrant(account=account["id"], role="dept_admin", department=department["id"]))
+
+    client.blocking_portal.call(make_dept_admin)
+    _, session, dept, _ = _open(client, as_user)
+    both = as_user("trainee2")
+    assert {r["role"] for r in client.get("/api/me", headers=both).json()["roles"]} == {"trainee", "dept_admin"}
+    response = client.post("/api/checkins", headers=both,
+                           json={"session_id": session["id"], "code": current_code(client, dept, session["id"])})
+    assert response.status_code == 201
+    assert response.json()["credit"]["status"] == "pending_dept"

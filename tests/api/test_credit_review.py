@@ -152,3 +152,46 @@ def test_unit_queue_filters_by_department(client, as_user):
     assert client.get("/api/credits", params={"department_id": me["department_id"]}, headers=unit).json()["total"] == 1
     other = client.get("/api/people", params={"q": "王强"}, headers=unit).json()["items"][0]["department_id"]
     assert client.get("/api/credits", params={"department_id": other}, headers=unit).json()["total"] == 0
+
+
+def test_attendance_credits_are_grouped_by_training_for_review(client):
+    """Issue 13: a lecture's check-ins are one review row ("N 人"), not one row each."""
+    from tests.api.attendance_helpers import current_code, open_session
+    from tests.api.conftest import login
+
+    dept, unit = login(client, "dept1"), login(client, "unit1")
+    _, session = open_session(client, dept, unit, title="全院讲座")
+    code = current_code(client, dept, session["id"])
+    for trainee in ("trainee1", "trainee2", "trainee3"):
+        client.post("/api/checkins", headers=login(client, trainee), json={"session_id": session["id"], "code": code})
+    groups = client.get("/api/credits/groups", params={"status": "pending_dept"}, headers=dept).json()["items"]
+    assert [(g["title"], g["count"]) for g in groups] == [("全院讲座", 2)]  # dept1 reviews 内科: trainee3 is 外科
+    assert client.get("/api/credits/groups", params={"status": "pending_dept"},
+                      headers=login(client, "dept2")).json()["items"][0]["count"] == 1
+
+
+def test_credit_groups_need_a_known_status(client):
+    from tests.api.conftest import login
+
+    response = client.get("/api/credits/groups", params={"status": "everything"}, headers=login(client, "dept1"))
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+
+
+def test_sources_may_be_listed_together(client):
+    """The review queue shows personal entries and the rest, lectures' check-ins being grouped."""
+    from tests.api import entry_helpers
+    from tests.api.attendance_helpers import current_code, open_session
+    from tests.api.conftest import login
+
+    dept, unit = login(client, "dept1"), login(client, "unit1")
+    _, session = open_session(client, dept, unit, title="讲座")
+    trainee = login(client, "trainee1")
+    client.post("/api/checkins", headers=trainee, json={"session_id": session["id"],
+                                                        "code": current_code(client, dept, session["id"])})
+    entry = entry_helpers.create(client, trainee)
+    entry_helpers.attach(client, trainee, entry["id"])
+    client.post(f"/api/credits/{entry['id']}/submit", headers=trainee)
+    items = client.get("/api/credits", params={"status": "pending_dept", "source": "personal,speaker"},
+                       headers=dept).json()["items"]
+    assert [i["id"] for i in items] == [entry["id"]]

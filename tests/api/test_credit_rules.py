@@ -96,3 +96,16 @@ def test_editing_a_rule_keeps_its_place_in_the_list(client, as_user):
     rule = _rule(client, region, "degree")
     response = client.put(f"/api/credit-rules/{rule['id']}", json=_body(rule, guidance="学籍证明"), headers=region)
     assert response.json()["sort"] == rule["sort"] != 0
+
+
+def test_the_pickers_order_puts_the_units_most_used_rules_first(client, as_user):
+    """Issue 13: the entry form lists the credit types colleagues use most first."""
+    trainee2 = as_user("trainee2")
+    catalogue = client.get("/api/credit-rules", params={"year": 2026}, headers=trainee2).json()["items"]
+    used = next(r for r in catalogue if r["code"] == "self_training")
+    assert used["code"] != catalogue[0]["code"]
+    create(client, trainee2, rule_code=used["code"], quantity=1, draft=True)
+    ordered = client.get("/api/credit-rules", params={"year": 2026, "order": "usage"},
+                         headers=as_user("trainee1")).json()["items"]
+    assert ordered[0]["code"] == used["code"]
+    assert [r["code"] for r in ordered[1:]] == [r["code"] for r in catalogue if r["code"] != used["code"]]

@@ -136,12 +136,13 @@ def test_trainee_cannot_list_people(client):
     assert response.status_code == 403
 
 
-def test_trainee_reads_own_record_unmasked(client):
+def test_trainee_reads_own_record_with_the_id_number_masked_and_the_phone_whole(client):
     headers = login(client, "trainee1")
     me = client.get("/api/me", headers=headers).json()
     person = client.get(f"/api/people/{me['person_id']}", headers=headers).json()
     assert person["name"] == "张伟"
-    assert "*" not in person["id_number"] and len(person["id_number"]) == 18
+    assert "*****" in person["id_number"] and len(person["id_number"]) == 10
+    assert person["phone"] == "13800000001"
 
 
 def test_trainee_gets_404_for_a_colleague(client):

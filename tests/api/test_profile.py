@@ -3,6 +3,7 @@
 import datetime as dt
 
 from server.services.idcard import make_id_number
+from server.services.masking import mask_id_number
 from server.tables import Account, Person, PersonYear
 from tests.api.conftest import login
 
@@ -48,18 +49,25 @@ def test_new_trainee_is_incomplete_and_names_what_is_missing(client):
     headers = new_trainee(client)
     assert client.get("/api/me", headers=headers).json()["profile_complete"] is False
     body = client.get("/api/me/profile", headers=headers).json()
-    assert body["complete"] is False and body["name"] == "孙新" and body["id_number"] == NEW_ID
+    assert body["complete"] is False and body["name"] == "孙新" and body["id_number"] == mask_id_number(NEW_ID)
     assert body["missing"] == ["title", "specialty", "phone"]
 
 
-def test_completing_the_profile_lifts_the_gate(client):
+def test_completing_the_profile_lifts_the_gate_and_waits_for_the_unit(client):
     headers = new_trainee(client)
     response = client.put("/api/me/profile", headers=headers, json=PROFILE)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["complete"] is True and body["title"] == "住院医师" and body["staffing"] == "编外"
-    assert body["department_name"] == "内科"  # kept: the department made the account
+    # Saved for the unit's approval (seed 000 §7.1 请等待审核): the gate lifts, the record waits.
+    assert body["complete"] is True and body["title"] == "" and body["pending_change"]["after"]["title"] == "住院医师"
     assert client.get("/api/me", headers=headers).json()["profile_complete"] is True
+    unit1 = login(client, "unit1")
+    change = client.get("/api/archive-changes", headers=unit1, params={"status": "pending"}).json()["items"][0]
+    assert change["section"] == "basic" and change["person_name"] == "孙新"
+    assert client.post(f"/api/archive-changes/{change['id']}/approve", headers=unit1).status_code == 200
+    body = client.get("/api/me/profile", headers=headers).json()
+    assert body["title"] == "住院医师" and body["staffing"] == "编外" and body["pending_change"] is None
+    assert body["department_name"] == "内科"  # kept: the department made the account
     phone = _db(client, lambda: Account.select(Account.phone).where(Account.username == NEW_ID).first())
     assert phone["phone"] == "13966667777"
     year = _db(client, lambda: PersonYear.select(PersonYear.title).where(
@@ -105,6 +113,9 @@ def test_unknown_fields_cannot_touch_name_or_unit(client):
     response = client.put("/api/me/profile", headers=headers, json={**PROFILE, "name": "别人", "unit_id": 2,
                                                                      "id_number": "X"})
     assert response.status_code == 200
+    assert set(response.json()["pending_change"]["after"]) <= {"department_id", "title", "title_level",
+                                                              "title_assessed_on", "appointment_year", "staffing",
+                                                              "phone", "specialty", "position"}
     row = _db(client, lambda: Person.select(Person.name, Person.id_number).where(Person.id_number == NEW_ID).first())
     assert row["name"] == "孙新"
 

@@ -41,6 +41,12 @@ def _give(client, name: str, klass: str, credits: str, source: str = "project") 
     client.blocking_portal.call(make)
 
 
+def _attention(client, headers, kind: str = "compliance_reminder") -> list[dict]:
+    """The caller's unread notices of ``kind`` (the home card's)."""
+    body = client.get("/api/me/attention", headers=headers).json()
+    return [n for n in body["notices"] if n["kind"] == kind]
+
+
 def _outbox(settings) -> list[dict]:
     path = Path(settings.data_dir) / "sms-outbox.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
@@ -70,12 +76,12 @@ def test_a_reminder_reaches_the_trainee_as_a_notice_and_a_text(client, as_user, 
     zhang = _person(client, dept, "张伟")
     (result,) = _remind(client, dept, zhang["id"])
     assert result["ok"] is True and result["status"] == "reminded"
-    notices = client.get("/api/me/notices", params={"unread": True}, headers=as_user("trainee1")).json()["items"]
-    assert [n["kind"] for n in notices] == ["reminder"]
-    assert f"{YEAR} 年度继续医学教育尚未达标" in notices[0]["body"] and "合计学分 ≥ 25" not in notices[0]["body"]
-    assert "学分 ≥ 25" in notices[0]["body"]
-    texts = [m for m in _outbox(fresh_settings) if m["purpose"] == "reminder"]
-    assert [m["phone"] for m in texts] == ["13800000001"] and texts[0]["text"] == notices[0]["body"]
+    (notice,) = _attention(client, as_user("trainee1"))
+    assert notice["title"] == f"{YEAR} 年度学分尚未达标"
+    assert f"{YEAR} 年度继续医学教育尚未达标" in notice["detail"] and "学分 ≥ 25" in notice["detail"]
+    # The notice's SMS goes out once the request is answered (the notices' outbox).
+    texts = [m for m in _outbox(fresh_settings) if m["text"] == notice["detail"]]
+    assert [m["phone"] for m in texts] == ["13800000001"]
 
 
 def test_a_second_reminder_in_the_same_week_is_refused(client, as_user):
@@ -94,7 +100,7 @@ def test_two_admins_reminding_at_once_send_one_reminder(client, as_user, fresh_s
         results = list(pool.map(lambda headers: _remind(client, headers, zhang["id"])[0], [dept, unit]))
     assert sorted(r["ok"] for r in results) == [False, True]
     assert [r["code"] for r in results if not r["ok"]] == ["already_reminded"]
-    assert len([m for m in _outbox(fresh_settings) if m["purpose"] == "reminder"]) == 1
+    assert len([m for m in _outbox(fresh_settings) if "尚未达标" in m["text"]]) == 1
 
 
 def test_someone_who_passes_is_not_reminded(client, as_user):
@@ -125,22 +131,22 @@ def test_the_reminder_log_shows_who_sent_what(client, as_user):
     log = client.get("/api/reminders", params={"person_id": zhang["id"]}, headers=as_user("unit1")).json()
     assert log["total"] == 1
     entry = log["items"][0]
-    assert entry["person_name"] == "张伟" and entry["sent_by_name"] == "内科继教秘书" and entry["sms"] == "sent"
+    assert entry["person_name"] == "张伟" and entry["sent_by_name"] == "内科继教秘书" and entry["sms"] == "queued"
 
 
 def test_a_read_notice_leaves_the_unread_list(client, as_user):
     dept = as_user("dept1")
     _remind(client, dept, _person(client, dept, "张伟")["id"])
     trainee = as_user("trainee1")
-    (notice,) = client.get("/api/me/notices", params={"unread": True}, headers=trainee).json()["items"]
+    (notice,) = _attention(client, trainee)
     assert client.post(f"/api/me/notices/{notice['id']}/read", headers=trainee).status_code == 204
-    assert client.get("/api/me/notices", params={"unread": True}, headers=trainee).json()["total"] == 0
+    assert _attention(client, trainee) == []
 
 
 def test_someone_elses_notice_cannot_be_read(client, as_user):
     dept = as_user("dept1")
     _remind(client, dept, _person(client, dept, "张伟")["id"])
-    (notice,) = client.get("/api/me/notices", headers=as_user("trainee1")).json()["items"]
+    (notice,) = _attention(client, as_user("trainee1"))
     response = client.post(f"/api/me/notices/{notice['id']}/read", headers=as_user("trainee2"))
     assert response.status_code == 404 and response.json()["code"] == "notice_not_found"
 
@@ -177,9 +183,9 @@ def test_jijiao_remind_reminds_the_region_in_season_once_a_week(client, as_user,
     client.put("/api/reminder-settings/990000", json={"starts_on": "01-01", "enabled": True}, headers=region)
     first = _cli(fresh_settings, "--date", clock.today().isoformat())
     assert "2 个单位在提醒期内" in first and "本次提醒 53 人" in first
-    assert client.get("/api/me/notices", headers=as_user("trainee4")).json()["items"][0]["kind"] == "reminder"
-    digest = client.get("/api/me/notices", headers=as_user("dept1")).json()["items"]
-    assert [n["kind"] for n in digest] == ["digest"] and "内科" in digest[0]["body"]
+    assert len(_attention(client, as_user("trainee4"))) == 1
+    (digest,) = _attention(client, as_user("dept1"), "compliance_digest")
+    assert "内科" in digest["detail"] and "发出短信" in first
     again = _cli(fresh_settings, "--date", clock.today().isoformat())
     assert "本次提醒 0 人（本周已提醒 53 人）" in again and "管理员周报 0 份" in again
 
@@ -189,4 +195,4 @@ def test_jijiao_remind_waits_for_the_season(client, as_user, fresh_settings):
                headers=as_user("region1"))
     out = _cli(fresh_settings, "--date", f"{YEAR}-06-01")
     assert "0 个单位在提醒期内" in out
-    assert client.get("/api/me/notices", headers=as_user("trainee1")).json()["total"] == 0
+    assert _attention(client, as_user("trainee1")) == []

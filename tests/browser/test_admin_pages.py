@@ -81,9 +81,9 @@ def test_training_from_form_to_tablet_screen(live_server, new_context, api, scre
     dept = new_context("desktop")
     log_in(dept, live_server, "dept1")
     # Home: quick links for an admin.
-    # 院内培训, 学分审核, 人员, 统计查询, 未达标提醒, 学分打印, 学分修改, 学分规则, 修改密码
-    expect(dept.locator("[data-action]")).to_have_count(9)
-    expect(dept.get_by_test_id("nav").get_by_role("link")).to_have_text(["首页", "培训", "审核", "人员", "统计"])
+    # 院内培训, 继教项目, 举办统计, 学分审核, 人员, 统计查询, 未达标提醒, 学分打印, 学分修改, 学分规则, 账号与设备, 修改密码
+    expect(dept.locator("[data-action]")).to_have_count(12)
+    expect(dept.get_by_test_id("nav").get_by_role("link")).to_have_text(["首页", "培训", "项目", "审核", "人员"])
 
     # The list, then the form.
     dept.get_by_test_id("nav-trainings").click()
@@ -284,6 +284,10 @@ def test_two_level_review_with_a_conflict(live_server, new_context, api, screens
     expect(dept.locator('[data-action="review"]')).to_contain_text(f"{pending} 条学分待审核")
     dept.locator('[data-action="review"]').click()
     expect(dept.get_by_test_id("review-title")).to_have_text("学分审核")
+    # A lecture's check-ins are one row of the queue; its list opens from there.
+    group = dept.get_by_test_id("review-group").filter(has_text=title)
+    expect(group.get_by_test_id("review-group-count")).to_have_text("2 人")
+    group.get_by_test_id("review-group-open").click()
     rows = dept.get_by_test_id("review-row").filter(has_text=title)
     expect(rows).to_have_count(2)
     for row in rows.all():
@@ -307,6 +311,7 @@ def test_two_level_review_with_a_conflict(live_server, new_context, api, screens
     log_in(unit, live_server, "unit1")
     unit.goto(live_server + "/review")
     expect(unit.get_by_test_id("review-title")).to_have_text("学分审核")
+    unit.get_by_test_id("review-group").filter(has_text=title).get_by_test_id("review-group-open").click()
     unit_rows = unit.get_by_test_id("review-row").filter(has_text=title)
     expect(unit_rows).to_have_count(2)
     unit.get_by_test_id("review-search").fill(first["person_no"])
@@ -339,6 +344,7 @@ def test_rejecting_needs_a_reason_and_returns_to_the_list(live_server, new_conte
     dept = new_context("desktop")
     log_in(dept, live_server, "dept1")
     dept.goto(live_server + "/review")
+    dept.get_by_test_id("review-group").filter(has_text=title).get_by_test_id("review-group-open").click()
     row = dept.get_by_test_id("review-row").filter(has_text=title)
     row.get_by_test_id("review-return").click()
     dialog = dept.get_by_test_id("review-return-dialog")
@@ -350,6 +356,48 @@ def test_rejecting_needs_a_reason_and_returns_to_the_list(live_server, new_conte
     expect(row).to_have_count(0)
     credit = api.get("/api/credits", params={"training_id": training["id"]}, headers=dept_h).json()["items"][0]
     assert (credit["status"], credit["reason"]) == ("returned", "请补充签到照片")
+
+
+def test_a_lecture_is_approved_in_one_row(live_server, new_context, api):
+    """Issue 13: a training's check-ins are one review row ("N 人") with 全部通过."""
+    title = unique("浏览器测试·整场通过")
+    training, session = approved_training(api, title)
+    dept_h = bearer(api, "dept1")
+    first = demo_person(api, dept_h, {"张伟", "李娜"})
+    second = demo_person(api, dept_h, {"张伟", "李娜", first["name"]})
+    for person in (first, second):
+        api.post(f"/api/sessions/{session['id']}/checkins", json={"person_id": person["id"], "reason": "测试补签"},
+                 headers=dept_h)
+    dept = new_context("phone")
+    log_in(dept, live_server, "dept1")
+    dept.goto(live_server + "/review")
+    group = dept.get_by_test_id("review-group").filter(has_text=title)
+    expect(group.get_by_test_id("review-group-count")).to_have_text("2 人")
+    assert page_width_overflow(dept) == 0  # the row and its actions fit a phone
+    group.get_by_test_id("review-group-approve").click()
+    dept.get_by_test_id("review-group-dialog-submit").click()
+    expect(dept.get_by_test_id("review-result")).to_contain_text("通过：成功 2 条")
+    expect(group).to_have_count(0)
+    statuses = {c["status"] for c in api.get("/api/credits", params={"training_id": training["id"]}, headers=dept_h).json()["items"]}
+    assert statuses == {"pending_unit"}
+
+
+def test_the_review_actions_fit_a_phone(live_server, new_context, api):
+    title = unique("浏览器测试·手机审核")
+    training, session = approved_training(api, title)
+    dept_h = bearer(api, "dept1")
+    person = demo_person(api, dept_h, {"张伟", "李娜"})
+    api.post(f"/api/sessions/{session['id']}/checkins", json={"person_id": person["id"], "reason": "测试"}, headers=dept_h)
+    dept = new_context("phone")
+    log_in(dept, live_server, "dept1")
+    dept.goto(live_server + "/review")
+    dept.get_by_test_id("review-group").filter(has_text=title).get_by_test_id("review-group-open").click()
+    row = dept.get_by_test_id("review-row").filter(has_text=title)
+    approve = row.get_by_test_id("review-approve")
+    expect(approve).to_be_visible()
+    box = approve.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 40  # on screen, a thumb's size
+    assert page_width_overflow(dept) == 0
 
 
 # ---------------------------------------------------------------------------- reverse mode
@@ -383,11 +431,13 @@ def test_reverse_mode_queues_offline_and_syncs_once(live_server, new_context, ap
     assert page.evaluate("(text) => window.__jijiaoTestScan(text)", li_payload) is True
     expect(page.get_by_test_id("reverse-last")).to_have_text("李娜")  # from the cached roster
     expect(page.get_by_test_id("reverse-pending")).to_have_text("1")
+    expect(page.locator("html")).to_have_attribute("data-beeps", "1")  # a good scan beeps (issue 13)
     # The same person again within a minute: ignored.
     assert page.evaluate("(text) => window.__jijiaoTestScan(text)", li_payload) is False
     expect(page.get_by_test_id("reverse-last-sub")).to_contain_text("刚刚已扫过")
     assert page.evaluate("(text) => window.__jijiaoTestScan(text)", "https://example.com/not-ours") is False
     expect(page.get_by_test_id("reverse-last")).to_have_text("无法识别")
+    assert page.locator("html").get_attribute("data-beeps") == "1"  # neither a repeat nor a bad one
     stored = page.evaluate(f"JSON.parse(localStorage.getItem('jijiao.scans.{sid}'))")
     assert [(s["payload"], s["state"]) for s in stored] == [(li_payload, "pending")]
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", stored[0]["scanned_at"])
@@ -429,3 +479,35 @@ def test_reverse_mode_queues_offline_and_syncs_once(live_server, new_context, ap
     again = api.post(f"/api/sessions/{sid}/scans", json={"items": items}, headers=dept_h).json()["results"]
     assert [r["created"] for r in again] == [False, False]
     assert api.get(f"/api/sessions/{sid}/attendance", headers=dept_h).json()["total"] == 2
+
+
+def test_a_pdf_proof_shows_every_page_and_zooms(live_server, new_context, api):
+    """Issue 13: the reviewer sees each page of a PDF proof, and zooms in."""
+    from tests.api.entry_helpers import entry
+    from tests.api.test_evidence_pages import three_pages
+
+    trainee_h = bearer(api, "trainee1")
+    title = unique("浏览器测试·三页证明")
+    created = api.post("/api/credits", json=entry("paper_core", quantity=None, title=title, author_position=1,
+                                                  draft=True), headers=trainee_h)
+    assert created.status_code == 201, created.text
+    credit_id = created.json()["id"]
+    uploaded = api.post(f"/api/credits/{credit_id}/evidence", headers=trainee_h,
+                        files={"file": ("会议证书.pdf", three_pages(), "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.text
+    assert api.post(f"/api/credits/{credit_id}/submit", headers=trainee_h).status_code == 200
+
+    dept = new_context("desktop")
+    log_in(dept, live_server, "dept1")
+    dept.goto(live_server + "/review")
+    dept.get_by_test_id("review-row").filter(has_text=title).get_by_test_id("review-detail").click()
+    dept.get_by_test_id("review-pane").get_by_test_id("evidence-file").click()
+    viewer = dept.get_by_test_id("lightbox")
+    expect(viewer.get_by_test_id("lightbox-page")).to_have_count(3)
+    expect(viewer.get_by_test_id("lightbox-count")).to_have_text("共 3 页")
+    viewer.get_by_test_id("lightbox-zoom-in").click()
+    expect(viewer.get_by_test_id("lightbox-zoom")).to_have_text("150%")
+    # The server drew the page (1400 px wide): the picture really arrived.
+    dept.wait_for_function("() => { const img = document.querySelector('[data-testid=lightbox-page]');"
+                           " return img && img.complete && img.naturalWidth >= 1399; }")
+    viewer.get_by_test_id("lightbox-close").click()

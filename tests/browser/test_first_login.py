@@ -57,3 +57,15 @@ def test_department_made_account_changes_password_and_completes_profile(live_ser
     phone.get_by_test_id("profile-submit").click()
     expect(phone.get_by_test_id("home-title")).to_have_text("周新")
     expect(phone.get_by_test_id("nav")).to_be_visible()
+
+    # The saved profile waits for the unit (seed 000 §7.1): unit1 sees it with before → after and approves.
+    unit = new_context("desktop")
+    log_in(unit, live_server, "unit1")
+    unit.goto(live_server + "/archive-changes")
+    row = unit.get_by_test_id("archive-review-row").filter(has_text="周新")
+    expect(row.get_by_test_id("archive-review-diff")).to_contain_text("护师")
+    row.get_by_test_id("archive-approve").click()
+    expect(unit.get_by_test_id("archive-review-done")).to_contain_text("周新")
+    phone.goto(live_server + "/profile")
+    expect(phone.get_by_test_id("profile-title")).to_have_value("护师")
+    expect(phone.get_by_test_id("profile-pending")).to_have_count(0)

@@ -84,7 +84,7 @@ def test_wrong_password_shows_the_chinese_error(live_server, phone):
 STORED = "Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('jijiao.')).map((k) => [k, localStorage.getItem(k)]))"
 
 
-def test_logout_returns_to_login_and_ends_the_session(live_server, phone):
+def test_logout_asks_keeps_the_personal_code_and_ends_the_session(live_server, phone):
     log_in(phone, live_server, "trainee4")
     session = next(c for c in phone.context.cookies() if c["name"] == "jijiao_session")
     # What the device keeps: the personal-code secret (/my-code stores it), and, as reverse mode
@@ -97,24 +97,48 @@ def test_logout_returns_to_login_and_ends_the_session(live_server, phone):
         " localStorage.setItem('jijiao.scans.1', scans); }",
         scans,
     )
-    assert "secret" in phone.evaluate(STORED)["jijiao.personalCode"]
     phone.goto(live_server + "/")
 
     phone.get_by_test_id("logout").click()
+    expect(phone.get_by_test_id("logout-dialog")).to_contain_text("仍保留您的个人签到码")
+    phone.get_by_test_id("logout-confirm").click()
     expect(phone.get_by_test_id("login-form")).to_be_visible()
     expect(phone).to_have_url(re.compile(r"/login$"))
     assert phone.evaluate("fetch('/api/me').then((r) => r.status)") == 401
-    # The secret and the roster are gone; the unsynced scan is kept (it must never be lost).
+    # The secret stays (the code works offline after 退出); the roster is gone; the unsynced scan is kept.
     stored = phone.evaluate(STORED)
-    assert "jijiao.personalCode" not in stored
+    assert "secret" in stored["jijiao.personalCode"]
     assert not [key for key in stored if key.startswith("jijiao.roster.")]
     assert stored["jijiao.scans.1"] == scans
+    phone.goto(live_server + "/my-code")
+    expect(phone.get_by_test_id("my-code-qr")).to_have_attribute("data-payload", re.compile(r"^JJ1\."))
+    expect(phone.get_by_test_id("my-code-login")).to_be_visible()
 
     # The old cookie is dead on the server too, not just forgotten by the browser.
     replay = urllib.request.Request(live_server + "/api/me", headers={"Cookie": f"jijiao_session={session['value']}"})
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(replay, timeout=5)
     assert refused.value.code == 401
+
+
+def test_logout_on_a_shared_phone_clears_the_personal_code(live_server, phone):
+    log_in(phone, live_server, "trainee4")
+    phone.goto(live_server + "/my-code")
+    expect(phone.get_by_test_id("my-code-qr")).to_have_attribute("data-payload", re.compile(r"^JJ1\."))
+    phone.goto(live_server + "/")
+    phone.get_by_test_id("logout").click()
+    phone.get_by_test_id("logout-clear-code").check()
+    phone.get_by_test_id("logout-confirm").click()
+    expect(phone.get_by_test_id("login-form")).to_be_visible()
+    assert "jijiao.personalCode" not in phone.evaluate(STORED)
+
+
+def test_cancelling_logout_stays_logged_in(live_server, phone):
+    log_in(phone, live_server, "trainee4")
+    phone.get_by_test_id("logout").click()
+    phone.get_by_test_id("logout-cancel").click()
+    expect(phone.get_by_test_id("logout-dialog")).to_have_count(0)
+    assert phone.evaluate("fetch('/api/me').then((r) => r.status)") == 200
 
 
 def test_home_redirects_to_login_when_logged_out(live_server, phone):

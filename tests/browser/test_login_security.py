@@ -73,6 +73,7 @@ def fill_login(page, password=DEMO_PASSWORD):
 
 def log_out(page):
     page.get_by_test_id("logout").click()
+    page.get_by_test_id("logout-confirm").click()
     page.get_by_test_id("login-form").wait_for()
 
 

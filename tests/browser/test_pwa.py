@@ -6,6 +6,8 @@ the fake camera, scanning trainee2's personal code (on a training of its own).
 
 from __future__ import annotations
 
+import gzip
+import posixpath
 import re
 import time
 from pathlib import Path
@@ -78,11 +80,34 @@ def _app_files() -> set[str]:
     return paths
 
 
+# What a trainee opens (issue 13: the service worker precaches only these and what they import):
+# the shell, home, the check-in page, 我的签到码, 学分, 证书 and the login page.
+TRAINEE_PAGES = ["/js/app.js", "/js/pages/home.js", "/js/pages/checkin.js", "/js/pages/mycode.js",
+                 "/js/pages/credits.js", "/js/pages/certificates.js", "/js/pages/login.js"]
+TRAINEE_ASSETS = {"/", "/manifest.webmanifest", "/css/app.css", "/css/trainee.css", "/icons/icon-32.png"}
+_IMPORT = re.compile(r"^import\s[^'\"]*['\"](\.{1,2}/[^'\"]+)['\"]", re.MULTILINE)
+PRECACHE_BUDGET = 150 * 1024
+
+
+def _static_imports(modules: list[str]) -> set[str]:
+    """`modules` and everything they import statically, transitively (dynamic imports load on demand)."""
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            source = (PWA_DIR / path.lstrip("/")).read_text(encoding="utf-8")
+            todo.extend(posixpath.normpath(posixpath.join(posixpath.dirname(path), t)) for t in _IMPORT.findall(source))
+    return seen
+
+
 def _shell_files() -> set[str]:
-    """What the service worker precaches: every file of the app but the LAZY ones."""
-    files = _app_files()
-    assert set(LAZY) <= files, set(LAZY) - files  # the list names real files
-    return files - set(LAZY)
+    """What the service worker precaches: the trainee's pages, what they import, and their assets."""
+    files = _static_imports(TRAINEE_PAGES) | TRAINEE_ASSETS
+    assert files <= _app_files(), files - _app_files()  # real files
+    assert not files & set(LAZY)
+    return files
 
 
 def test_installable_in_chromium(installed_app):
@@ -103,9 +128,31 @@ def test_service_worker_precaches_exactly_the_shell(installed_app):
     sw_lazy = re.search(r"^const LAZY = \[(.*)\];$", SW_SOURCE, re.MULTILINE).group(1)
     assert re.findall(r"'([^']+)'", sw_lazy) == LAZY  # the worker knows the same list
     cached = installed_app.evaluate(CACHED_PATHS)
-    caches = {entry.split(" ", 1)[0] for entry in cached}
-    assert len(caches) == 1, caches  # older versions are deleted on activate
-    assert {entry.split(" ", 1)[1] for entry in cached} == _shell_files()
+    shell = [entry for entry in cached if entry.startswith("jijiao-shell-")]
+    assert {entry.split(" ", 1)[0] for entry in shell} == {f"jijiao-shell-{SW_VERSION}"}  # old ones deleted
+    assert {entry.split(" ", 1)[1] for entry in shell} == _shell_files()
+
+
+def _precached(page) -> set[str]:
+    return {entry.split(" ", 1)[1] for entry in page.evaluate(CACHED_PATHS) if entry.startswith("jijiao-shell-")}
+
+
+def test_no_admin_page_is_cached_for_a_trainee(installed_app, live_server):
+    log_in(installed_app, live_server, "trainee1")
+    installed_app.get_by_test_id("nav-credits").click()
+    installed_app.get_by_test_id("credits-title").wait_for()
+    cached = {entry.split(" ", 1)[1] for entry in installed_app.evaluate(CACHED_PATHS)}
+    assert not [path for path in cached if "admin" in path]
+
+
+def test_the_precache_stays_within_its_budget(installed_app):
+    """≤ 150 KB transferred (gzip, as the server sends it); the uncompressed size is reported beside it."""
+    cached = _precached(installed_app)
+    raw = {path: (PWA_DIR / ("index.html" if path == "/" else path.lstrip("/"))).read_bytes() for path in cached}
+    transferred = sum(len(gzip.compress(body, 6)) if len(body) >= 1024 else len(body) for body in raw.values())
+    print(f"precache: {len(cached)} files, {sum(map(len, raw.values())) / 1024:.0f} KB raw, "
+          f"{transferred / 1024:.0f} KB gzipped")
+    assert transferred <= PRECACHE_BUDGET
 
 
 def test_login_page_loads_offline(installed_app, live_server):
@@ -166,7 +213,8 @@ def test_reverse_mode_scans_offline_once_the_decoder_was_used_online(new_camera_
     page.evaluate("Promise.all(['jijiao-shell-v0', 'jijiao-lazy-old'].map((name) => caches.open(name)))")
     for script in ("/sw.js?deploy", "/sw.js"):
         page.evaluate(REGISTER, script)
-    assert sorted(page.evaluate("caches.keys()")) == sorted([f"jijiao-shell-{SW_VERSION}", f"jijiao-lazy-{LAZY_VERSION}"])
+    assert sorted(page.evaluate("caches.keys()")) == sorted([f"jijiao-shell-{SW_VERSION}", f"jijiao-lazy-{LAZY_VERSION}",
+                                                             f"jijiao-runtime-{SW_VERSION}"])
     assert lazy <= set(page.evaluate(CACHED_PATHS))
 
     # Offline, the page reloaded from the service worker, a trainee holds up their personal code

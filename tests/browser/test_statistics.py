@@ -44,12 +44,13 @@ def test_a_reminder_from_the_at_risk_list_reaches_the_trainees_home_screen(new_c
 
     phone = new_context("phone")
     log_in(phone, live_server, "trainee2")
-    notice = phone.get_by_test_id("home-notice")
-    expect(notice).to_have_count(1)
-    expect(notice.get_by_test_id("home-notice-title")).to_have_text(re.compile(r"\d{4} 年度学分尚未达标"))
-    expect(notice.get_by_test_id("home-notice-body")).to_contain_text("李娜您好")
-    notice.get_by_test_id("notice-read").click()
-    expect(phone.get_by_test_id("home-notice")).to_have_count(0)
-    phone.reload()
+    line = phone.get_by_test_id("home-attention-compliance")
+    expect(line).to_have_count(1)
+    expect(line).to_contain_text(re.compile(r"\d{4} 年度学分尚未达标"))
+    expect(line).to_contain_text("李娜您好")
+    with phone.expect_response(lambda r: r.url.endswith("/read") and r.status == 204):
+        line.click()  # opens 学分 and marks the reminder read
+    phone.wait_for_url(re.compile(r"/credits$"))
+    phone.goto(live_server + "/")
     phone.get_by_test_id("home-title").wait_for()
-    expect(phone.get_by_test_id("home-notice")).to_have_count(0)
+    expect(phone.get_by_test_id("home-attention-compliance")).to_have_count(0)

@@ -262,3 +262,15 @@ def test_hours_over_the_days_limit_mark_the_quantity_field(phone, live_server):
     phone.get_by_test_id("entry-save").click()
     expect(quantity).to_have_attribute("aria-invalid", "true")
     expect(phone.get_by_test_id("entry-quantity-field-error")).to_contain_text("当天还可申报 2 学时")
+
+
+def test_the_entry_form_shows_every_error_at_once(phone, live_server):
+    """Issue 13: an empty form submitted names each missing field, not the first one only."""
+    log_in(phone, live_server, "trainee1")
+    _open_form(phone)
+    phone.get_by_test_id("entry-submit").click()
+    expect(phone.get_by_test_id("entry-title-field-error")).to_have_text("请填写项目名称。")
+    expect(phone.get_by_test_id("entry-date-field-error")).to_have_text("请选择活动日期。")
+    expect(phone.get_by_test_id("entry-position-field-error")).to_have_text("请选择作者位次。")
+    expect(phone.get_by_test_id("evidence-error")).to_contain_text("请上传证明材料")
+    expect(phone.get_by_test_id("entry-title-input")).to_be_focused()

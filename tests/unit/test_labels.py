@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from server import compliance, labels
-from server.tables.enums import CheckinMethod, CreditCategory, CreditClass, CreditSource, CreditStatus
+from server.tables.enums import (CheckinMethod, ClassStatus, CourseStatus, CreditCategory, CreditClass, CreditSource,
+                                 CreditStatus, EnrolmentStatus, PrepStatus, ProjectLevel, ProjectStatus, TrainingStatus)
 
 LABELS_JS = (Path(__file__).resolve().parents[2] / "pwa" / "js" / "labels.js").read_text(encoding="utf-8")
 
@@ -19,16 +20,22 @@ def _js_table(name: str) -> dict[str, str]:
     return dict(re.findall(r"^\s*'?(\w+)'?: '([^']*)',?$", body.group(1), re.M))
 
 
-@pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD",
-                                  "CREDIT_CATEGORY", "LINE_CATEGORY", "MEASURE", "STANDARD_SCHEME",
-                                  "EXCLUSION_REASON"])
+@pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD", "CREDIT_CATEGORY",
+                                  "CLASS_STATUS", "ENROLMENT_STATUS", "COURSE_STATUS", "TRAINING_STATUS",
+                                  "PROJECT_STATUS", "PROJECT_LEVEL", "PREP_STATUS", "LINE_CATEGORY", "MEASURE",
+                                  "STANDARD_SCHEME", "EXCLUSION_REASON"])
 def test_the_pwa_and_the_server_say_the_same_words(name):
     assert _js_table(name) == dict(getattr(labels, name))
 
 
 @pytest.mark.parametrize("table, enum", [(labels.CREDIT_STATUS, CreditStatus), (labels.CREDIT_SOURCE, CreditSource),
                                          (labels.CREDIT_CLASS, CreditClass), (labels.CHECKIN_METHOD, CheckinMethod),
-                                         (labels.CREDIT_CATEGORY, CreditCategory)])
+                                         (labels.CREDIT_CATEGORY, CreditCategory), (labels.CLASS_STATUS, ClassStatus),
+                                         (labels.ENROLMENT_STATUS, EnrolmentStatus),
+                                         (labels.COURSE_STATUS, CourseStatus),
+                                         (labels.TRAINING_STATUS, TrainingStatus),
+                                         (labels.PROJECT_STATUS, ProjectStatus), (labels.PROJECT_LEVEL, ProjectLevel),
+                                         (labels.PREP_STATUS, PrepStatus)])
 def test_every_code_the_api_speaks_has_a_word(table, enum):
     assert set(table) == {member.value for member in enum}
 

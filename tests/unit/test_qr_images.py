@@ -13,7 +13,7 @@ import pytest
 import qrcode  # type: ignore[import-untyped]
 import qrcode.image.svg  # type: ignore[import-untyped]
 from PIL import Image
-from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
+from qrcode.constants import ERROR_CORRECT_L  # type: ignore[import-untyped]
 
 from qr import qr_png, qr_svg
 
@@ -25,7 +25,7 @@ NO_ZBAR = "zbarimg not installed (apt-get install zbar-tools): cannot decode QR"
 needs_zbar = pytest.mark.skipif(ZBARIMG is None, reason=NO_ZBAR)
 
 
-def _symbol(data: str, error_correction: int = ERROR_CORRECT_M) -> list[list[bool]]:
+def _symbol(data: str, error_correction: int = ERROR_CORRECT_L) -> list[list[bool]]:
     """The module matrix qrcode itself produces, without quiet zone."""
     qr = qrcode.QRCode(error_correction=error_correction, border=0)
     qr.add_data(data)
@@ -123,10 +123,10 @@ def test_svg_modules_match_qr_symbol_at_level_m() -> None:
     assert _svg_dark_cells(qr_svg(URL)) == expected
 
 
-def test_svg_format_information_says_level_m() -> None:
+def test_svg_format_information_says_level_l() -> None:
     # Read the error-correction level straight from the symbol (ISO/IEC 18004 format
     # information), independently of qrcode: format bits 14 and 13, after XOR with the
-    # 0b101... mask, are the level indicator, M = 00. One copy runs down column 8 at
+    # 0b101... mask, are the level indicator, L = 01 (M = 00). One copy runs down column 8 at
     # the bottom left, the other along row 8 at the top left.
     svg = qr_svg(URL)
     cells = _svg_dark_cells(svg)
@@ -137,7 +137,7 @@ def test_svg_format_information_says_level_m() -> None:
 
     vertical = (dark(n - 1, 8) << 1 | dark(n - 2, 8)) ^ 0b10
     horizontal = (dark(8, 0) << 1 | dark(8, 1)) ^ 0b10
-    assert vertical == horizontal == 0b00
+    assert vertical == horizontal == 0b01
 
 
 def test_svg_has_intrinsic_size() -> None:

@@ -383,6 +383,8 @@ const TRAINING_WORDS = {
 export function adminActions(role) {
   // Only a department holds trainings; a unit reviews them and a region looks on (they would get 403).
   const actions = [{ href: '/trainings', icon: 'training', title: '院内培训', text: TRAINING_WORDS[role.role] || TRAINING_WORDS.region_admin, name: 'trainings' }];
+  actions.push({ href: '/projects', icon: 'certificate', title: '继教项目', text: role.role === 'dept_admin' ? '项目申报、已公布项目、代办项目' : role.role === 'unit_admin' ? '审核项目申报、指定代办科室' : '项目立项审核、已公布项目', name: 'projects' });
+  actions.push({ href: '/activity-stats', icon: 'review', title: '举办统计', text: '院内活动与项目的开展和参加情况', name: 'activity-stats' });
   if (REVIEW_QUEUE[role.role]) {
     actions.push({ href: '/review', icon: 'review', title: '学分审核', text: role.role === 'dept_admin' ? '待科室审核的学分' : '待单位审核的学分', name: 'review' });
   }

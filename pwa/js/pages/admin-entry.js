@@ -6,7 +6,7 @@
 
 import { num, thisYear as yearNow, ymd } from '../format.js';
 import { ApiError, api } from '../api.js';
-import { authorLabel, previewCredits, quantityInput, ruleText, rulesOfYear, subtypes, UNIT_QUANTITY } from '../rules.js';
+import { authorLabel, previewCredits, quantityInput, ruleName, ruleText, rulesOfYear, subtypes, UNIT_QUANTITY } from '../rules.js';
 import { h, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
 import { CREDIT_CLASS, CREDIT_STATUS, label } from '../labels.js';
 import { backLink, peoplePicker } from './admin-common.js';
@@ -158,7 +158,7 @@ export function render(ctx) {
           'label',
           { class: 'rule-option', 'data-testid': 'entry-rule', 'data-code': r.code },
           h('input', { type: 'radio', name: 'entry-rule', value: r.code, checked: rule && rule.code === r.code, onchange: () => pickRule(r) }),
-          h('span', null, h('span', { class: 'rule-name' }, r.name), h('span', { class: 'rule-text' }, ruleText(r) + (r.subtype ? ' · ' + r.subtype : ''))),
+          h('span', null, h('span', { class: 'rule-name' }, ruleName(r)), h('span', { class: 'rule-text' }, ruleText(r) + (r.subtype ? ' · ' + r.subtype : ''))),
         ),
       ),
     );

@@ -31,6 +31,32 @@ export function parsePayload(text) {
   return m ? m[1] : null;
 }
 
+// A short high tone for a good scan (issue 13): the organiser looks at the queue, not the tablet.
+let audio = null;
+let beeps = 0;
+
+function beep() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  try {
+    if (!audio) audio = new Context();
+    if (audio.state === 'suspended') audio.resume().catch(() => {}); // allowed after the first touch
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.type = 'sine';
+    tone.frequency.value = 1760; // A6: cuts through a hall's chatter
+    gain.gain.setValueAtTime(0.25, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.15);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.15);
+    beeps += 1;
+    document.documentElement.setAttribute('data-beeps', String(beeps)); // what a test can see of a sound
+  } catch (e) {
+    // no audio here: the flash and the list still say it
+  }
+}
+
 export async function render(ctx) {
   const sid = String(ctx.params.id);
   const queueKey = 'jijiao.scans.' + sid;
@@ -190,6 +216,7 @@ export async function render(ctx) {
     // Chrome refuses (and logs an intervention) until the user has touched the page;
     // a scan driven by the camera alone is not such a touch.
     const activated = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (kind === 'ok') beep();
     if (navigator.vibrate && activated) {
       try {
         navigator.vibrate(kind === 'ok' ? 80 : [60, 60, 60]);

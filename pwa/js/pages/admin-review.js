@@ -12,7 +12,7 @@
 import { fmtDateTime, num } from '../format.js';
 import { api } from '../api.js';
 import { replaceQuery } from '../router.js';
-import { authorLabel, previewCredits, RULE_UNIT, rulesOfYear } from '../rules.js';
+import { authorLabel, previewCredits, RULE_UNIT, ruleName, rulesOfYear } from '../rules.js';
 import { debounce, h, messageBox, mount, notice, pageTitle, show, showMessage } from '../ui.js';
 import { CREDIT_CLASS, CREDIT_SOURCE, CREDIT_STATUS, label } from '../labels.js';
 import { confirmDialog, dl, emptyRow, linkButton, listLoader, pager, pill, reasonDialog } from './admin-common.js';
@@ -22,6 +22,10 @@ const QUEUE = { dept_admin: 'pending_dept', unit_admin: 'pending_unit' };
 const ACTION_WORDS = { approve: '通过', return: '退回', reject: '不通过' };
 // The sources a reviewer filters by first (seed 001 §5.3), then the rest.
 const SOURCE_ORDER = ['attendance', 'personal', 'speaker', 'project', 'class', 'course', 'import'];
+// A lecture's check-ins are reviewed as one row per training (issue 13: "200 人", not 200 rows):
+// the queue's table lists the other sources; 查看名单 opens one training's check-ins.
+const NOT_ATTENDANCE = SOURCE_ORDER.filter((k) => k !== 'attendance').join(',');
+const BATCH_MAX = 500;
 
 // ---------------------------------------------------------------- shared record detail
 
@@ -69,7 +73,7 @@ export function creditFacts(detail, rule) {
     ['活动名称', detail.title],
     ['活动日期', detail.activity_date],
     ['来源', label(CREDIT_SOURCE, detail.source)],
-    ['学分规则', detail.rule_name ? detail.rule_name + (detail.rule_code ? '（' + detail.rule_code + '）' : '') : detail.rule_code],
+    ['学分类型', detail.rule_name ? ruleName(detail) : null],
   ];
   if (detail.quantity !== null && detail.quantity !== undefined && !detail.author_position) rows.push(['数量', quantityText(detail, rule)]);
   if (detail.author_position) rows.push(['作者排名', authorLabel(detail.author_position)]);
@@ -87,15 +91,59 @@ export function creditFacts(detail, rule) {
   return dl(rows, 'detail-facts');
 }
 
-/** Open a proof image full size in a modal; Escape, the close button or a click outside closes it. */
+const ZOOMS = [1, 1.5, 2, 3];
+
+/**
+ * The proof viewer (issue 13): a photo, or every page of a PDF (GET /api/evidence/{id}/pages: the
+ * server draws them, phones show no PDF inside a page), zoomed with 放大 / 缩小 (or a double tap)
+ * and scrolled; Escape, 关闭 or a click outside closes it.
+ */
 export function openLightbox(item) {
   const close = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'lightbox-close' }, '关闭');
-  const img = h('img', { class: 'lightbox-img', src: item.url, alt: item.filename || '证明材料' });
+  const zoomOut = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'lightbox-zoom-out', 'aria-label': '缩小' }, '－');
+  const zoomIn = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'lightbox-zoom-in', 'aria-label': '放大' }, '＋');
+  const zoomText = h('span', { class: 'lightbox-zoom', 'data-testid': 'lightbox-zoom' }, '100%');
+  const pdf = (item.content_type || '').indexOf('pdf') >= 0;
+  const pages = h('div', { class: 'lightbox-pages', 'data-testid': 'lightbox-pages' });
+  let zoom = 0;
+  const setZoom = (index) => {
+    zoom = Math.max(0, Math.min(ZOOMS.length - 1, index));
+    pages.style.width = ZOOMS[zoom] * 100 + '%';
+    zoomText.textContent = ZOOMS[zoom] * 100 + '%';
+    zoomOut.disabled = zoom === 0;
+    zoomIn.disabled = zoom === ZOOMS.length - 1;
+  };
+  zoomOut.addEventListener('click', () => setZoom(zoom - 1));
+  zoomIn.addEventListener('click', () => setZoom(zoom + 1));
+  pages.addEventListener('dblclick', () => setZoom(zoom === 0 ? 2 : 0));
+  setZoom(0);
+  const page = (src, n) => h('img', { class: 'lightbox-img', src, alt: (item.filename || '证明材料') + (n ? ' 第 ' + n + ' 页' : ''), 'data-testid': 'lightbox-page', loading: n > 1 ? 'lazy' : null });
+  if (pdf) {
+    mount(pages, h('p', { class: 'lightbox-note' }, '正在加载页面…'));
+    api(item.url + '/pages')
+      .then((data) => {
+        const list = [];
+        for (let n = 1; n <= data.count; n += 1) list.push(page(item.url + '/pages/' + n, n));
+        mount(pages, list, h('p', { class: 'lightbox-note', 'data-testid': 'lightbox-count' }, '共 ' + data.count + ' 页'));
+      })
+      .catch((e) => mount(pages, h('p', { class: 'lightbox-note' }, e.detail || '页面无法显示，请在新窗口打开。')));
+  } else {
+    mount(pages, page(item.url, 0));
+  }
   const dialog = h(
     'dialog',
     { class: 'dialog lightbox', 'data-testid': 'lightbox', 'aria-label': item.filename || '证明材料' },
-    h('div', { class: 'lightbox-bar' }, h('span', { class: 'lightbox-name' }, show(item.filename)), h('a', { class: 'btn btn-secondary btn-sm', href: item.url, target: '_blank', rel: 'noopener' }, '新窗口打开'), close),
-    img,
+    h(
+      'div',
+      { class: 'lightbox-bar' },
+      h('span', { class: 'lightbox-name' }, show(item.filename)),
+      zoomOut,
+      zoomText,
+      zoomIn,
+      h('a', { class: 'btn btn-secondary btn-sm', href: item.url, target: '_blank', rel: 'noopener' }, '新窗口打开'),
+      close,
+    ),
+    h('div', { class: 'lightbox-scroll' }, pages),
   );
   const done = () => {
     if (dialog.open) dialog.close();
@@ -136,10 +184,13 @@ export function evidenceGallery(evidence) {
           caption,
         );
       }
+      const isPdf = (item.content_type || '').indexOf('pdf') >= 0;
       return h(
         'li',
         null,
-        h('a', { class: 'evidence-file', href: item.url, target: '_blank', rel: 'noopener', 'data-testid': 'evidence-file' }, (item.content_type || '').indexOf('pdf') >= 0 ? 'PDF' : '文件'),
+        isPdf
+          ? h('button', { type: 'button', class: 'evidence-file', 'data-testid': 'evidence-file', title: '查看每一页', onclick: () => openLightbox(item) }, 'PDF')
+          : h('a', { class: 'evidence-file', href: item.url, target: '_blank', rel: 'noopener', 'data-testid': 'evidence-file' }, '文件'),
         caption,
       );
     }),
@@ -194,6 +245,8 @@ export function render(ctx) {
     date_from: ctx.query.get('date_from') || '',
     date_to: ctx.query.get('date_to') || '',
     source: ctx.query.get('source') || '',
+    training: ctx.query.get('training') || '',
+    trainingTitle: '',
     page: Math.max(1, parseInt(ctx.query.get('page'), 10) || 1),
   };
   let items = [];
@@ -203,6 +256,12 @@ export function render(ctx) {
 
   // '' = the queue of this role; 'all' = no status filter.
   const statusParam = () => (state.status === 'all' ? '' : state.status || queue);
+  // The plain queue groups lectures' check-ins; any filter, or an opened training, lists records.
+  const grouped = () => !state.training && !state.q && !state.source && !state.date_from && !state.date_to && !state.status;
+  const sourceParam = () => (state.training ? 'attendance' : grouped() ? NOT_ATTENDANCE : state.source);
+
+  const groupsNode = h('section', { class: 'review-groups', 'data-testid': 'review-groups', hidden: true });
+  const trainingChip = h('p', { class: 'review-training', 'data-testid': 'review-training', hidden: true });
 
   // -- filters
   const search = h('input', { id: 'review-q', type: 'search', value: state.q, placeholder: '姓名 / 人员编号 / 证件号 / 手机号', autocomplete: 'off', 'data-testid': 'review-search' });
@@ -350,10 +409,13 @@ export function render(ctx) {
 
   async function load() {
     if (!body.isConnected) return;
-    replaceQuery({ q: state.q, status: state.status, date_from: state.date_from, date_to: state.date_to, source: state.source, page: state.page > 1 ? state.page : '' });
+    replaceQuery({ q: state.q, status: state.status, date_from: state.date_from, date_to: state.date_to, source: state.source, training: state.training, page: state.page > 1 ? state.page : '' });
+    paintTraining();
+    if (grouped()) loadGroups();
+    else groupsNode.hidden = true;
     const data = await loadList(async (signal) => {
       const page = await api('/api/credits', {
-        query: { status: statusParam(), q: state.q, date_from: state.date_from, date_to: state.date_to, source: state.source, page: state.page, page_size: PAGE_SIZE },
+        query: { status: statusParam(), q: state.q, date_from: state.date_from, date_to: state.date_to, source: sourceParam(), training_id: state.training, page: state.page, page_size: PAGE_SIZE },
         signal,
       });
       rules = await rulesFor(page.items || []);
@@ -382,6 +444,75 @@ export function render(ctx) {
     state.page = 1;
     selected.clear();
     load();
+  }
+
+  // -- lectures as one row each
+  function paintTraining() {
+    trainingChip.hidden = !state.training;
+    if (!state.training) return;
+    mount(
+      trainingChip,
+      '培训签到：' + (state.trainingTitle || '所选培训') + ' ',
+      h('button', { type: 'button', class: 'link-act', 'data-testid': 'review-training-back', onclick: () => { state.training = ''; state.trainingTitle = ''; reload(); } }, '返回待审核列表'),
+    );
+  }
+
+  async function loadGroups() {
+    let data;
+    try {
+      data = await api('/api/credits/groups', { query: { status: queue } });
+    } catch (e) {
+      groupsNode.hidden = true;
+      return;
+    }
+    const groups = data.items || [];
+    groupsNode.hidden = groups.length === 0;
+    mount(
+      groupsNode,
+      h('h2', { class: 'pane-sub' }, '培训签到学分（按培训）'),
+      groups.map((g) =>
+        h(
+          'div',
+          { class: 'group-row', 'data-testid': 'review-group', 'data-training': String(g.training_id) },
+          h('div', { class: 'group-main' }, h('span', { class: 'group-title' }, g.title), h('span', { class: 'cell-sub' }, g.activity_date + ' · ' + label(CREDIT_CLASS, g.credit_class) + ' ' + num(g.credits) + ' 分')),
+          h('strong', { class: 'group-count', 'data-testid': 'review-group-count' }, g.count + ' 人'),
+          h(
+            'span',
+            { class: 'group-actions' },
+            h('button', { type: 'button', class: 'btn btn-primary btn-sm', 'data-testid': 'review-group-approve', onclick: () => approveGroup(g) }, '全部通过'),
+            h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'review-group-open', onclick: () => { state.training = String(g.training_id); state.trainingTitle = g.title; reload(); } }, '查看名单'),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Every id of a training's check-in credits waiting for this role (pages of 200). */
+  async function groupIds(g) {
+    const ids = [];
+    for (let page = 1; page <= 100; page += 1) {
+      const data = await api('/api/credits', { query: { status: queue, source: 'attendance', training_id: g.training_id, page, page_size: 200 } });
+      data.items.forEach((c) => ids.push(c.id));
+      if (data.items.length < 200 || ids.length >= data.total) break;
+    }
+    return ids;
+  }
+
+  async function approveGroup(g) {
+    let results = null;
+    const done = await confirmDialog({
+      title: '全部通过',
+      text: '确定审核通过《' + g.title + '》的 ' + g.count + ' 条签到学分吗？',
+      submitText: '通过 ' + g.count + ' 条',
+      testid: 'review-group-dialog',
+      action: async () => {
+        const ids = await groupIds(g);
+        results = [];
+        for (let i = 0; i < ids.length; i += BATCH_MAX) results = results.concat(await batch(ids.slice(i, i + BATCH_MAX), 'approve', ''));
+      },
+    });
+    if (!done || !results) return;
+    await afterAction('approve', results);
   }
 
   // -- the detail pane
@@ -563,6 +694,8 @@ export function render(ctx) {
       filters,
       result,
       error,
+      groupsNode,
+      trainingChip,
       h('div', { class: 'list-head' }, summary, batchBar),
       h('div', { class: 'review-layout' }, h('div', { class: 'review-main' }, tableNode, pg.node), pane),
     ),

@@ -12,6 +12,7 @@ import { fmtRange, fmtTime, num } from '../format.js';
 import { api } from '../api.js';
 import { h, mount, notice, show } from '../ui.js';
 import { CHECKIN_METHOD, CREDIT_CLASS, label } from '../labels.js';
+import { displayLinksDialog } from './admin-display-links.js';
 import { formDialog, peoplePicker, reasonDialog, reasonField, screenMessage, whenLeft } from './admin-common.js';
 
 const POLL_MS = 3000;
@@ -43,6 +44,9 @@ export async function render(ctx) {
   const training = session ? session.training : null;
   if (training) ctx.setTitle('签到屏 · ' + training.title);
   const open = !training || training.status === 'approved';
+  // A provider's class: its people are its confirmed enrolments, not a unit's staff to search
+  // (补签 and the reverse roster are the hospital's tools); back goes to the class.
+  const classId = training && training.class_id ? training.class_id : null;
 
   const state = {
     phase: 'checkin',
@@ -67,19 +71,21 @@ export async function render(ctx) {
   const phaseIn = h('button', { type: 'button', class: 'seg seg-on', 'aria-pressed': 'true', 'data-testid': 'phase-checkin' }, '签到码');
   const phaseOut = h('button', { type: 'button', class: 'seg', 'aria-pressed': 'false', 'data-testid': 'phase-checkout' }, '签退码');
   const fullBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-fullscreen', hidden: !document.fullscreenEnabled }, '全屏');
-  const addBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-manual', disabled: !open }, '补签');
+  const addBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-manual', disabled: !open, hidden: Boolean(classId) }, '补签');
   const exportLink = h('a', { class: 'screen-btn', href: '/api/sessions/' + encodeURIComponent(sid) + '/attendance.csv', download: '', 'data-testid': 'screen-export' }, '导出签到表');
-  const reverseLink = open
+  const displayBtn = h('button', { type: 'button', class: 'screen-btn', 'data-testid': 'screen-display-links', disabled: !open }, '投屏');
+  const reverseLink = open && !classId
     ? h('a', { class: 'screen-btn', href: '/sessions/' + encodeURIComponent(sid) + '/reverse', 'data-testid': 'screen-reverse' }, '反扫模式')
     : null;
-  const back = h('a', { class: 'screen-back', href: training ? '/trainings/' + encodeURIComponent(training.id) : '/trainings', 'data-testid': 'screen-back' }, '‹ 返回');
+  const backTo = classId ? '/provider/classes/' + encodeURIComponent(classId) : training ? '/trainings/' + encodeURIComponent(training.id) : '/trainings';
+  const back = h('a', { class: 'screen-back', href: backTo, 'data-testid': 'screen-back' }, '‹ 返回');
   const bar = h(
     'header',
     { class: 'screen-bar' },
     back,
     h('div', { class: 'segs segs-dark', role: 'group', 'aria-label': '签到或签退' }, phaseIn, phaseOut),
     clock,
-    h('div', { class: 'screen-tools' }, addBtn, exportLink, reverseLink, fullBtn),
+    h('div', { class: 'screen-tools' }, addBtn, displayBtn, exportLink, reverseLink, fullBtn),
   );
   const banner = h('div', { class: 'screen-banner', role: 'alert', 'data-testid': 'screen-offline', hidden: true });
   const { node: message, say, stop: stopMessage } = screenMessage('screen-msg');
@@ -439,6 +445,7 @@ export async function render(ctx) {
   phaseOut.addEventListener('click', () => setPhase('checkout'));
   fullBtn.addEventListener('click', toggleFullscreen);
   addBtn.addEventListener('click', manualAdd);
+  displayBtn.addEventListener('click', () => displayLinksDialog(sid, state.phase));
   document.addEventListener('visibilitychange', onVisibility);
   document.addEventListener('fullscreenchange', onFullscreenChange);
   window.addEventListener('online', onOnline);

@@ -1,11 +1,13 @@
 // /certificates?year=: the yearly credit certificate (PDF of the effective credits, with a
 // verification code and QR that anyone can scan to check it at /v/{code}).
+// Offline: the totals kept on the phone (as of when), and the download waits for the network.
 
 import { num, thisYear } from '../format.js';
 import { isAbort } from '../api.js';
+import { asOfNote, isOffline } from '../offline.js';
 import { queryString, replaceQuery } from '../router.js';
 import { field, h, icon, mount, pageTitle } from '../ui.js';
-import { effectiveTotals, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
+import { effectiveTotals, keptCredits, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
 
 const WECHAT = /MicroMessenger/i;
 
@@ -43,6 +45,7 @@ export function render(ctx) {
   );
   const totalsSlot = h('div', { class: 'totals-slot', 'aria-live': 'polite' });
   const count = h('p', { class: 'muted certificate-count', 'data-testid': 'certificate-count' });
+  const offlineSlot = h('div', { class: 'offline-slot' });
 
   const picker = yearPicker(year, (value) => {
     year = value;
@@ -52,6 +55,7 @@ export function render(ctx) {
   mount(
     ctx.main,
     h('div', { class: 'page-head' }, pageTitle('证书', 'certificates-title'), picker),
+    offlineSlot,
     h(
       'section',
       { class: 'card certificate-card' },
@@ -81,6 +85,12 @@ export function render(ctx) {
     if (controller) controller.abort();
     const mine = (controller = new AbortController());
     count.textContent = '';
+    mount(offlineSlot);
+    download.hidden = false;
+    if (ctx.offlineAt) {
+      showOffline();
+      return;
+    }
     try {
       const totals = await effectiveTotals(year, mine.signal);
       if (mine !== controller || !count.isConnected) return;
@@ -89,8 +99,17 @@ export function render(ctx) {
         ? '共 ' + totals.count + ' 条已生效记录' + (totals.other ? '（另有其他类别 ' + num(totals.other) + ' 分）' : '') + '。'
         : year + ' 年度还没有已生效的学分，证明中将没有学分记录。';
     } catch (e) {
-      if (!isAbort(e) && !e.handled) mount(totalsSlot);
+      if (isAbort(e) || e.handled) return;
+      if (isOffline(e)) showOffline();
+      else mount(totalsSlot);
     }
+  }
+
+  function showOffline() {
+    const kept = keptCredits(ctx.user, year);
+    download.hidden = true;
+    mount(offlineSlot, h('p', { class: 'msg msg-info', 'data-testid': 'certificate-offline' }, '当前离线，联网后才能下载学分证明。'), kept ? asOfNote(kept.at, '学分合计', 'certificate-offline-totals') : null);
+    mount(totalsSlot, kept ? totalsTiles(kept.data.totals, 'certificate-totals') : null);
   }
 
   update();

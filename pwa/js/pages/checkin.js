@@ -10,10 +10,16 @@
 // existing check-in). The code is removed from the address bar as soon as it is read.
 //
 // Check-out (p=out) needs a login and a fresh code: POST /api/checkouts {session_id, code}.
+//
+// A blip (issue 13): when the code's own request fails for want of a network, the code has usually
+// expired (it rotates every 20 s) by the time the network is back, so the page says so and makes
+// 重新扫码 the main action, with 我的签到码 (the organiser scans it, no network needed) beside it.
+// When only the redeeming request failed, the claim still holds for 10 minutes: 重试 stays the
+// main action, and coming back online retries by itself. Opened offline, it says so at once.
 
 import { dateTimeWords, num, sessionWhen, timeWords } from '../format.js';
 import { api } from '../api.js';
-import { loadUser, logout } from '../session.js';
+import { CLAIM_KEY_PREFIX, loadUser, logout } from '../session.js';
 import { navigate } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
 import { classWord, statusChip } from './trainee-common.js';
@@ -23,7 +29,7 @@ const CODE_RE = /^[0-9]{8}$/;
 const memory = {}; // where claims go when sessionStorage is unavailable (some in-app browsers)
 
 function claimKey(sessionId) {
-  return 'jijiao.claim.' + sessionId;
+  return CLAIM_KEY_PREFIX + sessionId;
 }
 
 function readClaim(sessionId) {
@@ -144,8 +150,42 @@ export function render(ctx) {
 
   const home = () => link('/', '返回首页', false, 'checkin-home');
   const rescan = (user) => (user ? link('/scan', '重新扫码', true, 'checkin-rescan') : null);
-  const retry = (fn) => button('重试', fn, true, 'checkin-retry');
-  const networkError = (fn) => show('network', '网络连接失败', ['请检查网络后重试。'], [retry(fn)], 'error');
+  const retry = (fn, primary) => button('重试', fn, primary, 'checkin-retry');
+  const myCode = () => link('/my-code', '我的签到码', false, 'checkin-my-code');
+  const networkError = (fn) =>
+    show('network', '网络连接失败', ['请检查网络后重试。'], [retry(fn, true), myCode()], 'error');
+
+  // The code never reached the server: by the time the network is back it has rotated away.
+  function codeLost(fn) {
+    const offlineNow = !navigator.onLine;
+    show(
+      offlineNow ? 'offline' : 'code_not_sent',
+      offlineNow ? '当前没有网络，未能签到' : '网络中断，未能签到',
+      [
+        '现场二维码每 20 秒更新一次，请联网后重新扫描现场二维码。',
+        '无法联网时，可打开“我的签到码”，请组织者用平板扫码为您签到。',
+      ],
+      [link('/scan', '重新扫码', true, 'checkin-rescan'), myCode(), retry(fn, false)],
+      'error',
+    );
+  }
+
+  // Only the redeeming request failed: the claim holds, so retrying (or coming back online) finishes it.
+  function claimHeld(entry, fn) {
+    const until = timeWords(entry.expires_at);
+    show(
+      'network',
+      '网络中断，签到尚未完成',
+      ['签到码已确认' + (until ? '，请在 ' + until + ' 前联网点“重试”完成签到' : '，联网后点“重试”即可完成签到') + '，无需重新扫码。', '无法联网时，可打开“我的签到码”请组织者扫码。'],
+      [retry(fn, true), myCode()],
+      'error',
+    );
+    const again = () => {
+      window.removeEventListener('online', again);
+      if (alive()) fn();
+    };
+    window.addEventListener('online', again);
+  }
 
   async function switchAccount() {
     await logout();
@@ -169,7 +209,7 @@ export function render(ctx) {
       } catch (error) {
         if (!alive()) return;
         if (error.status === 0) {
-          networkError(checkIn);
+          codeLost(checkIn);
           return;
         }
         const stored = readClaim(sessionId);
@@ -250,7 +290,7 @@ export function render(ctx) {
     } catch (error) {
       if (!alive()) return;
       if (error.status === 0) {
-        networkError(() => redeem(entry, user));
+        claimHeld(entry, () => redeem(entry, user));
       } else if (error.status === 401) {
         await loadUser({ force: true }).catch(() => null);
         if (alive()) askToLogIn(entry);

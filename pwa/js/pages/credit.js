@@ -7,7 +7,7 @@ import { dateTimeWords, num } from '../format.js';
 import { api } from '../api.js';
 import { navigate } from '../router.js';
 import { h, icon, messageBox, mount, notice, pageTitle, setBusy, show, showMessage } from '../ui.js';
-import { findRule, quantityWords } from '../rules.js';
+import { findRule, quantityWords, ruleName } from '../rules.js';
 import { classWord, creditChip, effectiveLater, sourceWord, statusWord } from './trainee-common.js';
 
 const SAVED_WORDS = { saved: '已保存。', submitted: '已上报，等待科室审核。' };
@@ -62,6 +62,12 @@ export async function render(ctx) {
     return;
   }
   back.setAttribute('href', '/credits?year=' + encodeURIComponent(credit.year));
+  if (credit.status === 'rejected' && ctx.user && credit.person_id === ctx.user.person_id) {
+    // Seen: the rejection leaves the home card and the 学分 tab's dot (a returned one stays until fixed).
+    api('/api/me/notices/read', { method: 'POST', body: { credit_id: credit.id }, redirect: false })
+      .then(() => ctx.attention(true))
+      .catch(() => {});
+  }
 
   const message = messageBox('credit-message');
   const saved = ctx.query.get('saved');
@@ -90,7 +96,7 @@ export async function render(ctx) {
         { class: 'dl' },
         row('学分', classWord(credit.credit_class) + ' ' + num(credit.credits) + ' 分', 'credit-credits'),
         row('学时', num(credit.hours), 'credit-hours'),
-        credit.rule_name ? row('学分类型', credit.rule_name, 'credit-rule') : null,
+        credit.rule_name ? row('学分类型', ruleName(credit), 'credit-rule') : null,
         quantity ? row(credit.author_position ? '作者位次' : '数量', quantity, 'credit-quantity') : null,
         row('日期', show(credit.activity_date), 'credit-date'),
         credit.project_no ? row('项目编号', credit.project_no, 'credit-project-no') : null,

@@ -1,15 +1,19 @@
 // /credits?year=&status=&q=: my credits of one year (seed 000 §6.5 学分查询): the effective totals
 // (I类 / II类 / 学时) and every record with its state, filtered by state and searched by title;
 // more pages load on demand. A record opens /credits/:id; 录入学分 opens /credits/new.
+// Returned and unread rejected records are pinned on top (issue 13: nothing missed). This year's
+// first page is kept on the phone; offline, the kept records are shown, marked as of when.
 
-import { num } from '../format.js';
+import { num, thisYear } from '../format.js';
 import { api, isAbort } from '../api.js';
 import { replaceQuery } from '../router.js';
 import { debounce, h, icon, messageBox, mount, pageTitle, showMessage } from '../ui.js';
+import { asOfNote, isOffline, save as keep } from '../offline.js';
 import {
   classWord,
   creditChip,
   effectiveTotals,
+  keptCredits,
   sourceWord,
   totalsTiles,
   yearFromQuery,
@@ -78,6 +82,8 @@ export function render(ctx) {
   search.addEventListener('input', debounce(() => load(true), 300));
 
   const totalsSlot = h('div', { class: 'totals-slot', 'aria-live': 'polite' });
+  const pinnedSlot = h('div', { class: 'pinned-slot' });
+  const offlineSlot = h('div', { class: 'offline-slot' });
   const summary = h('p', { class: 'list-summary muted', 'data-testid': 'credits-total' });
   const list = h('ul', { class: 'credit-list', 'data-testid': 'credits-list' });
   const error = messageBox('credits-error');
@@ -93,6 +99,8 @@ export function render(ctx) {
   mount(
     ctx.main,
     h('div', { class: 'page-head' }, pageTitle('我的学分', 'credits-title'), picker),
+    offlineSlot,
+    pinnedSlot,
     h('section', { class: 'section' }, h('h2', { class: 'section-title' }, '已生效合计'), totalsSlot),
     newEntry,
     h(
@@ -107,14 +115,58 @@ export function render(ctx) {
     ),
   );
 
+  /** Offline: the records kept at the last online visit, if they are of this year. */
+  function showKept() {
+    const kept = keptCredits(ctx.user, year);
+    if (!kept) return false;
+    mount(offlineSlot, asOfNote(kept.at, '学分记录', 'credits-offline'));
+    mount(totalsSlot, totalsTiles(kept.data.totals, 'credits-totals'));
+    mount(list, kept.data.items.map(creditRow));
+    summary.textContent = '共 ' + kept.data.total + ' 条' + (kept.data.total > kept.data.items.length ? '（离线时显示前 ' + kept.data.items.length + ' 条）' : '');
+    more.hidden = true;
+    return true;
+  }
+
+  function showPinned() {
+    if (ctx.offlineAt) return;
+    ctx
+      .attention()
+      .then((body) => {
+        const rows = body.returned
+          .map((r) => ({ id: r.credit_id, title: r.title, note: '已退回：' + (r.reason || '请修改后重新提交'), status: 'returned' }))
+          .concat(body.notices.filter((n) => n.kind === 'credit_rejected').map((n) => ({ id: n.credit_id, title: n.title, note: '未通过：' + (n.detail || ''), status: 'rejected' })));
+        if (!rows.length || !pinnedSlot.isConnected) return;
+        mount(
+          pinnedSlot,
+          h(
+            'section',
+            { class: 'section pinned', 'data-testid': 'credits-pinned' },
+            h('h2', { class: 'section-title' }, '需要处理'),
+            h(
+              'ul',
+              { class: 'credit-list' },
+              rows.map((r) =>
+                h('li', null, h('a', { class: 'credit-row credit-row-pinned', href: '/credits/' + encodeURIComponent(r.id), 'data-testid': 'credit-pinned', 'data-id': String(r.id) }, h('span', { class: 'credit-main' }, h('span', { class: 'credit-title' }, r.title), h('span', { class: 'credit-note' }, r.note)), icon('chevron', 'row-chevron'))),
+              ),
+            ),
+          ),
+        );
+      })
+      .catch(() => {});
+  }
+
   async function loadTotals(signal) {
     mount(totalsSlot, totalsTiles({ I: 0, II: 0, hours: 0 }, 'credits-totals'));
     totalsSlot.setAttribute('aria-busy', 'true');
     try {
       const totals = await effectiveTotals(year, signal);
       mount(totalsSlot, totalsTiles(totals, 'credits-totals'));
+      const kept = keptCredits(ctx.user, year);
+      if (kept && year === thisYear()) keep('credits', ctx.user.id, Object.assign({}, kept.data, { totals }));
     } catch (e) {
-      if (!isAbort(e)) mount(totalsSlot, h('p', { class: 'muted' }, '合计暂时无法加载。'));
+      if (isAbort(e)) return;
+      const kept = isOffline(e) ? keptCredits(ctx.user, year) : null;
+      mount(totalsSlot, kept ? totalsTiles(kept.data.totals, 'credits-totals') : h('p', { class: 'muted' }, '合计暂时无法加载。'));
     } finally {
       totalsSlot.removeAttribute('aria-busy');
     }
@@ -122,6 +174,10 @@ export function render(ctx) {
 
   async function load(reset) {
     if (!list.isConnected) return;
+    if (ctx.offlineAt) {
+      if (!showKept()) summary.textContent = '当前离线，本机没有保存 ' + year + ' 年度的学分记录。';
+      return;
+    }
     const status = statusFilter.value;
     const term = search.value.trim();
     const searching = term !== '';
@@ -145,10 +201,17 @@ export function render(ctx) {
     } catch (e) {
       if (isAbort(e) || e.handled) return;
       summary.textContent = '';
+      if (isOffline(e) && page === 1 && showKept()) return;
       showMessage(error, e.detail);
       return;
     }
     if (mine !== controller || !list.isConnected) return;
+    mount(offlineSlot);
+    if (page === 1 && year === thisYear() && !status && !searching) {
+      // What the phone shows offline next time (the totals are kept by keepCredits at login).
+      const kept = keptCredits(ctx.user, year);
+      keep('credits', ctx.user.id, { year, items: data.items, total: data.total, totals: kept ? kept.data.totals : { I: 0, II: 0, hours: 0 } });
+    }
     data.items.forEach((item) => list.appendChild(creditRow(item)));
     if (data.total === 0) {
       summary.textContent = '';
@@ -164,5 +227,6 @@ export function render(ctx) {
     page += 1;
   }
 
+  showPinned();
   load(true);
 }

@@ -12,7 +12,7 @@ import { navigate, replaceQuery } from '../router.js';
 import { debounce, h, icon, messageBox, mount, notice, pageTitle, setBusy, showMessage } from '../ui.js';
 import { clearFieldErrors, errorField, failField, setFieldError } from './account-common.js';
 import { CREDIT_CLASS } from '../labels.js';
-import { authorCredits, authorLabel, previewCredits, RULE_UNIT, rulesOfYear, UNIT_QUANTITY } from '../rules.js';
+import { authorCredits, authorLabel, previewCredits, RULE_UNIT, ruleName, rulesOfYear, UNIT_QUANTITY } from '../rules.js';
 import { evidenceField } from './entry-evidence.js';
 import { statusChip, statusWord, yearPicker } from './trainee-common.js';
 
@@ -45,7 +45,7 @@ function ruleRow(rule, year) {
       h(
         'span',
         { class: 'rulepick-main' },
-        h('span', { class: 'rulepick-name', 'data-testid': 'rule-name' }, rule.name),
+        h('span', { class: 'rulepick-name', 'data-testid': 'rule-name' }, ruleName(rule)),
         h('span', { class: 'rulepick-text' }, rule.rule_text || ''),
         rule.subtype ? h('span', { class: 'rulepick-subtype' }, rule.subtype) : null,
       ),
@@ -56,7 +56,7 @@ function ruleRow(rule, year) {
 }
 
 function matches(rule, words) {
-  const text = [rule.name, rule.rule_text, rule.subtype, rule.code].join(' ').toLowerCase();
+  const text = [rule.name, rule.rule_text, rule.subtype].join(' ').toLowerCase();
   return words.every((word) => text.indexOf(word) !== -1);
 }
 
@@ -114,7 +114,7 @@ async function renderPicker(ctx) {
     showMessage(error, '');
     mount(list);
     try {
-      rules = await rulesOfYear(year);
+      rules = await rulesOfYear(year, 'usage');
     } catch (e) {
       if (e.handled) return;
       summary.textContent = '';
@@ -264,7 +264,7 @@ async function renderForm(ctx, newCode) {
   const ruleCard = h(
     'section',
     { class: 'card entry-rule', 'data-testid': 'entry-rule' },
-    h('p', { class: 'entry-rule-name', 'data-testid': 'entry-rule-name' }, rule.name),
+    h('p', { class: 'entry-rule-name', 'data-testid': 'entry-rule-name' }, ruleName(rule)),
     h('p', { class: 'entry-rule-text' }, [rule.rule_text, CREDIT_CLASS[rule.class] || rule.class].filter(Boolean).join(' · ')),
     rule.subtype ? h('p', { class: 'muted entry-rule-subtype' }, rule.subtype) : null,
     !editingId ? h('a', { class: 'link-btn entry-rule-change', href: backHref, 'data-testid': 'entry-rule-change' }, '更换学分类型') : null,
@@ -315,26 +315,33 @@ async function renderForm(ctx, newCode) {
   updatePreview();
 
   // ------------------------------------------------ saving
+  // Every problem at once (issue 13), each on its field; the first one gets the focus.
   function check(forSubmit) {
     clearFieldErrors(form);
     evidence.markError('');
     const v = values();
-    if (!v.title) return failField(inputs.title, '请填写项目名称。');
-    if (!v.activity_date) return failField(inputs.activity_date, '请选择活动日期。');
-    if (v.activity_date > today) return failField(inputs.activity_date, '活动日期不能晚于今天。');
-    if (v.activity_date.slice(0, 4) !== String(year)) return failField(inputs.activity_date, '请选择 ' + year + ' 年度内的日期。');
-    if (inputs.author_position && !v.author_position) return failField(inputs.author_position, '请选择作者位次。');
+    const problems = [];
+    const add = (input, text) => problems.push([input, text]);
+    if (!v.title) add(inputs.title, '请填写项目名称。');
+    if (!v.activity_date) add(inputs.activity_date, '请选择活动日期。');
+    else if (v.activity_date > today) add(inputs.activity_date, '活动日期不能晚于今天。');
+    else if (v.activity_date.slice(0, 4) !== String(year)) add(inputs.activity_date, '请选择 ' + year + ' 年度内的日期。');
+    if (inputs.author_position && !v.author_position) add(inputs.author_position, '请选择作者位次。');
     if (inputs.quantity) {
       const q = Number(v.quantity);
-      if (!(q > 0)) return failField(inputs.quantity, '请填写' + (UNIT_QUANTITY[rule.unit] || '数量') + '。');
-      if (rule.daily_limit && rule.unit === 'hour' && q > Number(rule.daily_limit)) return failField(inputs.quantity, '每天最多 ' + num(rule.daily_limit) + ' 小时。');
+      if (!(q > 0)) add(inputs.quantity, '请填写' + (UNIT_QUANTITY[rule.unit] || '数量') + '。');
+      else if (rule.daily_limit && rule.unit === 'hour' && q > Number(rule.daily_limit)) add(inputs.quantity, '每天最多 ' + num(rule.daily_limit) + ' 小时。');
     }
-    if (evidence.tooBig()) {
-      evidence.markError('有文件超过 10 MB，请删除后重新选择。');
+    let proofProblem = '';
+    if (evidence.tooBig()) proofProblem = '有文件超过 10 MB，请删除后重新选择。';
+    else if (forSubmit && rule.evidence_required && evidence.count() === 0) proofProblem = '请上传证明材料后再上报。';
+    problems.forEach(([input, text]) => setFieldError(input, text));
+    if (proofProblem) evidence.markError(proofProblem);
+    if (problems.length) {
+      failField(problems[0][0], problems[0][1]);
       return false;
     }
-    if (forSubmit && rule.evidence_required && evidence.count() === 0) {
-      evidence.markError('请上传证明材料后再上报。');
+    if (proofProblem) {
       evidence.el.scrollIntoView({ block: 'center' });
       return false;
     }

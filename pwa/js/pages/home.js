@@ -1,15 +1,27 @@
 // /: who I am (name, role, scope), a role switcher for multi-role accounts, and the role's quick actions.
+// A trainee's home leads with what must not be missed (issue 13): credits returned to fix, rejected
+// ones unread. An admin's home (admin-home.js, loaded only for admins) adds today's sessions.
+// Offline (ctx.offlineAt) it renders from the user kept on the phone; the network extras stay out.
 
 import { api } from '../api.js';
-import { isAdminRole, roleKey, roleLabel, setActiveRole } from '../session.js';
+import { isAdminRole, isProviderRole, roleKey, roleLabel, setActiveRole } from '../session.js';
 import { h, icon, mount, show } from '../ui.js';
-import { adminActions, showReviewCount } from './admin-common.js';
 
 const TRAINEE_ACTIONS = [
   { href: '/scan', icon: 'scan', title: '扫码签到', text: '扫描培训现场二维码签到', name: 'scan' },
   { href: '/my-code', icon: 'qrcode', title: '我的签到码', text: '出示给组织者扫码签到，离线可用', name: 'my-code' },
   { href: '/credits', icon: 'credits', title: '我的学分', text: '学分记录与审核进度', name: 'credits' },
   { href: '/certificates', icon: 'certificate', title: '证书', text: '下载学分证明，支持在线验证', name: 'certificates' },
+  // Guangdong (seed 002 §3.3–3.4, 004 §4).
+  { href: '/classes', icon: 'training', title: '培训班报名申请', text: '报名施教机构开展的培训班', name: 'classes' },
+  { href: '/classes/mine', icon: 'review', title: '培训班情况查看', text: '报名审核进度与已获得学时', name: 'enrolments' },
+  { href: '/courses', icon: 'credits', title: '公需课学习', text: '在线学习、考试，合格后自动登记学时', name: 'courses' },
+  { href: '/dishonesty', icon: 'alert', title: '失信信息', text: '查看本人的失信记录', name: 'dishonesty' },
+];
+
+const PROVIDER_ACTIONS = [
+  { href: '/provider/classes', icon: 'training', title: '培训班', text: '开班、报名审核、签到与学时确认', name: 'provider-classes' },
+  { href: '/provider/courses', icon: 'certificate', title: '公需课', text: '课程、课时视频、试题与考试结果', name: 'provider-courses' },
 ];
 
 const PEOPLE_SCOPE = { dept_admin: '本科室', unit_admin: '本单位', region_admin: '辖区内' };
@@ -35,51 +47,80 @@ function creditActions(role) {
   return actions;
 }
 
-function actionsFor(role) {
+function actionsFor(role, admin) {
   if (role.role === 'trainee') return TRAINEE_ACTIONS;
-  if (role.role === 'unit_admin') {
-    return adminActions(role).concat([{ href: '/registrations', icon: 'review', title: '注册审核', text: '个人注册与单位变更申请', name: 'registrations' }], creditActions(role));
+  if (isProviderRole(role)) return PROVIDER_ACTIONS;
+  if (role.role === 'region_admin') {
+    return adminActions(role).concat(creditActions(role), [
+      { href: '/providers', icon: 'home', title: '施教机构', text: '登记本辖区的继续教育施教机构', name: 'providers' },
+      { href: '/dishonesty-records', icon: 'alert', title: '失信信息管理', text: '记录、撤销专业技术人员失信信息', name: 'dishonesty-records' },
+    ]);
   }
-  if (isAdminRole(role)) return adminActions(role).concat(creditActions(role));
+  if (role.role === 'unit_admin') {
+    return admin.adminActions(role).concat([{ href: '/registrations', icon: 'review', title: '注册审核', text: '个人注册与单位变更申请', name: 'registrations' }], creditActions(role));
+  }
+  if (isAdminRole(role)) return admin.adminActions(role).concat(creditActions(role));
   return [];
 }
 
-/** Unread notices (an at-risk reminder, an admin's weekly digest) above everything else, each with 知道了. */
-function noticesSection() {
-  const section = h('section', { class: 'section notices', 'aria-label': '消息', 'data-testid': 'home-notices', hidden: true });
-  api('/api/me/notices', { query: { unread: true, page_size: 5 } })
-    .then((data) => {
-      const items = data.items || [];
-      if (!items.length) return;
-      section.hidden = false;
-      mount(
-        section,
-        items.map((notice) => {
-          const done = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'notice-read' }, '知道了');
-          const card = h(
-            'div',
-            { class: 'card notice-card notice-' + notice.kind, role: 'status', 'data-testid': 'home-notice', 'data-kind': notice.kind },
-            h('p', { class: 'notice-card-title' }, icon('alert'), h('span', { 'data-testid': 'home-notice-title' }, notice.title)),
-            h('p', { class: 'notice-card-body', 'data-testid': 'home-notice-body' }, notice.body),
-            h('p', { class: 'notice-card-actions' }, notice.link ? h('a', { class: 'btn btn-primary btn-sm', href: notice.link }, '查看') : null, done),
-          );
-          done.addEventListener('click', () => {
-            done.disabled = true;
-            api('/api/me/notices/' + encodeURIComponent(notice.id) + '/read', { method: 'POST' })
-              .then(() => {
-                card.remove();
-                if (!section.querySelector('.notice-card')) section.hidden = true;
-              })
-              .catch(() => {
-                done.disabled = false;
-              });
-          });
-          return card;
-        }),
+/** An admin who is also a trainee checks in from here without switching or logging out. */
+function ownCheckinActions(user, role) {
+  const trainee = (user.roles || []).some((r) => r.role === 'trainee');
+  if (!trainee || role.role === 'trainee') return [];
+  return TRAINEE_ACTIONS.filter((a) => a.name === 'scan' || a.name === 'my-code').map((a) => Object.assign({}, a, { text: a.text + '（本人）' }));
+}
+
+/** "1 条学分被退回：《…》 去修改" and unread rejections: the card nothing gets past (GET /api/me/attention). */
+function attentionCard(body) {
+  const lines = [];
+  if (body.returned.length) {
+    const first = body.returned[0];
+    lines.push(
+      h(
+        'a',
+        { class: 'attention-line', href: '/credits/' + encodeURIComponent(first.credit_id), 'data-testid': 'home-attention-returned' },
+        h('span', null, body.returned.length + ' 条学分被退回：“' + first.title + '”' + (first.reason ? '（' + first.reason + '）' : '')),
+        h('b', { class: 'attention-go' }, '去修改'),
+      ),
+    );
+  }
+  const rejected = body.notices.filter((n) => n.kind === 'credit_rejected');
+  if (rejected.length) {
+    lines.push(
+      h(
+        'a',
+        { class: 'attention-line', href: '/credits/' + encodeURIComponent(rejected[0].credit_id), 'data-testid': 'home-attention-rejected' },
+        h('span', null, rejected.length + ' 条学分未通过审核：“' + rejected[0].title + '”' + (rejected[0].detail ? '（' + rejected[0].detail + '）' : '')),
+        h('b', { class: 'attention-go' }, '查看'),
+      ),
+    );
+  }
+  body.notices
+    .filter((n) => n.kind === 'training_reminder')
+    .slice(0, 3)
+    .forEach((n) => lines.push(h('a', { class: 'attention-line', href: '/trainings/' + encodeURIComponent(n.training_id), 'data-testid': 'home-attention-reminder' }, h('span', null, n.title), h('b', { class: 'attention-go' }, '去审核'))));
+  // Not passing the year yet (a reminder), an admin's weekly digest: read once opened.
+  body.notices
+    .filter((n) => n.kind === 'compliance_reminder' || n.kind === 'compliance_digest')
+    .slice(0, 3)
+    .forEach((n) => {
+      const reminder = n.kind === 'compliance_reminder';
+      lines.push(
+        h(
+          'a',
+          {
+            class: 'attention-line',
+            href: reminder ? '/credits' : '/statistics/at-risk',
+            'data-testid': reminder ? 'home-attention-compliance' : 'home-attention-digest',
+            onclick: () => api('/api/me/notices/' + encodeURIComponent(n.id) + '/read', { method: 'POST' }).catch(() => {}),
+          },
+          h('span', null, h('b', null, n.title), '：' + n.detail.replace(/^【继教】/, '')),
+          h('b', { class: 'attention-go' }, reminder ? '查看学分' : '去提醒'),
+        ),
       );
-    })
-    .catch(() => {}); // no notices shown is better than an error on the home page
-  return section;
+    });
+  if (!lines.length) return null;
+  return h('section', { class: 'card attention', 'data-testid': 'home-attention', role: 'status' }, icon('alert', 'attention-icon'), h('div', { class: 'attention-body' }, lines));
 }
 
 function roleSwitcher(ctx) {
@@ -102,7 +143,7 @@ function roleSwitcher(ctx) {
   return h('div', { class: 'role-switch' }, h('label', { for: 'role-switcher' }, '切换身份'), select);
 }
 
-export function render(ctx) {
+export async function render(ctx) {
   ctx.setTitle('首页');
   const { user, role } = ctx;
   const scope = h('span', { class: 'hero-scope', 'data-testid': 'home-scope' }, role ? show(role.scope_name) : '');
@@ -118,8 +159,12 @@ export function render(ctx) {
     user.roles && user.roles.length > 1 ? roleSwitcher(ctx) : null,
   );
 
-  const actions = role ? actionsFor(role) : [];
-  const sections = [hero, noticesSection()];
+  // Admin pieces are not part of the trainee shell: loaded for admins only.
+  const admin = isAdminRole(role) ? await import('./admin-home.js') : null;
+  const actions = role ? ownCheckinActions(user, role).concat(actionsFor(role, admin)) : [];
+  const attentionSlot = h('div', { class: 'attention-slot', 'aria-live': 'polite' });
+  const sections = [hero, attentionSlot];
+  if (admin) sections.push(admin.agendaSection(ctx));
   if (actions.length) {
     sections.push(h('section', { class: 'section' }, h('h2', { class: 'section-title' }, '常用功能'), h('div', { class: 'actions' }, actions.map(actionCard))));
   } else if (role) {
@@ -135,10 +180,12 @@ export function render(ctx) {
         { class: 'actions' },
         role && role.role === 'trainee'
           ? [
+              actionCard({ href: '/account', icon: 'lock', title: '账号与设备', text: '已登录的手机和电脑，可随时退出', name: 'account' }),
               actionCard({ href: '/profile', icon: 'people', title: '个人基本信息', text: '职称、专业、联系方式', name: 'profile' }),
+              actionCard({ href: '/archive', icon: 'certificate', title: '技术档案', text: '教育、培训、论文、工作、获奖与个人简历', name: 'archive' }),
               actionCard({ href: '/binding', icon: 'home', title: '单位变更', text: '调往其他单位或科室时申请', name: 'binding' }),
             ]
-          : null,
+          : actionCard({ href: '/account', icon: 'lock', title: '账号与设备', text: '已登录的手机和电脑，可随时退出', name: 'account' }),
         actionCard({ href: '/password', icon: 'lock', title: '修改密码', text: '定期修改密码，保护账号安全', name: 'password' }),
       ),
       isAdminRole(role)
@@ -152,7 +199,12 @@ export function render(ctx) {
     ),
   );
   mount(ctx.main, sections);
-  if (isAdminRole(role)) showReviewCount(ctx.main, role);
+  if (admin) admin.showReviewCount(ctx.main, role);
+  if (ctx.offlineAt) return; // what follows needs the network
+  ctx
+    .attention()
+    .then((body) => mount(attentionSlot, attentionCard(body)))
+    .catch(() => {}); // nothing to add
 
   // A trainee's header shows their unit and department, from their own person record.
   if (role && role.role === 'trainee' && user.person_id !== null && user.person_id !== undefined) {

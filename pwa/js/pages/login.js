@@ -1,17 +1,50 @@
-// /login: username + password, or (for admins listed on 管理员信息) phone + SMS code.
-// After a few failures the server asks for an image captcha (captcha_required): the form shows it
-// (tap the image for a new one). Accounts with two-step verification get a 动态验证码 field when
-// the server answers totp_required. ?next= is where to go afterwards (an in-app path only).
+// /login: username (or ID number, or phone) + password, or phone + SMS code (any account by its own
+// phone; admins also by a phone listed on 管理员信息). 保持登录 keeps the session 30 days of use
+// (ticked by default on phones: WeChat has no password autofill). After a few failures the server
+// asks for an image captcha (captcha_required): the form shows it (tap the image for a new one).
+// Accounts with two-step verification get a 动态验证码 field when the server answers totp_required.
+// ?next= is where to go afterwards (an in-app path only); from a check-in link the page says which
+// training is waiting and until when (the claim kept by pages/checkin.js).
 
 import { api } from '../api.js';
 import { captchaBlock } from '../captcha.js';
 import { navigate, safePath } from '../router.js';
-import { loadUser } from '../session.js';
+import { CLAIM_KEY_PREFIX, loadUser } from '../session.js';
+import { timeWords } from '../format.js';
 import { field, h, messageBox, mount, pageTitle, setBusy, showMessage } from '../ui.js';
 import { codeInput, codeProblem, digitsOnly, errorField, inputWithButton, phoneInput, phoneProblem, smsButton, usernameInput } from './account-common.js';
 
 // JIJIAO_LOGIN_CAPTCHA_AFTER_FAILURES's default; another setting still works, through captcha_required.
 const CAPTCHA_AFTER_FAILURES = 3;
+
+// Phones (touch first) stay logged in by default; an office PC may be shared.
+const PHONE_LIKE = '(pointer: coarse)';
+
+/** The check-in waiting behind this login (next=/c/{id}): "签到：《…》 请在 01:43 前完成登录". */
+function pendingCheckin(next) {
+  const match = /^\/c\/([0-9]{1,18})/.exec(next);
+  if (!match) return null;
+  let entry = null;
+  try {
+    entry = JSON.parse(sessionStorage.getItem(CLAIM_KEY_PREFIX + match[1]) || 'null');
+  } catch (e) {
+    entry = null;
+  }
+  if (!entry || entry.used || !entry.training) return null;
+  const until = timeWords(entry.expires_at);
+  return h(
+    'div',
+    { class: 'msg msg-info login-checkin', 'data-testid': 'login-checkin' },
+    h('p', null, '签到：', h('b', null, entry.training.title)),
+    until ? h('p', { 'data-testid': 'login-checkin-deadline' }, '请在 ' + until + ' 前完成登录，登录后自动签到。') : null,
+  );
+}
+
+function rememberBox(prefix) {
+  const box = h('input', { type: 'checkbox', id: prefix + '-remember', checked: window.matchMedia(PHONE_LIKE).matches, 'data-testid': prefix + '-remember' });
+  const row = h('label', { class: 'check-line', for: prefix + '-remember' }, box, h('span', null, '保持登录（30 天内免登录；公用电脑请勿勾选）'));
+  return { row, box };
+}
 
 function destination(user, next) {
   if (user.must_change_password) return '/password' + (next !== '/' ? '?next=' + encodeURIComponent(next) : '');
@@ -65,7 +98,9 @@ export function render(ctx) {
 
   // ---------------------------------------------------------------- password login
 
-  const username = usernameInput('login-username', { enterkeyhint: 'next', required: true, maxlength: '64' });
+  const username = usernameInput('login-username', { enterkeyhint: 'next', required: true, maxlength: '50', placeholder: '用户名、身份证号或手机号' });
+  const remember = rememberBox('login');
+  const waiting = pendingCheckin(next);
   const password = h('input', {
     type: 'password',
     name: 'password',
@@ -85,7 +120,7 @@ export function render(ctx) {
     if (submitting) return;
     const name = username.value.trim();
     if (!name) {
-      showMessage(error, '请输入用户名。');
+      showMessage(error, '请输入用户名、身份证号或手机号。');
       username.focus();
       return;
     }
@@ -103,7 +138,7 @@ export function render(ctx) {
     submitting = true;
     setBusy(submit, true, '登录中…');
     try {
-      const body = Object.assign({ username: name, password: password.value }, captcha.body(), totp.body());
+      const body = Object.assign({ username: name, password: password.value, remember: remember.box.checked }, captcha.body(), totp.body());
       await api('/api/auth/login', { method: 'POST', body, redirect: false });
       await finish(error, submit);
     } catch (e) {
@@ -143,10 +178,12 @@ export function render(ctx) {
     'form',
     { class: 'card form', 'data-testid': 'login-form', novalidate: true, onsubmit: onSubmit },
     pageTitle('账号登录'),
-    field('login-username', '用户名', username),
+    waiting,
+    field('login-username', '用户名/身份证号/手机号', username),
     field('login-password', '密码', password),
     captcha.wrap,
     totp.wrap,
+    remember.row,
     error,
     submit,
     h(
@@ -161,7 +198,7 @@ export function render(ctx) {
       h('a', { href: '/forgot/username', 'data-testid': 'login-find-username' }, '找回用户名'),
       h('a', { href: '/register/status', 'data-testid': 'login-register-status' }, '注册状态查询'),
     ),
-    h('p', { class: 'form-links form-links-more' }, h('button', { type: 'button', class: 'link-btn', 'data-testid': 'login-mode-sms', onclick: () => setMode('sms') }, '短信验证码登录（科室管理员）')),
+    h('p', { class: 'form-links form-links-more' }, h('button', { type: 'button', class: 'link-btn', 'data-testid': 'login-mode-sms', onclick: () => setMode('sms') }, '短信验证码登录')),
   );
 
   // ---------------------------------------------------------------- SMS login
@@ -175,6 +212,7 @@ export function render(ctx) {
   const sendButton = smsButton({ purpose: 'login', phone, message: smsError, info: smsInfo, testid: 'sms-login-send' });
   const smsTotp = totpBlock('sms-login');
   const smsSubmit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'sms-login-submit' }, '登录');
+  const smsRemember = rememberBox('sms-login');
 
   async function onSmsSubmit(event) {
     event.preventDefault();
@@ -189,7 +227,7 @@ export function render(ctx) {
     submitting = true;
     setBusy(smsSubmit, true, '登录中…');
     try {
-      const body = Object.assign({ phone: phone.value.trim(), sms_code: code.value.trim() }, smsTotp.body());
+      const body = Object.assign({ phone: phone.value.trim(), sms_code: code.value.trim(), remember: smsRemember.box.checked }, smsTotp.body());
       await api('/api/auth/sms-login', { method: 'POST', body, redirect: false });
       await finish(smsError, smsSubmit);
     } catch (e) {
@@ -204,11 +242,13 @@ export function render(ctx) {
     'form',
     { class: 'card form', 'data-testid': 'sms-login-form', novalidate: true, onsubmit: onSmsSubmit },
     pageTitle('短信验证码登录'),
-    h('p', { class: 'muted' }, '仅限已在“管理员信息”中登记手机号的科室管理员使用。'),
+    pendingCheckin(next),
+    h('p', { class: 'muted' }, '验证码将发送到您账号登记的手机号。'),
     errorField('sms-login-phone', '手机号', phone, { control: inputWithButton(phone, sendButton) }),
     smsInfo,
     errorField('sms-login-code', '短信验证码', code, { hint: '请输入短信中的 6 位数字。' }),
     smsTotp.wrap,
+    smsRemember.row,
     smsError,
     smsSubmit,
     h('p', { class: 'form-links form-links-more' }, h('button', { type: 'button', class: 'link-btn', 'data-testid': 'login-mode-password', onclick: () => setMode('password') }, '使用用户名和密码登录')),

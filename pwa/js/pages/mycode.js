@@ -1,7 +1,7 @@
 // /my-code: the trainee's personal rotating code, for reverse mode (the organiser's tablet scans it).
 //
-// GET /api/me/personal-code gives {person_id, secret, step}; they are kept in localStorage (until
-// logout: session.js removes them) and the payload `JJ1.{person_id}.{counter}.{code}` is computed
+// GET /api/me/personal-code gives {person_id, secret, step}; personal-code.js keeps them in
+// localStorage (stored at login, kept across 退出 unless the user clears them) and the payload `JJ1.{person_id}.{counter}.{code}` is computed
 // here every step with WebCrypto (8-digit HOTP, RFC 4226, of the base32 secret at
 // counter = floor(unix time / step)), so the code keeps rotating with the phone offline, and the
 // page opens offline too (a public route: it checks the login itself, in the background, when the
@@ -11,15 +11,13 @@
 // seconds is corrected; the code is computed LAG_S seconds behind, because the server never
 // accepts a code from the future and takes the previous step as well.
 
-import { api } from '../api.js';
 import { navigate } from '../router.js';
-import { PERSONAL_CODE_KEY, loadUser } from '../session.js';
+import { loadUser } from '../session.js';
+import { clearStored, fetchAndStore, loadStored } from '../personal-code.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
 import { qrSvg } from '../qrcode.js';
 
-const STORE_KEY = PERSONAL_CODE_KEY; // removed by session.logout()
 const LAG_S = 2;
-const MIN_CORRECTION_S = 3;
 const DIGITS = 8;
 
 // ---------------------------------------------------------------- HOTP
@@ -67,44 +65,6 @@ export async function hotp(key, counter) {
   const binary = (((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3]) >>> 0;
   const code = String(binary % Math.pow(10, DIGITS));
   return '00000000'.slice(code.length) + code;
-}
-
-// ---------------------------------------------------------------- storage
-
-function loadStored() {
-  try {
-    const value = JSON.parse(localStorage.getItem(STORE_KEY) || 'null');
-    if (value && typeof value.secret === 'string' && Number.isInteger(value.person_id) && value.step > 0) return value;
-  } catch (e) {
-    // unavailable or corrupt
-  }
-  return null;
-}
-
-function saveStored(value) {
-  try {
-    localStorage.setItem(STORE_KEY, JSON.stringify(value));
-  } catch (e) {
-    // private mode: works while the page stays open
-  }
-}
-
-function clearStored() {
-  try {
-    localStorage.removeItem(STORE_KEY);
-  } catch (e) {
-    // nothing stored
-  }
-}
-
-/** The phone-clock correction (seconds) from a personal-code answer received at `localNow`. */
-function clockOffset(body, localNow) {
-  const parts = String(body.payload).split('.');
-  const counter = parseInt(parts[2], 10);
-  if (!isFinite(counter) || !(body.expires_in > 0)) return 0;
-  const serverNow = (counter + 1) * body.step - body.expires_in + 0.5;
-  const offset = serverNow - localNow;
-  return Math.abs(offset) >= MIN_CORRECTION_S ? Math.round(offset) : 0;
 }
 
 // ---------------------------------------------------------------- page
@@ -247,8 +207,13 @@ export function render(ctx) {
     }
     if (!qrBox.isConnected) return;
     if (!user) {
-      clearStored();
-      navigate('/login?next=' + encodeURIComponent('/my-code'), { replace: true });
+      // Logged out: the code kept on this phone still works (退出 keeps it), with a way back in.
+      if (current) {
+        state.textContent = '您已退出登录，本机保留的签到码仍可使用。';
+        state.appendChild(h('a', { href: '/login?next=' + encodeURIComponent('/my-code'), 'data-testid': 'my-code-login' }, ' 登录'));
+      } else {
+        navigate('/login?next=' + encodeURIComponent('/my-code'), { replace: true });
+      }
       return;
     }
     if (user.must_change_password) {
@@ -264,13 +229,12 @@ export function render(ctx) {
       display.hidden = true;
     }
 
-    let body;
+    let code;
     try {
-      body = await api('/api/me/personal-code', { redirect: false });
+      code = await fetchAndStore(user);
     } catch (error) {
       if (!qrBox.isConnected) return;
       if (error.status === 401) {
-        clearStored();
         navigate('/login?next=' + encodeURIComponent('/my-code'), { replace: true });
       } else if (error.status === 403) {
         clearStored();
@@ -284,15 +248,6 @@ export function render(ctx) {
       return;
     }
     if (!qrBox.isConnected) return;
-    const code = {
-      person_id: body.person_id,
-      secret: body.secret,
-      step: body.step,
-      offset: clockOffset(body, Date.now() / 1000),
-      name: user.name || user.username || '',
-      account_id: user.id,
-    };
-    saveStored(code);
     state.textContent = code.offset ? '已按服务器时间校准（手机时间偏差 ' + Math.abs(code.offset) + ' 秒）。离线也可使用。' : '离线也可使用。';
     try {
       await use(code);

@@ -23,7 +23,9 @@ export async function render(ctx) {
     return;
   }
 
-  const fields = profileFields('profile', person);
+  // A saved change waits for the unit (seed 000 §7.1 请等待审核): the form shows what was sent.
+  const pending = person.pending_change;
+  const fields = profileFields('profile', pending ? Object.assign({}, person, pending.after) : person);
   let department = null;
   if (!person.department_id) {
     department = h('select', { name: 'department_id', 'data-testid': 'profile-department' }, h('option', { value: '' }, '请选择科室'));
@@ -61,7 +63,7 @@ export async function render(ctx) {
       navigate(user ? '/' : '/login', { replace: true });
       return;
     }
-    showMessage(done, '个人信息已保存。');
+    showMessage(done, '已提交，请等待单位审核。');
   }
 
   const fixed = dl([
@@ -76,7 +78,8 @@ export async function render(ctx) {
   const form = h(
     'form',
     { class: 'card form', novalidate: true, 'data-testid': 'profile-form', onsubmit: onSubmit },
-    forced ? h('p', { class: 'msg msg-info', 'data-testid': 'profile-forced' }, '首次登录，请先补全个人基本信息（带 * 为必填项）。') : null,
+    forced ? h('p', { class: 'msg msg-info', 'data-testid': 'profile-forced' }, '首次登录，请先补全个人基本信息（带 * 为必填项）。保存后由单位审核。') : null,
+    pending ? h('p', { class: 'msg msg-warn', 'data-testid': 'profile-pending' }, '您提交的基本信息修改正在等待单位审核，审核通过后生效。') : null,
     fixed,
     department ? errorField('profile-department', '科室 *', department) : null,
     fields.nodes,

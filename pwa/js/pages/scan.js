@@ -6,7 +6,7 @@
 
 import { navigate } from '../router.js';
 import { h, icon, mount, pageTitle } from '../ui.js';
-import { ScannerError, preloadDecoder, startScanner } from '../scanner.js';
+import { ScannerError, onDecoderLoading, preloadDecoder, startScanner } from '../scanner.js';
 
 const CHECKIN_PATH = /^\/c\/[0-9]{1,18}$/;
 
@@ -47,9 +47,10 @@ function shorten(text, max) {
   return value.length > max ? value.slice(0, max) + '…' : value;
 }
 
+const WECHAT = /MicroMessenger/i;
+
 export function render(ctx) {
   ctx.setTitle('扫码签到');
-  preloadDecoder();
 
   const video = h('video', { class: 'scan-video', playsinline: true, muted: true, autoplay: true, 'aria-label': '摄像头画面', 'data-testid': 'scan-video' });
   const frame = h('div', { class: 'scan-frame', 'aria-hidden': 'true' }, h('span', { class: 'scan-corner tl' }), h('span', { class: 'scan-corner tr' }), h('span', { class: 'scan-corner bl' }), h('span', { class: 'scan-corner br' }), h('span', { class: 'scan-line' }));
@@ -65,7 +66,20 @@ export function render(ctx) {
   );
 
   const sub = h('p', { class: 'page-sub muted' }, '将培训现场屏幕上的二维码放入框内');
-  mount(ctx.main, h('div', { class: 'scan' }, pageTitle('扫码签到', 'scan-title'), sub, viewport, status, result, errorBox, tips));
+  // In WeChat its own 扫一扫 is quicker and surer than a camera inside its browser: say so first.
+  const wechat = WECHAT.test(navigator.userAgent)
+    ? h('p', { class: 'msg msg-info', 'data-testid': 'scan-wechat' }, '在微信中请优先使用「扫一扫」：点微信右上角「+」→「扫一扫」，对准现场二维码即可签到。下方扫码框也可使用。')
+    : null;
+  mount(ctx.main, h('div', { class: 'scan' }, pageTitle('扫码签到', 'scan-title'), wechat, sub, viewport, status, result, errorBox, tips));
+  let decoderLoading = false;
+  onDecoderLoading((loading) => {
+    decoderLoading = loading;
+    if (!status.isConnected) return;
+    // The decoder is loaded on demand (not in the trainee precache): say what the wait is.
+    if (loading) status.textContent = '正在加载识别组件…（仅首次使用需要）';
+    else if (status.textContent.indexOf('正在加载识别组件') === 0) status.textContent = '正在识别二维码…';
+  });
+  preloadDecoder();
 
   let stop = null;
   let done = false;
@@ -137,7 +151,7 @@ export function render(ctx) {
       }
       stop = stopper;
       viewport.setAttribute('data-state', 'scanning');
-      status.textContent = '正在识别二维码…';
+      status.textContent = decoderLoading ? '正在加载识别组件…（仅首次使用需要）' : '正在识别二维码…';
     } catch (error) {
       if (video.isConnected) showError(error);
     }

@@ -3,6 +3,7 @@
 // the year picker and the year's effective totals.
 
 import { api } from '../api.js';
+import * as offline from '../offline.js';
 import { num, thisYear } from '../format.js';
 import { CREDIT_CLASS, CREDIT_SOURCE, CREDIT_STATUS, label } from '../labels.js';
 import { h } from '../ui.js';
@@ -105,4 +106,25 @@ export function totalsTiles(totals, testid) {
   const tile = (name, value, unit) =>
     h('div', { class: 'total', 'data-testid': testid + '-' + name }, h('span', { class: 'total-value' }, num(value)), h('span', { class: 'total-label' }, unit));
   return h('div', { class: 'totals', 'data-testid': testid }, tile('I', totals.I, 'I类学分'), tile('II', totals.II, 'II类学分'), tile('hours', totals.hours, '学时'));
+}
+
+// ---------------------------------------------------------------- offline
+
+const KEPT_PAGE_SIZE = 50;
+
+/** Keep this year's first records and effective totals for offline use (offline.js 'credits'). */
+export async function keepCredits(user, signal) {
+  const year = thisYear();
+  const [page, totals] = await Promise.all([
+    api('/api/credits', { query: { year, page: 1, page_size: KEPT_PAGE_SIZE }, signal, redirect: false }),
+    effectiveTotals(year, signal),
+  ]);
+  offline.save('credits', user.id, { year, items: page.items, total: page.total, totals });
+  return { year, items: page.items, total: page.total, totals };
+}
+
+/** The kept credits of `user` for `year`, or null. */
+export function keptCredits(user, year) {
+  const kept = user ? offline.read('credits', user.id) : null;
+  return kept && kept.data.year === year ? kept : null;
 }
