@@ -38,6 +38,8 @@ from server.controllers.providers import ProviderController
 from server.controllers.projects import ProjectController, ProjectFileController
 from server.controllers.pwa import pwa, pwa_root
 from server.controllers.rules import CreditRuleController
+from server.controllers.reminders import ReminderController, ReminderSettingController
+from server.controllers.statistics import ReportController, StatisticsController
 from server.controllers.standards import MyStandardController, StandardController
 from server.controllers.registration import RecoveryController, RegistrationController, SmsController
 from server.controllers.trainings import TrainingController
@@ -120,6 +122,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProfileController,
             MyBindingController,
             BindingController,
+            StatisticsController,
+            ReportController,
+            ReminderController,
+            ReminderSettingController,
             ProviderController,
             ClassController,
             EnrolmentController,

@@ -111,6 +111,51 @@ export async function api(path, options = {}) {
   return options.withStatus ? { status: res.status, body } : body;
 }
 
+/**
+ * A file from the API (a PDF of a POST, for instance) with the same cookie, CSRF and error handling as
+ * api(): resolves to {blob, filename} (the name from Content-Disposition's filename*). Options:
+ * method ('GET'), body (sent as JSON), query.
+ */
+export async function download(path, options = {}) {
+  const method = (options.method || 'GET').toUpperCase();
+  const headers = {};
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = readCookie(CSRF_COOKIE);
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  let res;
+  try {
+    res = await fetch(path + queryString(options.query), init);
+  } catch (e) {
+    throw new ApiError(0, 'network_error', fallbackDetail(0));
+  }
+  if (!res.ok) {
+    const error = await readError(res);
+    react(error);
+    throw error;
+  }
+  const disposition = res.headers.get('Content-Disposition') || '';
+  const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  return { blob: await res.blob(), filename: m ? decodeURIComponent(m[1]) : 'download' };
+}
+
+/** Hand a downloaded blob to the browser as a file called `filename`. */
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 function errorFromXhr(xhr) {
   let body = null;
   try {

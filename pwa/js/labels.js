@@ -86,13 +86,6 @@ export const TRAINING_STATUS = {
   closed: '已结束',
 };
 
-// 公需 / 专业 / 选修: what the hours-based schemes count apart.
-export const CREDIT_CATEGORY = {
-  public: '公需科目',
-  professional: '专业科目',
-  elective: '选修科目',
-};
-
 // A provider's class (接受报名 / 停止报名), an enrolment in it, a public course.
 export const CLASS_STATUS = {
   draft: '未开放',

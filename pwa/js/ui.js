@@ -21,6 +21,7 @@ const ICONS = {
   alert: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7.5v6M12 16.5v.5',
   qrcode: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2.5v2.5H14zM17.5 17.5H20V20h-2.5zM14 20h1M20 14v1',
   download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  chart: 'M4 20V11M10 20V5M16 20v-8M21 20H3',
 };
 
 function append(parent, child) {

@@ -12,7 +12,7 @@ from litestar.params import FromPath, QueryParameter
 
 from server import clock
 from server.security import Caller
-from server.services import certificates
+from server.services import certificates, documents
 
 
 class CertificateLineRead(msgspec.Struct):
@@ -51,6 +51,28 @@ class CertificateVerification(msgspec.Struct):
             hours_total=data.hours_total, issued_at=data.issued_at, dishonesty=data.dishonesty,
             lines=[msgspec.convert(line, CertificateLineRead, from_attributes=True) for line in data.lines],
         )
+
+
+class ReportPersonRead(msgspec.Struct):
+    name: str
+    person_no: str = ""
+    line: str = ""
+
+
+class ReportVerification(msgspec.Struct):
+    """A printed report's verification (credit proof, multi-year verification, register)."""
+
+    valid: bool
+    code: str
+    kind: str
+    title: str
+    issued_at: str
+    facts: list[tuple[str, str]]
+    people: list[ReportPersonRead]
+
+    @classmethod
+    def of(cls, report: dict) -> "ReportVerification":
+        return msgspec.convert({**report, "valid": True}, cls)
 
 
 def _base_url(request: Request, state: State) -> str:
@@ -93,17 +115,13 @@ class CertificateController(Controller):
         )
 
     @get("/api/verify/{code:str}", exclude_from_auth=True)
-    async def verify(self, code: FromPath[str]) -> CertificateVerification:
-        """Public: what the certificate with this code says; 404 ``certificate_not_found``."""
-        return CertificateVerification.of(await certificates.find(code))
+    async def verify(self, code: FromPath[str]) -> CertificateVerification | ReportVerification:
+        """Public: what the certificate or printed report with this code says; 404 ``certificate_not_found``."""
+        found = await documents.lookup(code)
+        return ReportVerification.of(found) if isinstance(found, dict) else CertificateVerification.of(found)
 
     @get("/v/{code:str}", exclude_from_auth=True, include_in_schema=False)
     async def verify_page(self, code: FromPath[str]) -> Response[str]:
-        """Public page the certificate's QR opens: 证书有效 with details, or 证书无效 (404)."""
-        data = await certificates.find_or_none(code)
-        return Response(
-            certificates.render_verify_page(data, code),
-            media_type=MediaType.HTML,
-            status_code=200 if data is not None else 404,
-            headers=certificates.page_headers(),
-        )
+        """Public page a certificate's or report's QR opens: 有效 with details, or 证书无效 (404)."""
+        page, status = await documents.verify_page(code)
+        return Response(page, media_type=MediaType.HTML, status_code=status, headers=certificates.page_headers())

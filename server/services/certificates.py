@@ -343,6 +343,10 @@ register_font = _register_font
 BUILD_LOCK = _build_lock
 
 
+def cn_date(day: dt.date) -> str:
+    return _cn_date(day)
+
+
 def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -528,6 +532,11 @@ def _page(title: str, inner: str) -> str:
         f"<title>{html.escape(title)} - 继教学分证明验证</title><style>{_PAGE_STYLE}</style></head>"
         f"<body><main>{inner}</main></body></html>"
     )
+
+
+def page_html(title: str, inner: str) -> str:
+    """A public verification page around ``inner`` (printed reports use it too)."""
+    return _page(title, inner)
 
 
 def render_verify_page(data: CertificateData | None, raw_code: str) -> str:

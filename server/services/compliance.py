@@ -16,6 +16,7 @@ views call :func:`person_year`, which adds the scope check and the records' titl
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +31,7 @@ from server.tables import Credit, Person, PersonStandard, PersonYear, Standard
 from server.tables.enums import CreditStatus
 
 __all__ = ["PersonYearAnswer", "RecordLine", "choices_for", "my_year", "person_year", "profiles_for", "records_for",
-           "results_for", "this_year"]
+           "results_for", "results_for_years", "this_year"]
 
 # Records compliance looks at: what counts, and what waits for approval (shown apart).
 READ_STATUSES = (CreditStatus.pending_dept.value, CreditStatus.pending_unit.value, CreditStatus.effective.value)
@@ -129,6 +130,65 @@ async def results_for(person_ids: Sequence[int], year: int, at: dt.datetime | No
             continue
         judged = named if named is not None else compliance.applicable(of_year, profile, chosen.get(person_id, ()))
         out[person_id] = [compliance.evaluate(s, records.get(person_id, []), year, at) for s in judged]
+    return out
+
+
+async def results_for_years(person_ids: Sequence[int], years: Sequence[int],
+                            at: dt.datetime | None = None) -> dict[int, dict[int, list[Result]]]:
+    """``results_for`` of several years at once, each kind of row read once for all of them
+    (a person's five years in a handful of queries): person → year → results."""
+    at = at or clock.now()
+    years = sorted(set(years))
+    records: dict[tuple[int, int], list[Record]] = {}
+    profiles: dict[tuple[int, int], Profile] = {}
+    chosen: dict[tuple[int, int], list[int]] = {}
+    # The reads are independent: at once, each on its own connection (PostgreSQL's pool,
+    # SQLite's reader threads), so a person's five years cost one round trip, not five.
+    of_years_read = asyncio.ensure_future(standards.of_years(years))
+    for chunk in _chunks(person_ids):
+        rows, people, history_rows, choice_rows = await asyncio.gather(
+            Credit.select(
+                Credit.id, Credit.person, Credit.year, Credit.activity_date, Credit.credit_class, Credit.category,
+                Credit.source, Credit.rule_code, Credit.credits, Credit.hours, Credit.status, Credit.effective_at,
+            ).where(Credit.person.is_in(chunk) & (Credit.year >= years[0] - 1) & (Credit.year <= years[-1] + 1)
+                    & Credit.status.is_in(list(READ_STATUSES))),
+            Person.select(
+                Person.id, Person.title_level, Person.joins_cme, Person.unit.region_code.as_alias("region_code"),
+                Person.unit.level.as_alias("unit_level"),
+            ).where(Person.id.is_in(chunk)),
+            PersonYear.select(
+                PersonYear.person, PersonYear.year, PersonYear.title_level,
+                PersonYear.unit.region_code.as_alias("region_code"), PersonYear.unit.level.as_alias("unit_level"),
+            ).where(PersonYear.person.is_in(chunk) & PersonYear.year.is_in(years)).order_by(PersonYear.id),
+            PersonStandard.select(PersonStandard.person, PersonStandard.year, PersonStandard.standard).where(
+                PersonStandard.person.is_in(chunk) & PersonStandard.year.is_in(years)
+                & PersonStandard.standard.retired_at.is_null()),
+        )
+        for row in rows:
+            # As records_for: filed under the year, or dated in it and filed next to it.
+            for year in {row["year"], row["activity_date"].year} & set(years):
+                if abs(row["year"] - year) > 1:
+                    continue
+                records.setdefault((row["person"], year), []).append(_record(row))
+        history = {(r["person"], r["year"]): r for r in history_rows}
+        for person in people:
+            for year in years:
+                then = history.get((person["id"], year), person)
+                profiles[(person["id"], year)] = Profile(
+                    year=year, region_code=then["region_code"] or "", title_level=then["title_level"],
+                    unit_level=then["unit_level"] or "", joins_cme=bool(person["joins_cme"]))
+        for row in choice_rows:
+            chosen.setdefault((row["person"], row["year"]), []).append(row["standard"])
+    of_years = await of_years_read
+    out: dict[int, dict[int, list[Result]]] = {}
+    for person_id in person_ids:
+        for year in years:
+            profile = profiles.get((person_id, year))
+            if profile is None:
+                continue
+            judged = compliance.applicable(of_years[year], profile, chosen.get((person_id, year), ()))
+            out.setdefault(person_id, {})[year] = [
+                compliance.evaluate(s, records.get((person_id, year), []), year, at) for s in judged]
     return out
 
 

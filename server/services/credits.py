@@ -16,7 +16,7 @@ from piccolo.query.functions.aggregate import Count, Max, Min
 from server import db
 from server.clock import now, start_of_next_day
 from server.labels import CREDIT_STATUS, label
-from server.services import audit, batch, notices, scope
+from server.services import audit, batch, notices, scope, totals
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.tables import Credit, CreditEvent, Evidence
@@ -279,6 +279,9 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
         await CreditEvent.insert(CreditEvent(credit=credit_id, at=moment, account=principal.account_id,
                                              from_status=row["status"], to_status=move.to, reason=reason,
                                              ip=principal.ip[:64]))
+        if S.effective in (move.to, row["status"]):
+            # Into effective (approved) or out of it (revoked): the totals move with it.
+            await db.run_write(Credit._meta.db, totals.count_record(credit_id, 1 if move.to == S.effective else -1))
         if move.to in (S.returned, S.rejected):
             # Nothing missed: the trainee's home card, tab dot and an SMS (sent after the commit).
             await notices.credit_reviewed(credit_id, row["person"], row["title"], move.to, reason)

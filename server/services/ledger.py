@@ -24,7 +24,8 @@ INSERTs into ``credit``.
 
 It costs exactly two statements (the check-in hot path depends on it): one
 ``INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING`` and, when a row was
-made, the event INSERT. It returns :class:`Born` (the new id, status, credits)
+made, the event INSERT (a record effective at birth adds a third: its
+person-year totals, ``services/totals.py``). It returns :class:`Born` (the new id, status, credits)
 or ``None`` when a record with the same ``dedupe_key`` already exists — the
 caller decides whether that is idempotence (a repeated scan) or a 409
 (a duplicate entry). A ``None`` ``dedupe_key`` never conflicts.
@@ -41,6 +42,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from server import clock
+from server.services import totals
 from server.sqlprog import Program
 from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus
 
@@ -142,6 +144,9 @@ def create_after(new: NewCredit, moment: dt.datetime, after: str) -> tuple[str, 
     statement (the check-in on PostgreSQL: one round trip instead of five) still makes
     the same record. Returns the CTE text (``{}`` placeholders) and its arguments.
     """
+    if new.status == CreditStatus.effective:
+        # Its per person-year totals would be left behind (services/totals.py): create() counts them.
+        raise ValueError("create_after makes pending records only; use create for a record effective at birth")
     sql = _INSERT_AFTER.replace("{after}", after)
     return sql, _values(new, moment) + (moment, new.created_by, new.event_reason, new.ip[:64])
 
@@ -154,4 +159,8 @@ def create(new: NewCredit, moment: dt.datetime | None = None) -> Program[Born | 
         return None
     row = rows[0]
     yield (_EVENT, (row["id"], moment, new.created_by, new.status.value, new.event_reason, new.ip[:64]))
+    if new.status == CreditStatus.effective:
+        # Effective at birth (a class, a course exam, an import): counted at once.
+        yield from totals.count(new.person_id, new.activity_date, new.credit_class.value, new.category.value,
+                                new.source.value, new.rule_code, new.credits, new.hours, new.effective_at)
     return Born(row["id"], row["status"], Decimal(str(row["credits"])))

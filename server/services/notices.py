@@ -79,6 +79,8 @@ def _sms_text(kind: str, title: str, detail: str) -> str:
         return f"【继教】您的学分“{_short(title)}”被退回：{_short(detail)}。请登录继教修改后重新提交。"
     if kind == NoticeKind.credit_rejected.value:
         return f"【继教】您的学分“{_short(title)}”未通过审核：{_short(detail)}。详情请登录继教查看。"
+    if kind in (NoticeKind.compliance_reminder.value, NoticeKind.compliance_digest.value):
+        return detail  # the whole message already (services/reminders.py)
     return f"【继教】{title}。请登录继教处理。"
 
 

@@ -42,6 +42,26 @@ def grants_where(principal: Principal, *, department: Column | None, unit: Colum
     return reduce(or_, clauses) if clauses else None
 
 
+def grants_sql(principal: Principal, *, department: str, unit: str, region_code: str | None
+               ) -> tuple[str, list] | None:
+    """``grants_where`` as raw SQL for queries Piccolo can't build (``{}`` placeholders, as
+    ``server/sqlprog.py`` takes them), given the SQL of the row's department, unit and
+    unit-region-code columns; with its arguments. None: nothing."""
+    clauses: list[str] = []
+    args: list = []
+    if departments := sorted(principal.department_ids()):
+        clauses.append(f"{department} IN ({', '.join('{}' for _ in departments)})")
+        args += departments
+    if units := sorted(principal.unit_ids()):
+        clauses.append(f"{unit} IN ({', '.join('{}' for _ in units)})")
+        args += units
+    if region_code is not None:
+        for prefix in sorted(principal.region_prefixes()):
+            clauses.append(f"{region_code} LIKE {{}}")
+            args.append(f"{prefix}%")
+    return ("(" + " OR ".join(clauses) + ")", args) if clauses else None
+
+
 def people_where(principal: Principal, *, person: type, admin_only: bool = False):
     """WHERE clause on the Person table for what ``principal`` may see, or None for nothing."""
     own = None if admin_only or principal.person_id is None else person.id == principal.person_id

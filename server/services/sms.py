@@ -83,6 +83,19 @@ def gateway_for(settings: Settings) -> SmsGateway:
     raise ValueError(f"unknown JIJIAO_SMS_BACKEND {settings.sms_backend!r} (log | http)")
 
 
+async def send_text(gateway: SmsGateway, phone: str, purpose: str, text: str) -> bool:
+    """A message that carries no code (reminders, digests); False, logged, when the gateway failed.
+
+    Unlike a code, nothing waits on it: the caller records the outcome instead of failing.
+    """
+    try:
+        await gateway.send(phone, purpose, "", text)
+    except Exception as error:  # noqa: BLE001 - any gateway failure is an outcome to record
+        log.warning("SMS %s to %s failed: %r", purpose, phone[:3] + "****" + phone[-4:], error)
+        return False
+    return True
+
+
 def check_phone(phone: str, field: str = "phone") -> str:
     phone = (phone or "").strip()
     if not PHONE.match(phone):

@@ -6,6 +6,7 @@ from server.tables.audit import AuditLog
 from server.tables.binding import BindingRequest
 from server.tables.course import Course, ExamAttempt, Lesson, LessonProgress, Question
 from server.tables.credit import Certificate, Credit, CreditEvent
+from server.tables.credit_total import CreditTotal, CreditYear
 from server.tables.dishonesty import Dishonesty, DishonestyCredit
 from server.tables.enrolment import Enrolment
 from server.tables.evidence import Evidence
@@ -16,6 +17,8 @@ from server.tables.person import Person, PersonYear
 from server.tables.provider import Provider, TrainingClass
 from server.tables.project import Project, ProjectCounter, ProjectCourse, ProjectEvent, ProjectFile
 from server.tables.registration import Registration, SmsCode
+from server.tables.reminder import Reminder, ReminderDigest, ReminderSetting
+from server.tables.report import Report
 from server.tables.rule import CreditRule
 from server.tables.standard import PersonStandard, Standard
 from server.tables.throttle import Throttle
@@ -46,6 +49,12 @@ ALL_TABLES = (
     BindingRequest,
     LoginCaptcha,
     AdminContact,
+    Report,
+    Reminder,
+    ReminderDigest,
+    ReminderSetting,
+    CreditTotal,
+    CreditYear,
     Standard,
     PersonStandard,
     DisplayLink,

@@ -175,6 +175,24 @@ class RuleUnit(str, Enum):
     authorship = "authorship"
 
 
+class ReportKind(str, Enum):
+    """What a printed, verifiable report is (seed 000 §6.4, 001 §9.1, §9.2)."""
+
+    proof = "proof"  # 学分证明: one person, one period, one class or both
+    verification = "verification"  # 多年度学分验证表: people × at most five years
+    register = "register"  # 学分登记表: a department's year
+
+
+class ReminderSms(str, Enum):
+    """What a reminder's text message came to: queued with its notice (sent once answered), sent
+    straight away (a person with no account has no notice), failed, or no phone to send it to."""
+
+    queued = "queued"
+    sent = "sent"
+    failed = "failed"
+    no_phone = "no_phone"
+
+
 class QrPhase(str, Enum):
     """What a session's QR does: check in, or check out (签退)."""
 
@@ -188,6 +206,9 @@ class NoticeKind(str, Enum):
     credit_returned = "credit_returned"
     credit_rejected = "credit_rejected"
     training_reminder = "training_reminder"
+    # Not passing the year yet (statistics' at-risk list, `jijiao remind`), and an admin's weekly digest.
+    compliance_reminder = "compliance_reminder"
+    compliance_digest = "compliance_digest"
 
 
 class ClassStatus(str, Enum):

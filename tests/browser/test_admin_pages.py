@@ -81,8 +81,8 @@ def test_training_from_form_to_tablet_screen(live_server, new_context, api, scre
     dept = new_context("desktop")
     log_in(dept, live_server, "dept1")
     # Home: quick links for an admin.
-    # 院内培训, 继教项目, 举办统计, 学分审核, 人员, 学分修改, 学分规则, 达标标准, 账号与设备, 修改密码
-    expect(dept.locator("[data-action]")).to_have_count(10)
+    # 院内培训, 继教项目, 举办统计, 学分审核, 人员, 统计查询, 未达标提醒, 学分打印, 学分修改, 学分规则, 达标标准, 账号与设备, 修改密码
+    expect(dept.locator("[data-action]")).to_have_count(13)
     expect(dept.get_by_test_id("nav").get_by_role("link")).to_have_text(["首页", "培训", "项目", "审核", "人员"])
 
     # The list, then the form.

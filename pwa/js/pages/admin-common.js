@@ -389,6 +389,9 @@ export function adminActions(role) {
     actions.push({ href: '/review', icon: 'review', title: '学分审核', text: role.role === 'dept_admin' ? '待科室审核的学分' : '待单位审核的学分', name: 'review' });
   }
   actions.push({ href: '/people', icon: 'people', title: '人员', text: '查看' + (PEOPLE_WORDS[role.role] || '') + '人员信息', name: 'people' });
+  actions.push({ href: '/statistics', icon: 'chart', title: '统计查询', text: '学分完成情况、人员学分与达标情况', name: 'statistics' });
+  actions.push({ href: '/statistics/at-risk', icon: 'alert', title: '未达标提醒', text: '年底前提醒尚未达标的人员', name: 'at-risk' });
+  actions.push({ href: '/reports', icon: 'download', title: '学分打印', text: '学分登记表、多年度学分验证表、学分证明', name: 'reports' });
   return actions;
 }
 

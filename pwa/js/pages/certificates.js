@@ -2,15 +2,36 @@
 // verification code and QR that anyone can scan to check it at /v/{code}).
 // Offline: the totals kept on the phone (as of when), and the download waits for the network.
 
-import { num } from '../format.js';
+import { num, thisYear } from '../format.js';
 import { api, isAbort } from '../api.js';
 import { missingWords } from '../compliance.js';
 import { asOfNote, isOffline } from '../offline.js';
-import { replaceQuery } from '../router.js';
-import { h, icon, mount, pageTitle } from '../ui.js';
+import { queryString, replaceQuery } from '../router.js';
+import { field, h, icon, mount, pageTitle } from '../ui.js';
 import { effectiveTotals, keptCredits, totalsTiles, yearFromQuery, yearPicker } from './trainee-common.js';
 
 const WECHAT = /MicroMessenger/i;
+
+/** 出具 I 类、II 类学分证明 (seed 000 §6.4): one class or both, over a chosen period, with a verification code. */
+function proofCard() {
+  const year = thisYear();
+  const klass = h('select', { id: 'proof-class', 'data-testid': 'proof-class' }, h('option', { value: 'all' }, 'I类 II类综合学分证明'), h('option', { value: 'I' }, 'I类学分证明'), h('option', { value: 'II' }, 'II类学分证明'));
+  const from = h('input', { type: 'date', id: 'proof-from', value: year + '-01-01', 'data-testid': 'proof-from' });
+  const to = h('input', { type: 'date', id: 'proof-to', value: year + '-12-31', 'data-testid': 'proof-to' });
+  const link = h('a', { class: 'btn btn-secondary btn-block', 'data-testid': 'proof-download' }, icon('download'), h('span', null, '下载学分证明（PDF）'));
+  const update = () => link.setAttribute('href', '/api/me/credit-proof.pdf' + queryString({ class: klass.value, from: from.value, to: to.value }));
+  [klass, from, to].forEach((input) => input.addEventListener('change', update));
+  update();
+  return h(
+    'section',
+    { class: 'card certificate-card', 'data-testid': 'proof-card' },
+    h('h2', { class: 'certificate-heading' }, 'I类、II类学分证明'),
+    h('p', { class: 'muted' }, '选择证明类型和时间段，列出期间内已生效的学分，同样附验证码和二维码。'),
+    field('proof-class', '证明类型', klass),
+    h('div', { class: 'field-pair' }, field('proof-from', '开始日期', from), field('proof-to', '结束日期', to)),
+    link,
+  );
+}
 
 export function render(ctx) {
   ctx.setTitle('证书');
@@ -58,6 +79,8 @@ export function render(ctx) {
         : null,
     ),
   );
+
+  ctx.main.appendChild(proofCard());
 
   async function update() {
     replaceQuery({ year });

@@ -102,6 +102,26 @@ function attentionCard(body) {
     .filter((n) => n.kind === 'training_reminder')
     .slice(0, 3)
     .forEach((n) => lines.push(h('a', { class: 'attention-line', href: '/trainings/' + encodeURIComponent(n.training_id), 'data-testid': 'home-attention-reminder' }, h('span', null, n.title), h('b', { class: 'attention-go' }, '去审核'))));
+  // Not passing the year yet (a reminder), an admin's weekly digest: read once opened.
+  body.notices
+    .filter((n) => n.kind === 'compliance_reminder' || n.kind === 'compliance_digest')
+    .slice(0, 3)
+    .forEach((n) => {
+      const reminder = n.kind === 'compliance_reminder';
+      lines.push(
+        h(
+          'a',
+          {
+            class: 'attention-line',
+            href: reminder ? '/credits' : '/statistics/at-risk',
+            'data-testid': reminder ? 'home-attention-compliance' : 'home-attention-digest',
+            onclick: () => api('/api/me/notices/' + encodeURIComponent(n.id) + '/read', { method: 'POST' }).catch(() => {}),
+          },
+          h('span', null, h('b', null, n.title), '：' + n.detail.replace(/^【继教】/, '')),
+          h('b', { class: 'attention-go' }, reminder ? '查看学分' : '去提醒'),
+        ),
+      );
+    });
   if (!lines.length) return null;
   return h('section', { class: 'card attention', 'data-testid': 'home-attention', role: 'status' }, icon('alert', 'attention-icon'), h('div', { class: 'attention-body' }, lines));
 }
