@@ -47,14 +47,19 @@ export const CHECKIN_METHOD = {
   reverse: '扫个人码',
 };
 
+// A credit's subject (seed 004: 公需科目 / 专业科目 / 选修科目).
+export const CREDIT_CATEGORY = {
+  public: '公需科目',
+  professional: '专业科目',
+  elective: '选修科目',
+};
+
 // What a standard's requirement line counts.
 export const LINE_CATEGORY = {
   total: '合计',
   I: 'I类',
   II: 'II类',
-  public: '公需科目',
-  professional: '专业科目',
-  elective: '选修科目',
+  ...CREDIT_CATEGORY,
 };
 
 export const MEASURE = {

@@ -17,7 +17,11 @@ LABELS_JS = (Path(__file__).resolve().parents[2] / "pwa" / "js" / "labels.js").r
 def _js_table(name: str) -> dict[str, str]:
     body = re.search(r"export const " + name + r" = \{(.*?)\};", LABELS_JS, re.S)
     assert body, f"{name} not in labels.js"
-    return dict(re.findall(r"^\s*'?(\w+)'?: '([^']*)',?$", body.group(1), re.M))
+    table = {}
+    for spread in re.findall(r"^\s*\.\.\.(\w+),?$", body.group(1), re.M):
+        table.update(_js_table(spread))
+    table.update(re.findall(r"^\s*'?(\w+)'?: '([^']*)',?$", body.group(1), re.M))
+    return table
 
 
 @pytest.mark.parametrize("name", ["CREDIT_STATUS", "CREDIT_SOURCE", "CREDIT_CLASS", "CHECKIN_METHOD", "CREDIT_CATEGORY",
