@@ -30,17 +30,17 @@ test-postgres: setup
 			$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql-client; }; \
 		JIJIAO_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q tests/api; \
 	else \
-		echo "PostgreSQL is not reachable at $(PG_TEST_URL): PostgreSQL tests SKIPPED"; \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL): the PostgreSQL suite cannot run"; exit 1; \
 	fi
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is required"; exit 1; }
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 		echo "installing python3-venv"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

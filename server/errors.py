@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import re
 
 from litestar import MediaType, Request, Response
@@ -141,5 +142,9 @@ def exception_handler(request: Request, exc: Exception) -> Response:
         log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
         return _json(503, error_body("database_unavailable", "数据库暂时无法连接，请稍后重试"),
                      {"Retry-After": "5"})
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return _json(HTTP_500_INTERNAL_SERVER_ERROR, error_body("internal_error", "服务器内部错误，请稍后再试"))
+    # An incident number the user can read out to support finds the one traceback in the log.
+    incident = secrets.token_hex(4)
+    log.exception("unhandled error %s on %s %s", incident, request.method, request.url.path)
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR,
+                 {**error_body("internal_error", f"服务器内部错误，请稍后再试（错误编号 {incident}）"),
+                  "incident": incident})

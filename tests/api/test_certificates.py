@@ -68,7 +68,7 @@ def _code(response) -> str:
 def _pdf_text(pdf: bytes, tmp_path) -> str:
     tool = shutil.which("pdftotext")
     if tool is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+        pytest.fail("pdftotext is not installed (`make test` installs poppler-utils)")
     path = tmp_path / "certificate.pdf"
     path.write_bytes(pdf)
     return subprocess.run([tool, "-layout", str(path), "-"], check=True, capture_output=True,

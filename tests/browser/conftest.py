@@ -86,12 +86,11 @@ WECHAT_UA = (
 
 @pytest.fixture(scope="session", autouse=True)
 def _browser_prerequisites() -> None:
-    """Skip every browser test, before any server or browser starts, when they cannot run."""
+    """Browser tests run on SQLite only; a missing browser is a failure, not a quiet skip."""
     if USING_POSTGRES:
         pytest.skip("browser tests run on SQLite only (JIJIAO_TEST_DATABASE_URL is set)")
     if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium, or `make test`)")
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+        pytest.fail("chromium is not installed (`make test` installs it: apt-get install chromium)")
 
 
 # ---------------------------------------------------------------------------- the server

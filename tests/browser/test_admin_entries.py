@@ -22,7 +22,7 @@ from tests.api.attendance_helpers import CHINA
 from tests.browser.conftest import DEMO_PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 @pytest.fixture

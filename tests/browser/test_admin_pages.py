@@ -32,7 +32,7 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 ZBARIMG = shutil.which("zbarimg")
 

@@ -16,7 +16,7 @@ from tests.browser.conftest import log_in, page_width_overflow
 from tests.browser.trainee_api import api_client, bearer, code_now, open_training, this_year, unique_title
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def _elective_standard(client, name: str) -> dict:

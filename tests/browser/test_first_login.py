@@ -11,7 +11,7 @@ from tests.browser.conftest import log_in, page_width_overflow
 from tests.browser.test_registration import id_number, new_phone_number
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def test_department_made_account_changes_password_and_completes_profile(live_server, new_context, phone,

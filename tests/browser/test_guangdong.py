@@ -20,7 +20,7 @@ from tests.api.attendance_helpers import CHINA
 from tests.browser.conftest import DEMO_PASSWORD, log_in, page_width_overflow
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 VIDEO = Path(__file__).resolve().parents[2] / "server" / "assets" / "media" / "demo-lesson.webm"
 

@@ -15,7 +15,7 @@ from tests.browser.conftest import log_in
 from tests.browser.trainee_api import api_client, bearer, code_now, open_training, unique_title
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 # The live server's captcha count for SMS (tests/browser/conftest.py sets JIJIAO_SMS_CAPTCHA_AFTER_PER_IP).
 SMS_CAPTCHA_AFTER = 100

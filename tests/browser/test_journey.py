@@ -36,7 +36,7 @@ from tests.browser.trainee_api import (
 )
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def open_screen(page, base_url: str, session_id: int, title: str):

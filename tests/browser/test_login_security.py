@@ -21,7 +21,7 @@ from server.services.captcha import answer_hash
 from tests.browser.conftest import DEMO_PASSWORD, page_width_overflow
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 USER = "unit2"
 PHONE = "13766660002"

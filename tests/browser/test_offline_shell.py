@@ -19,7 +19,7 @@ from tests.browser.conftest import log_in
 from tests.browser.trainee_api import api_client, bearer, code_now, open_training, unique_title
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 KEPT = """() => ['jijiao.offline.user', 'jijiao.offline.credits', 'jijiao.personalCode']
     .every((key) => localStorage.getItem(key) !== null)"""

@@ -15,7 +15,7 @@ from tests.browser.conftest import log_in
 from tests.browser.trainee_api import api_client, bearer, this_year, unique_title
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def test_todays_session_and_tomorrows_unapproved_training_with_a_reminder(live_server, new_context):

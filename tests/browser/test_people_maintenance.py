@@ -17,7 +17,7 @@ from server.services.idcard import make_id_number
 from tests.browser.conftest import log_in, page_width_overflow
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def _rows(seed: int) -> list[list]:

@@ -19,7 +19,7 @@ from tests.browser.conftest import log_in, page_width_overflow
 from tests.browser.trainee_api import api_client, bearer, code_now, credits_of, this_year, unique_title
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

@@ -21,7 +21,7 @@ from tests.browser.fake_camera import write_y4m
 from tests.browser.trainee_api import api_client, bearer, open_training, unique_title
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 PWA_DIR = Path(__file__).resolve().parents[2] / "pwa"
 

@@ -28,7 +28,7 @@ registration_api = registration.registration_api
 outbox = registration.outbox
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def pending_registration(base, outbox_path, name: str) -> dict:

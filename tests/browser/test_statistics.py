@@ -15,7 +15,7 @@ import pytest
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def test_the_completion_statistics_draw_a_bar_per_department(new_context, live_server):

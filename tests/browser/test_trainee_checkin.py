@@ -21,7 +21,7 @@ from tests.browser.trainee_api import (
 )
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def test_logged_out_scan_logs_in_and_checks_in_with_the_claim(new_phone, live_server, screenshot_dir):

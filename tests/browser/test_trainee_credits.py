@@ -19,7 +19,7 @@ from tests.browser.trainee_api import (
 )
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def _num(value: float) -> str:

@@ -15,8 +15,8 @@ from tests.browser.conftest import WECHAT_UA, log_in, page_width_overflow
 from tests.browser.trainee_api import api_client, bearer, unique_title
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
-Image = pytest.importorskip("PIL.Image", reason="Pillow is not installed")
+from playwright.sync_api import expect
+from PIL import Image
 
 PAPER_RULE = "paper_core"  # 发表学术论文（发表当年）-中文核心期刊: first author 15, second 10
 TAKEN_AT = "2026:01:02 10:20:30"

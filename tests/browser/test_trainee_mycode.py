@@ -15,7 +15,7 @@ from tests.browser.conftest import log_in, wait_for_service_worker
 from tests.browser.trainee_api import api_client, bearer
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 PAYLOAD = re.compile(r"^JJ1\.\d+\.\d+\.\d{8}$")
 

@@ -26,7 +26,7 @@ from tests.browser.trainee_api import (
 )
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+from playwright.sync_api import expect
 
 
 def test_scanning_the_session_qr_checks_in(camera_phone, camera_file, live_server, screenshot_dir):

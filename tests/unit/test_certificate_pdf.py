@@ -23,7 +23,7 @@ STANDARD_14 = {"Helvetica", "Times-Roman", "Courier", "Symbol", "ZapfDingbats"}
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} (poppler-utils / zbar-tools) is not installed")
+        pytest.fail(f"{name} is not installed (`make test` installs poppler-utils and zbar-tools)")
     return path
 
 
