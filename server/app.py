@@ -61,7 +61,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     thresholds = gc.get_threshold()
 
-    async def startup() -> None:
+    async def startup(app: Litestar) -> None:
+        # The settings in the app's state, not those it was built with: every handler
+        # reads them there, so one built app can be pointed at another database
+        # (the test suite does, per test: building the routes is ~0.2 s).
+        settings = app.state.settings
+        configure_engine(DB, settings)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         await open_engine(DB, pool_size=settings.pg_pool_size)
         live.start(database_url=settings.database_url, redis_url=settings.redis_url)

@@ -60,11 +60,20 @@ async def _build_template(settings: Settings) -> None:
     from server.piccolo_conf import DB
     from server.services.demo import load_demo
 
+    from server.services.demo import DEMO_PASSWORD
+    from server.services.passwords import hash_initial_password
+    from server.tables import Account
+
     configure_engine(DB, settings)
     await open_engine(DB)
     try:
         await migrate()
         await load_demo()
+        # Most API tests begin by logging in, some several times: at production cost
+        # (scrypt N=2^14, ~60 ms) that was minutes of the run. The demo accounts get a
+        # cheap hash of the same password (verify_password reads the cost from the hash);
+        # passwords set during a test still get the full cost.
+        await Account.update({Account.password_hash: hash_initial_password(DEMO_PASSWORD)}, force=True)
     finally:
         await close_engine(DB)
 
