@@ -169,6 +169,7 @@ def test_wizard_steps_check_id_number_and_password_pair(live_server, phone, scre
     phone.get_by_test_id("reg-name").fill("赵敏")
     phone.get_by_test_id("reg-password").fill(PASSWORD)
     phone.get_by_test_id("reg-confirm").fill(PASSWORD + "x")
+    assert page_width_overflow(phone) == 0  # an unstyled select once ran off the screen
     phone.get_by_test_id("reg-submit").click()
     expect(phone.get_by_test_id("reg-confirm-error")).to_have_text("两次输入的密码不一致。")
     expect(phone.get_by_test_id("reg-confirm")).to_be_focused()
