@@ -239,3 +239,100 @@ def test_a_proof_period_that_ends_before_it_starts_is_refused(client, as_user):
     response = client.get("/api/me/credit-proof.pdf", params={"from": f"{YEAR}-06-01", "to": f"{YEAR}-01-01"},
                           headers=as_user("trainee1"))
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+def test_the_register_filters_by_title_and_status(client, as_user, records, tmp_path):
+    dept = as_user("dept1")
+    department = _department(client, dept)
+    people = [p for p in _people(client, dept) if p["department_id"] == department]
+    title = people[0]["title"]
+    with_title = sorted(p["name"] for p in people if p["title"] == title)
+    others = sorted(p["name"] for p in people if p["title"] != title)
+    assert with_title and others
+    text = _squeezed("\n".join(_text(_register(client, dept, department_id=department, title=title).content,
+                                      tmp_path)))
+    assert all(name in text for name in with_title) and not any(name in text for name in others)
+    assert f"筛选：职称：{title}" in text and f"人数：{len(with_title)}" in text
+
+    async def retire():
+        from server.tables import Person
+
+        await Person.update({Person.status: "退休"}).where(Person.id == people[0]["id"])
+
+    client.blocking_portal.call(retire)
+    retired = _squeezed("\n".join(_text(_register(client, dept, department_id=department, status="退休").content,
+                                         tmp_path, "retired.pdf")))
+    assert people[0]["name"] in retired and "人数：1" in retired
+    assert not any(p["name"] in retired for p in people[1:])
+    # The workbook takes the same filters.
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get("/api/reports/register.xlsx", params={"year": YEAR, "department_id": department,
+                                                               "status": "退休"}, headers=dept)
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert {r[1] for r in rows[1:]} == {people[0]["name"]}
+
+
+def test_a_register_status_that_does_not_exist_is_refused(client, as_user):
+    dept = as_user("dept1")
+    response = _register(client, dept, department_id=_department(client, dept), status="在岗")
+    assert response.status_code == 422
+
+
+def test_a_class_ii_proof_lists_only_class_ii_records_and_is_stamped(client, as_user, records, tmp_path):
+    trainee = as_user("trainee1")
+    me = client.get("/api/me", headers=trainee).json()["person_id"]
+    mine = [r for r in _records_of(client, trainee, me) if r["credit_class"] == "II"]
+    response = client.get("/api/me/credit-proof.pdf", params={"class": "II", "from": f"{YEAR}-01-01",
+                                                             "to": f"{YEAR}-12-31"}, headers=trainee)
+    assert response.status_code == 200, response.text
+    pages = _text(response.content, tmp_path)
+    text = _squeezed("\n".join(pages))
+    assert "II类学分证明" in text and "I类学分合计" not in text.replace("II类学分合计", "")
+    listed = re.findall(r"^\s*(\d+)\s+(\d{4}-\d{2}-\d{2})", "\n".join(pages), re.M)
+    assert len(listed) == len(mine) > 0
+    assert f"II类学分合计{round(sum(r['credits'] for r in mine), 2):g}分" in text
+    code = response.headers["x-report-code"]
+    for number, page in enumerate(pages, 1):
+        assert f"第{number}页共{len(pages)}页" in _squeezed(page) and code in _squeezed(page)
+    assert _qr(response.content, tmp_path).endswith(f"/v/{code}")
+    verified = client.get(f"/api/verify/{code}").json()
+    assert verified["valid"] is True and verified["kind"] == "proof"
+
+
+def test_the_combined_proof_totals_both_classes(client, as_user, records, tmp_path):
+    dept = as_user("dept1")
+    person = next(p for p in _people(client, dept) if p["name"] == "李娜")
+    mine = _records_of(client, dept, person["id"])
+    response = client.get(f"/api/people/{person['id']}/credit-proof.pdf", headers=dept,
+                          params={"class": "all", "from": f"{YEAR}-01-01", "to": f"{YEAR}-12-31"})
+    text = _squeezed("\n".join(_text(response.content, tmp_path)))
+    one = round(sum(r["credits"] for r in mine if r["credit_class"] == "I"), 2)
+    two = round(sum(r["credits"] for r in mine if r["credit_class"] == "II"), 2)
+    assert f"I类学分合计{one:g}分；II类学分合计{two:g}分；总计{round(one + two, 2):g}分" in text
+
+
+def test_a_long_verification_numbers_every_page_and_repeats_each_persons_header(client, as_user, records, tmp_path):
+    dept = as_user("dept1")
+    chosen = _people(client, dept)
+    years = list(range(YEAR - 4, YEAR + 1))
+    response = _verification(client, dept, [p["id"] for p in chosen], years)
+    assert response.status_code == 200, response.text
+    pages = _text(response.content, tmp_path)
+    code = response.headers["x-report-code"]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, 1):
+        squeezed = _squeezed(page)
+        assert f"第{number}页共{len(pages)}页" in squeezed and code in squeezed
+        # Each page's table starts with a person's line and the column header.
+        assert "人员编号" in squeezed and "达标标准" in squeezed
+    assert _qr(response.content, tmp_path, page=len(pages)).endswith(f"/v/{code}")
+    text = _squeezed("\n".join(pages))
+    # One section per person, each closed by its count of years.
+    assert text.count("共5个年度") == len(chosen)
+    for person in chosen:
+        assert text.count(person["name"] + "人员编号") >= 1
+    summary = client.get(f"/api/verify/{code}").json()
+    assert summary["kind"] == "verification" and len(summary["people"]) == len(chosen)
