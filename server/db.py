@@ -17,7 +17,16 @@ on separate connections answer "database is locked". This engine instead keeps
   savepoint, so a burst of check-ins shares one commit (run inline on the
   event loop: cheaper than handing the GIL to another thread and back);
 * hot single-row reads inline on the event loop, memoised until a write to
-  their tables commits (exact: SQLite is served by one process).
+  their tables commits (exact: SQLite is served by one process). SQLite itself
+  names the tables each write may change (:class:`server.sqlprog.WriteTargets`),
+  triggers and foreign-key cascades included; what it cannot name forgets every
+  memoised read.
+
+Where a read runs is in its name: ``…_on_loop`` inline on the event loop (a few
+microseconds: indexed lookups only), ``…_on_reader`` on a reader thread (scans).
+Each kind of read converts one way on every path, in a transaction too: a fetch
+gives the columns named in ``types`` as Python values and the others as SQLite
+stores them; a scan converts by declared column type, as Piccolo's reads do.
 
 Connections open lazily and close in :func:`close_engine`; the asyncio objects
 are recreated on each open, so a new event loop (tests, the CLI) never inherits
@@ -31,9 +40,11 @@ import itertools
 import logging
 import sqlite3
 import time
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Callable, Optional, TypeVar
 
 from piccolo.engine.base import Engine
@@ -41,7 +52,8 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
-from server.sqlprog import Program, compile_sql, run_program_async, run_program_sync, tables_written
+from server.sqlprog import (EVERYTHING, Program, WriteTargets, compile_sql, run_program_async, run_program_sync,
+                            tables_read)
 
 T = TypeVar("T")
 log = logging.getLogger("jijiao.db")
@@ -121,6 +133,14 @@ class ThreadConnection:
         """Run one statement and fetch its rows (Piccolo's transactions call this too)."""
         return await self.call(self._fetchall, sql, args)
 
+    def _fetchall_noting(self, sql: str, args: Any, targets: WriteTargets) -> tuple[list[dict], frozenset[str]]:
+        assert self.raw is not None
+        return self._fetchall(sql, args), targets(self.raw, sql, args)
+
+    async def execute_noting(self, sql: str, args: Any, targets: WriteTargets) -> tuple[list[dict], frozenset[str]]:
+        """Run one statement: its rows and the tables it may have changed (one hop)."""
+        return await self.call(self._fetchall_noting, sql, args, targets)
+
     async def close(self) -> None:
         if self.raw is not None:
             try:
@@ -172,10 +192,12 @@ class WriterTransaction(SQLiteTransaction):
         return exception is None
 
 
-def _run_batch(connection: sqlite3.Connection, programs: list[Program]) -> tuple[list[Any], set[str]]:
+def _run_batch(connection: sqlite3.Connection, programs: list[Program],
+               targets: WriteTargets) -> tuple[list[Any], set[str]]:
     """One transaction for many write programs, each in a savepoint (sync, on the writer connection).
 
-    Returns each program's result (or its exception) and the tables written.
+    Returns each program's result (or its exception) and the tables written; raises,
+    after rolling every program back, when the transaction itself fails.
     """
     results: list[Any] = []
     written: set[str] = set()
@@ -184,7 +206,7 @@ def _run_batch(connection: sqlite3.Connection, programs: list[Program]) -> tuple
         for program in programs:
             connection.execute("SAVEPOINT program")
             try:
-                results.append(run_program_sync(program, connection, written))
+                results.append(run_program_sync(program, connection, written, targets))
             except Exception as error:  # noqa: BLE001 - handed back to that program's caller
                 # Undo only this program; the others in the batch still commit.
                 connection.execute("ROLLBACK TO SAVEPOINT program")
@@ -209,8 +231,15 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         self._lock: Optional[asyncio.Lock] = None
         self._open_lock: Optional[asyncio.Lock] = None
         self._inline: Optional[sqlite3.Connection] = None
+        self._targets = WriteTargets()
+        # Per table, how many committed writes; _everything counts the writes that
+        # may have changed any table. A memoised read is valid while both stand still.
         self._generation: dict[str, int] = {}
-        self._memo: dict[Any, tuple[tuple[int, ...], float, list[dict]]] = {}
+        self._everything = 0
+        self._memo: dict[Any, tuple[tuple[int, ...], float, Rows]] = {}
+        # Each memoised read's template, checked once: the tables it declares cover
+        # every table SQLite says it reads.
+        self._memo_checked: set[str] = set()
         self._pending: list[tuple[Program, asyncio.Future]] = []
         self._checkpointer: Optional[asyncio.Task] = None
         self._committer: Optional[asyncio.Task] = None
@@ -233,7 +262,11 @@ class JijiaoSQLiteEngine(SQLiteEngine):
             async with self._opening():
                 if self._writer is None:
                     connection = ThreadConnection(self.path, writer=True)
-                    await connection.open()
+                    try:
+                        await connection.open()
+                    except BaseException:
+                        await connection.close()  # its thread, at least
+                        raise
                     self._writer = connection
         if self._checkpointer is None or self._checkpointer.done():
             # (Re)started on the running loop: a loop that ended took its task along.
@@ -289,9 +322,8 @@ class JijiaoSQLiteEngine(SQLiteEngine):
                 await self._committer
             except (asyncio.CancelledError, Exception):  # noqa: BLE001
                 pass
-        for _, future in self._pending:
-            if not future.done():
-                future.set_exception(RuntimeError("database closed"))
+        # The committer failed its own batch when cancelled; what is still queued fails here.
+        _settle(self._pending, [_closed()] * len(self._pending))
         if self._inline is not None:
             self._inline.close()
             self._inline = None
@@ -300,6 +332,8 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         self._lock = self._open_lock = None
         self._pending, self._committer, self._wake = [], None, None
         self._memo.clear()
+        self._memo_checked.clear()
+        self._targets = WriteTargets()  # the next open may be another database (tests, the CLI)
         for connection in connections:
             await connection.close()
 
@@ -337,27 +371,42 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         return result
 
     async def _commit_loop(self) -> None:
-        assert self._wake is not None
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._pending:
-                batch, self._pending = self._pending[:_MAX_BATCH], self._pending[_MAX_BATCH:]
-                writer = await self.writer()
-                try:
-                    async with self.write_lock():
-                        # On the event loop itself, not the writer thread: a batch is
-                        # ~50 us of work per program and a commit in WAL with
-                        # synchronous=NORMAL does not fsync, while the hop to a
-                        # thread that must win the GIL back cost several ms a batch.
-                        assert writer.raw is not None
-                        results, written = _run_batch(writer.raw, [p for p, _ in batch])
-                    self.invalidate(written)
-                except Exception as error:  # noqa: BLE001 - the whole commit failed
-                    results = [error] * len(batch)
-                for (_, future), result in zip(batch, results):
-                    if not future.done():
-                        future.set_result(result)
+        wake = self._wake
+        assert wake is not None
+        try:
+            while True:
+                await wake.wait()
+                wake.clear()
+                while self._pending:
+                    batch, self._pending = self._pending[:_MAX_BATCH], self._pending[_MAX_BATCH:]
+                    await self._commit(batch)
+        except BaseException:
+            # Cancelled (close(), the loop's end): no queued caller waits forever.
+            pending, self._pending = self._pending, []
+            _settle(pending, [_closed()] * len(pending))
+            raise
+
+    async def _commit(self, batch: list[tuple[Program, asyncio.Future]]) -> None:
+        """One group commit; every future of ``batch`` is settled on every path."""
+        results: list[Any] | None = None
+        try:
+            writer = await self.writer()
+            async with self.write_lock():
+                # On the event loop itself, not the writer thread: a batch is
+                # ~50 us of work per program and a commit in WAL with
+                # synchronous=NORMAL does not fsync, while the hop to a
+                # thread that must win the GIL back cost several ms a batch.
+                assert writer.raw is not None
+                batch_results, written = _run_batch(writer.raw, [p for p, _ in batch], self._targets)
+            self.invalidate(written)
+            results = batch_results
+        except Exception as error:  # noqa: BLE001 - the whole commit failed: every caller hears why
+            results = [error] * len(batch)
+        finally:
+            if results is None:
+                # Cancelled while opening the writer or waiting for the lock: the batch never ran.
+                results = [_closed()] * len(batch)
+            _settle(batch, results)
 
     # -- query execution -----------------------------------------------------
 
@@ -365,31 +414,44 @@ class JijiaoSQLiteEngine(SQLiteEngine):
         read = _is_read(query)
         current = self.current_transaction.get()
         if current is not None:
-            if not read:
-                current.written |= tables_written(query)  # invalidated once committed
-            return await current.connection.execute(query, args)
+            if read:
+                return await current.connection.execute(query, args)
+            rows, written = await current.connection.execute_noting(query, args, self._targets)
+            current.written |= written  # invalidated once committed
+            return rows
         if read:
             return await (await self.reader()).execute(query, args)
         # A single write outside a transaction: autocommit on the writer, under
         # the lock so it cannot land inside someone else's transaction.
         async with self.write_lock():
-            rows = await (await self.writer()).execute(query, args)
-        self.invalidate(tables_written(query))
+            rows, written = await (await self.writer()).execute_noting(query, args, self._targets)
+        self.invalidate(written)
         return rows
 
-    async def fetch(self, template: str, *args: Any, types: Types | None = None) -> list[dict]:
+    async def written_by(self, sql: str, args: Any = ()) -> frozenset[str]:
+        """The tables ``sql`` may change, asked of the writer connection (``{"*"}``: any)."""
+        async with self.write_lock():
+            writer = await self.writer()
+            return await writer.call(self._targets, writer.raw, sql, args)
+
+    async def fetch_on_loop(self, template: str, *args: Any, types: Types | None = None) -> list[dict]:
         """Rows of a small indexed lookup (``{}`` placeholders), run inline on the event loop.
 
         For the hot path only: a primary-key or unique-index read takes a few
         microseconds, less than the hop to a reader thread and back, and WAL
         readers never wait for the writer. Anything that scans goes through
-        Piccolo and the reader threads instead. ``types`` names the columns to
-        convert from SQLite's storage (timestamps, booleans, decimals).
+        :meth:`scan_on_reader` instead. ``types`` names the columns to convert
+        from SQLite's storage (timestamps, booleans, decimals); the others come
+        back as stored, inside a transaction too.
         """
         sql = compile_sql(template, "sqlite")
         current = self.current_transaction.get()
         if current is not None:
-            return await current.connection.execute(sql, args)
+            # The transaction's own writes are visible only on the writer, whose
+            # connection converts by declared type (for Piccolo): undo that first.
+            rows, written = await current.connection.execute_noting(sql, args, self._targets)
+            current.written |= written
+            return _typed(_as_stored(rows), types)
         if self._inline is None:
             await self.writer()  # WAL mode first
             self._inline = connect(self.path, writer=False, convert=False)
@@ -398,43 +460,67 @@ class JijiaoSQLiteEngine(SQLiteEngine):
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        if types:
-            for row in rows:
-                for column, kind in types.items():
-                    value = row[column]
-                    if value is not None:
-                        row[column] = _CONVERT[kind](value)
-        return rows
+        return _typed(rows, types)
+
+    async def scan_on_reader(self, template: str, *args: Any) -> list[dict]:
+        """Rows of a query that reads many rows, on a reader thread (in a transaction: on the
+        writer's). Both connections convert by declared type, as Piccolo's reads do."""
+        sql = compile_sql(template, "sqlite")
+        current = self.current_transaction.get()
+        if current is not None:
+            rows, written = await current.connection.execute_noting(sql, args, self._targets)
+            current.written |= written
+            return rows
+        return await (await self.reader()).execute(sql, args)
 
     # -- memoised hot reads ----------------------------------------------------
 
-    def invalidate(self, tables: set[str]) -> None:
-        """Memoised reads of ``tables`` are stale. Call only once the write is visible
-        (after its commit): bumping earlier would let a concurrent read re-memoise the
-        old rows under the new generation."""
+    def invalidate(self, tables: Sequence[str] | set[str] | frozenset[str]) -> None:
+        """Memoised reads of ``tables`` (of every table, for :data:`EVERYTHING`) are stale.
+        Call only once the write is visible (after its commit): bumping earlier would let
+        a concurrent read re-memoise the old rows under the new generation."""
         for table in tables:
-            self._generation[table] = self._generation.get(table, 0) + 1
+            if table == EVERYTHING:
+                self._everything += 1
+            else:
+                self._generation[table] = self._generation.get(table, 0) + 1
 
-    async def fetch_memo(self, key: Any, tables: tuple[str, ...], template: str, *args: Any,
-                         types: Types | None = None) -> list[dict]:
-        """``fetch`` memoised until a write touches one of ``tables`` (or a minute passes).
+    async def fetch_memo_on_loop(self, key: Any, tables: tuple[str, ...], template: str, *args: Any,
+                                 types: Types | None = None) -> Rows:
+        """:meth:`fetch_on_loop` memoised until a write touches one of ``tables`` (or a minute passes).
 
         Exact because SQLite is served by one process and every write goes
         through this engine; the minute bounds edits made outside the server.
+        ``tables`` must name every table the query reads (checked on first use).
+        The rows are read-only: every caller shares them.
         """
+        if template not in self._memo_checked:
+            await self._check_memo_tables(tables, template, args)
         if self.current_transaction.get() is not None:
             # Inside a transaction: read its own writes, never the memo.
-            return await self.fetch(template, *args, types=types)
-        snapshot = tuple(self._generation.get(t, 0) for t in tables)
+            return _frozen(await self.fetch_on_loop(template, *args, types=types))
+        snapshot = (self._everything, *(self._generation.get(t, 0) for t in tables))
         now = time.monotonic()
         hit = self._memo.get(key)
         if hit is not None and hit[0] == snapshot and now - hit[1] < _MEMO_SECONDS:
             return hit[2]
-        rows = await self.fetch(template, *args, types=types)
+        rows = _frozen(await self.fetch_on_loop(template, *args, types=types))
         if len(self._memo) >= _MEMO_MAX:
             self._memo.clear()
         self._memo[key] = (snapshot, now, rows)
         return rows
+
+    async def _check_memo_tables(self, tables: tuple[str, ...], template: str, args: tuple) -> None:
+        """Refuse a memoised read whose ``tables`` miss one it reads: a write there would
+        leave it stale (a programming error, met on the read's first use in any test)."""
+        if self._inline is None:
+            await self.writer()
+            self._inline = connect(self.path, writer=False, convert=False)
+        read = tables_read(self._inline, compile_sql(template, "sqlite"), args)
+        missing = read - {t.lower() for t in tables}
+        if missing:
+            raise RuntimeError(f"memoised read does not list the tables it reads: {sorted(missing)}")
+        self._memo_checked.add(template)
 
     async def _run_in_existing_connection(self, connection, query: str, args=None, query_type="generic",
                                           table=None):
@@ -453,6 +539,8 @@ class JijiaoSQLiteEngine(SQLiteEngine):
 
 
 Types = dict[str, str]
+# Memoised rows: shared by every caller, so nobody may change them.
+Rows = tuple[Mapping[str, Any], ...]
 _CONVERT: dict[str, Callable[[Any], Any]] = {
     # Piccolo stores an aware datetime as ISO text in UTC, a bool as 0/1 and a
     # Decimal as a float; PostgreSQL hands back native values already.
@@ -460,29 +548,78 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "bool": bool,
     "decimal": lambda value: Decimal(str(value)),
 }
+_STORED = (int, float, str, bytes)
+
+
+def _typed(rows: list[dict], types: Types | None) -> list[dict]:
+    """Convert the columns ``types`` names from SQLite's storage: the one conversion of every path."""
+    if types:
+        for row in rows:
+            for column, kind in types.items():
+                value = row[column]
+                if value is not None:
+                    row[column] = _CONVERT[kind](value)
+    return rows
+
+
+def _as_stored(rows: list[dict]) -> list[dict]:
+    """Rows a converting connection (the writer, the readers) returned, as SQLite stores
+    them: each value Piccolo's converter made is turned back by Piccolo's adapter."""
+    for row in rows:
+        for column, value in row.items():
+            if value is None or type(value) in _STORED:
+                continue
+            if isinstance(value, bool):
+                row[column] = int(value)
+                continue
+            adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))  # type: ignore[attr-defined]
+            if adapt is not None:
+                row[column] = adapt(value)
+    return rows
+
+
+def _frozen(rows: list[dict]) -> Rows:
+    return tuple(MappingProxyType(row) for row in rows)
 
 
 def _sqlite_fetch(transaction: WriterTransaction):  # type: ignore[no-untyped-def]
+    engine = transaction.engine
+
     async def fetch(sql_template: str, args: tuple) -> list[dict]:
         sql = compile_sql(sql_template, "sqlite")
-        transaction.written |= tables_written(sql)
-        return await transaction.connection.execute(sql, args)
+        rows, written = await transaction.connection.execute_noting(sql, args, engine._targets)
+        transaction.written |= written
+        return rows
 
     return fetch
+
+
+def _settle(batch: list[tuple[Program, asyncio.Future]], results: list[Any]) -> None:
+    """Hand each caller its result (an exception is raised in the caller by run_write)."""
+    for (_, future), result in zip(batch, results):
+        if not future.done():
+            future.set_result(result)
+
+
+def _closed() -> RuntimeError:
+    return RuntimeError("database closed: the write was not committed")
 
 
 def _is_read(query: str) -> bool:
     return query.lstrip()[:6].upper() == "SELECT"
 
 
-
 # -- engine-neutral helpers ------------------------------------------------------
 
 
 async def fetch(engine: Engine, template: str, *args: Any, types: Types | None = None) -> list[dict]:
-    """Rows of a ``{}``-placeholder query on either engine, without Piccolo's query building."""
+    """Rows of a small indexed lookup (``{}`` placeholders) on either engine, without Piccolo.
+
+    On SQLite it runs inline on the event loop (:meth:`JijiaoSQLiteEngine.fetch_on_loop`):
+    never a scan, use :func:`scan`. On PostgreSQL it awaits a pooled connection.
+    """
     if isinstance(engine, JijiaoSQLiteEngine):
-        return await engine.fetch(template, *args, types=types)
+        return await engine.fetch_on_loop(template, *args, types=types)
     assert isinstance(engine, PostgresEngine)
     sql = compile_sql(template, "postgres")
     current = engine.current_transaction.get()
@@ -495,27 +632,29 @@ async def fetch(engine: Engine, template: str, *args: Any, types: Types | None =
 
 
 async def scan(engine: Engine, template: str, *args: Any) -> list[dict]:
-    """Rows of a query that reads many rows (statistics, reports): on SQLite on a reader thread,
-    never inline on the event loop as :func:`fetch` runs; on PostgreSQL as :func:`fetch`."""
-    if isinstance(engine, JijiaoSQLiteEngine) and engine.current_transaction.get() is None:
-        return await (await engine.reader()).execute(compile_sql(template, "sqlite"), args)
+    """Rows of a query that reads many rows (statistics, reports): on SQLite on a reader thread
+    (:meth:`JijiaoSQLiteEngine.scan_on_reader`), never inline on the event loop as :func:`fetch`
+    runs; on PostgreSQL as :func:`fetch`."""
+    if isinstance(engine, JijiaoSQLiteEngine):
+        return await engine.scan_on_reader(template, *args)
     return await fetch(engine, template, *args)
 
 
 async def fetch_memo(engine: Engine, key: Any, tables: tuple[str, ...], template: str, *args: Any,
-                     types: Types | None = None, stale_seconds: float = 0.0) -> list[dict]:
-    """A hot read, memoised on SQLite until its tables are written. On PostgreSQL, where other
-    processes write too, it is fresh unless the caller accepts rows up to ``stale_seconds`` old
-    (for rows whose every use is re-checked by the write that follows)."""
+                     types: Types | None = None, stale_seconds: float = 0.0) -> Rows:
+    """A hot read (as :func:`fetch`), memoised on SQLite until its tables are written. On
+    PostgreSQL, where other processes write too, it is fresh unless the caller accepts rows up
+    to ``stale_seconds`` old (for rows whose every use is re-checked by the write that follows).
+    ``tables`` names every table the query reads; the rows are read-only on every path."""
     if isinstance(engine, JijiaoSQLiteEngine):
-        return await engine.fetch_memo(key, tables, template, *args, types=types)
+        return await engine.fetch_memo_on_loop(key, tables, template, *args, types=types)
     if stale_seconds <= 0 or engine.current_transaction.get() is not None:
-        return await fetch(engine, template, *args, types=types)
+        return _frozen(await fetch(engine, template, *args, types=types))
     now = time.monotonic()
     hit = _STALE_OK.get(key)
     if hit is not None and now - hit[0] < stale_seconds:
         return hit[1]
-    rows = await fetch(engine, template, *args, types=types)
+    rows = _frozen(await fetch(engine, template, *args, types=types))
     if len(_STALE_OK) >= _MEMO_MAX:
         _STALE_OK.clear()
     _STALE_OK[key] = (now, rows)
@@ -524,7 +663,7 @@ async def fetch_memo(engine: Engine, key: Any, tables: tuple[str, ...], template
 
 # PostgreSQL reads a caller allowed to be a little stale: key -> (monotonic time, rows);
 # emptied when the engine closes.
-_STALE_OK: dict[Any, tuple[float, list[dict]]] = {}
+_STALE_OK: dict[Any, tuple[float, Rows]] = {}
 
 
 async def run_write(engine: Engine, program: Program[T]) -> T:

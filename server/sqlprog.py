@@ -10,7 +10,6 @@ transaction, and the business rule it encodes exists once.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Generator
 from functools import lru_cache
@@ -21,22 +20,97 @@ Statement = tuple[str, tuple]
 Program = Generator[Statement, list[dict], T]
 
 
-# Tables whose rows the hot path memoises (server.db fetch_memo): a write to
-# one of them invalidates what was read from it.
-WATCHED = frozenset({"login_session", "account", "role_grant", "person", "department", "unit", "region",
-                     "provider", "training", "training_session", "throttle"})
-_TARGET = re.compile(r'^\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from)\s+"?(\w+)"?', re.IGNORECASE)
-_DDL = re.compile(r"^\s*(?:create|alter|drop)\b", re.IGNORECASE)
+# A written-table set holding this name means "anything may have changed": DDL, a
+# PRAGMA, a statement SQLite could not compile. Memoised reads are all forgotten.
+EVERYTHING = "*"
+
+_WRITES = frozenset({sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE})
+_HARMLESS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+                       sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT, sqlite3.SQLITE_RECURSIVE})
+# Distinct statement texts remembered; Piccolo and the programs use a few hundred.
+_KNOWN_MAX = 4096
 
 
-@lru_cache(maxsize=512)
-def tables_written(statement: str) -> frozenset[str]:
-    """The watched tables a statement changes (all of them for DDL)."""
-    match = _TARGET.match(statement)
-    if match:
-        table = match.group(1).lower()
-        return frozenset({table}) if table in WATCHED else frozenset()
-    return WATCHED if _DDL.match(statement) else frozenset()
+class WriteTargets:
+    """The tables a statement may change, as SQLite reports them while compiling it.
+
+    SQLite calls an authorizer for every table a statement would insert into, update
+    or delete from, including the writes of triggers and of foreign-key actions
+    (``ON DELETE CASCADE``), which no reading of the statement's text can see. The
+    statement is compiled under ``EXPLAIN`` (never run) with the authorizer on, once
+    per statement text; any other action (DDL, PRAGMA, ATTACH) is denied, so its
+    compilation has no side effect, and answered with :data:`EVERYTHING`.
+
+    Ask on the connection that will run the statement, while holding it: the schema
+    it compiles against is that connection's, uncommitted DDL included.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, frozenset[str]] = {}
+
+    def __call__(self, connection: sqlite3.Connection, sql: str, args: object = ()) -> frozenset[str]:
+        known = self._known.get(sql)
+        if known is None:
+            known = _ask(connection, sql, args)
+            if EVERYTHING in known:
+                # The schema may be changing (a new trigger or foreign key): ask again.
+                self._known.clear()
+            else:
+                if len(self._known) >= _KNOWN_MAX:
+                    self._known.clear()
+                self._known[sql] = known
+        return known
+
+
+def _ask(connection: sqlite3.Connection, sql: str, args: object) -> frozenset[str]:
+    tables: set[str] = set()
+
+    def authorize(action: int, arg1: str | None, arg2: str | None, database: str | None,
+                  source: str | None) -> int:
+        if action in _WRITES and arg1:
+            tables.add(arg1.lower())
+            return sqlite3.SQLITE_OK
+        if action in _HARMLESS:
+            return sqlite3.SQLITE_OK
+        tables.add(EVERYTHING)
+        return sqlite3.SQLITE_DENY
+
+    # Setting an authorizer expires the connection's prepared statements (they are
+    # compiled again on their next use): a cost paid once per new statement text.
+    connection.set_authorizer(authorize)
+    try:
+        connection.execute("EXPLAIN " + sql, args).close()  # type: ignore[arg-type]
+    except (sqlite3.Error, ValueError, TypeError):
+        tables.add(EVERYTHING)  # cannot tell: fail closed (the real run reports its own error)
+    finally:
+        connection.set_authorizer(None)
+    return frozenset(tables)
+
+
+def tables_read(connection: sqlite3.Connection, sql: str, args: object = ()) -> frozenset[str]:
+    """The tables a query reads (a view's own tables, a ``count(*)``'s table included),
+    as SQLite reports them while compiling it under ``EXPLAIN``; raises for a query
+    that does anything but read."""
+    tables: set[str] = set()
+    refused: list[int] = []
+
+    def authorize(action: int, arg1: str | None, arg2: str | None, database: str | None,
+                  source: str | None) -> int:
+        if action == sqlite3.SQLITE_READ and arg1:
+            tables.add(arg1.lower())
+        elif action not in _HARMLESS:
+            refused.append(action)
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    connection.set_authorizer(authorize)
+    try:
+        connection.execute("EXPLAIN " + sql, args).close()  # type: ignore[arg-type]
+    finally:
+        connection.set_authorizer(None)
+    if refused:
+        raise ValueError(f"not a read (SQLite action {refused[0]}): {sql}")
+    return frozenset(tables)
 
 
 @lru_cache(maxsize=512)
@@ -52,17 +126,18 @@ def compile_sql(template: str, kind: str) -> str:
     return "".join(out)
 
 
-def run_program_sync(program: Program[T], connection: sqlite3.Connection, written: set[str] | None = None) -> T:
+def run_program_sync(program: Program[T], connection: sqlite3.Connection, written: set[str],
+                     targets: WriteTargets) -> T:
     """Drive a program on a sqlite3 connection (whose row factory makes dicts).
 
-    ``written`` collects the watched tables the program changes.
+    ``written`` collects the tables the program may change, as ``targets`` finds them.
     """
     try:
         sql, args = next(program)
         while True:
-            if written is not None:
-                written |= tables_written(sql)
-            cursor = connection.execute(compile_sql(sql, "sqlite"), args)
+            sql = compile_sql(sql, "sqlite")
+            written |= targets(connection, sql, args)
+            cursor = connection.execute(sql, args)
             try:
                 rows = cursor.fetchall()
             finally:
@@ -83,4 +158,5 @@ async def run_program_async(program: Program[T], fetch: Callable[[str, tuple], A
         return done.value
 
 
-__all__ = ["Program", "Statement", "compile_sql", "run_program_async", "run_program_sync"]
+__all__ = ["EVERYTHING", "Program", "Statement", "WriteTargets", "compile_sql", "run_program_async", "tables_read",
+           "run_program_sync"]
