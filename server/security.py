@@ -1,18 +1,18 @@
-"""Request authentication (bearer token or session cookie), CSRF, and role guards."""
+"""Request authentication (bearer token or session cookie) and CSRF.
+
+Who may do what is decided by the services (each raises ``Forbidden``), next to
+the scope filter (services/scope.py) that decides what they may see.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from litestar.connection import ASGIConnection, Request
 from litestar.di import NamedDependency
-from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from server.services import auth
 from server.services.errors import Forbidden, NotAuthenticated
 from server.services.principal import Principal
-from server.tables.enums import Role
 
 SESSION_COOKIE = "jijiao_session"
 CSRF_COOKIE = "jijiao_csrf"
@@ -54,20 +54,6 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
             if not auth.csrf_matches(principal, connection.headers.get(CSRF_HEADER)):
                 raise Forbidden("csrf_failed", "页面已过期或来源不明，请刷新页面后重试")
         return AuthenticationResult(user=principal, auth=token)
-
-
-# Guards are async on purpose: Litestar runs a sync guard in a worker thread.
-def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
-    """Guard: the caller holds at least one of ``roles`` (scope is checked by services)."""
-
-    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        user = connection.scope.get("user")
-        if not isinstance(user, Principal):
-            raise NotAuthenticated()
-        if not user.has_any(*roles):
-            raise Forbidden("forbidden", "您的角色无权执行此操作")
-
-    return guard
 
 
 async def provide_principal(request: Request) -> Principal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
@@ -65,7 +65,6 @@ class Settings:
     # Redis for the live attendance signals between processes (optional; PostgreSQL's
     # LISTEN/NOTIFY does it otherwise).
     redis_url: str = ""
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:

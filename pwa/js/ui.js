@@ -146,11 +146,6 @@ export function notice({ iconName = 'clock', title, text, href, linkText, action
   );
 }
 
-/** The card for a screen that is not available yet. */
-export function comingSoon(text, href, linkText) {
-  return notice({ title: '即将上线', text, href, linkText, testid: 'coming-soon' });
-}
-
 const styles = {};
 
 /** Add a stylesheet once; resolves when it has loaded (or failed, or after 5 s: the page shows either way). */

@@ -1,1 +1,1 @@
-"""Thin HTTP handlers: msgspec Structs in and out, guards by role, services do the work."""
+"""Thin HTTP handlers: msgspec Structs in and out; services check roles and do the work."""

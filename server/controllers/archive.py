@@ -12,7 +12,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from server.controllers.schemas import Page, PathId
+from server.controllers.schemas import Page, PathId, ReasonUpdate
 from server.security import Caller
 from server.services import archive, resume
 from server.tables.archive import ArchiveChangeStatus
@@ -71,10 +71,6 @@ class DecisionRead(msgspec.Struct):
     status: str
 
 
-class Reason(msgspec.Struct):
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
-
-
 class MyArchiveController(Controller):
     path = "/api/me"
     tags = ["archive"]
@@ -125,5 +121,5 @@ class ArchiveChangeController(Controller):
         return DecisionRead(**await archive.approve(principal, change_id))
 
     @post("/{change_id:int}/reject", status_code=200)
-    async def reject(self, principal: Caller, change_id: PathId, data: JSONBody[Reason]) -> DecisionRead:
+    async def reject(self, principal: Caller, change_id: PathId, data: JSONBody[ReasonUpdate]) -> DecisionRead:
         return DecisionRead(**await archive.reject(principal, change_id, data.reason))

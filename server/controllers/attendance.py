@@ -13,8 +13,8 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 import qr
-from server.controllers.schemas import Id, Page, PathId
-from server.controllers.trainings import ReasonUpdate, TrainingRead
+from server.controllers.schemas import Id, Page, PathId, ReasonUpdate
+from server.controllers.trainings import TrainingRead
 from server.security import Caller, client_ip
 from server.services import attendance, trainings
 from server.services.errors import Invalid

@@ -8,12 +8,11 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId
+from server.controllers.schemas import BatchRead, BatchResult, BatchUpdate, Id, Page, PathId, ReasonUpdate
 from server.security import Caller
 from server.services import binding
 from server.tables.enums import RegistrationStatus
 
-Reason = Annotated[str, msgspec.Meta(max_length=500)]
 
 
 class BindingRequestCreate(msgspec.Struct):
@@ -42,16 +41,6 @@ class BindingRequestRead(msgspec.Struct):
 class BindingStatusRead(msgspec.Struct):
     id: int
     status: str
-
-
-class ReasonUpdate(msgspec.Struct):
-    reason: Reason = ""
-
-
-class BatchUpdate(msgspec.Struct):
-    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=200)]
-    action: Literal["approve", "reject"]
-    reason: Reason = ""
 
 
 class MyBindingController(Controller):

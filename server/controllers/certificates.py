@@ -11,8 +11,10 @@ from litestar.datastructures import State
 from litestar.params import FromPath, QueryParameter
 
 from server import clock
+from server.controllers import verify_pages
 from server.security import Caller
 from server.services import certificates, documents
+from server.services.errors import NotFound
 
 
 class CertificateLineRead(msgspec.Struct):
@@ -123,5 +125,11 @@ class CertificateController(Controller):
     @get("/v/{code:str}", exclude_from_auth=True, include_in_schema=False)
     async def verify_page(self, code: FromPath[str]) -> Response[str]:
         """Public page a certificate's or report's QR opens: 有效 with details, or 证书无效 (404)."""
-        page, status = await documents.verify_page(code)
-        return Response(page, media_type=MediaType.HTML, status_code=status, headers=certificates.page_headers())
+        try:
+            found = await documents.lookup(code)
+        except NotFound:
+            page, status = verify_pages.certificate_page(None, code), 404
+        else:
+            page, status = (verify_pages.report_page(found) if isinstance(found, dict)
+                            else verify_pages.certificate_page(found, code)), 200
+        return Response(page, media_type=MediaType.HTML, status_code=status, headers=dict(verify_pages.HEADERS))

@@ -10,8 +10,8 @@ from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId
-from server.controllers.trainings import ReasonUpdate, SessionCreate, SessionRead, StatusRead
+from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, Reason, ReasonUpdate
+from server.controllers.trainings import SessionCreate, SessionRead, StatusRead
 from server.security import Caller
 from server.services import classes
 
@@ -114,7 +114,7 @@ class Completed(msgspec.Struct):
 class EnrolmentBatch(msgspec.Struct):
     ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
     action: Literal["confirm", "refuse", "complete"]
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    reason: Reason = ""
     hours: Hours | None = None
 
 

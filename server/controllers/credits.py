@@ -11,8 +11,8 @@ from litestar import Controller, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, QueryId
-from server.controllers.trainings import ReasonUpdate, StatusRead
+from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, QueryId, Reason, ReasonUpdate
+from server.controllers.trainings import StatusRead
 from server.security import Caller
 from server.controllers.evidence import EvidenceRead
 from server.controllers.notices import deliver_notices
@@ -108,7 +108,7 @@ class EntryUpdate(msgspec.Struct):
     organiser: Organiser | msgspec.UnsetType = msgspec.UNSET
     credits: Annotated[float, msgspec.Meta(ge=0, le=999)] | msgspec.UnsetType = msgspec.UNSET
     hours: Annotated[float, msgspec.Meta(ge=0, le=999)] | msgspec.UnsetType = msgspec.UNSET
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    reason: Reason = ""
 
     def declaration(self) -> entries.Declaration:
         names = ("rule_code", "activity_date", "title", "quantity", "author_position", "project_no", "organiser")
@@ -149,10 +149,12 @@ GroupStatus = Annotated[Literal["pending_dept", "pending_unit", "effective", "re
                         QueryParameter()]
 
 
-class BatchUpdate(msgspec.Struct):
+class CreditBatchUpdate(msgspec.Struct):
+    """Review actions on many records (returning is a credit's own third way)."""
+
     ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
     action: Literal["approve", "return", "reject"]
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    reason: Reason = ""
 
 
 
@@ -242,7 +244,7 @@ class CreditController(Controller):
         return StatusRead(**await credits.transition(principal, credit_id, "revoke", data.reason))
 
     @post("/batch", status_code=200, after_response=deliver_notices)
-    async def batch(self, principal: Caller, data: JSONBody[BatchUpdate], state: State) -> BatchRead:
+    async def batch(self, principal: Caller, data: JSONBody[CreditBatchUpdate], state: State) -> BatchRead:
         results = await credits.transition_many(principal, data.ids, data.action, data.reason,
                                                 personal_next_day=state.settings.personal_credit_next_day)
         return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])

@@ -10,8 +10,7 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from server.controllers.schemas import Id, Page, PathId, QueryId
-from server.controllers.trainings import ReasonUpdate
+from server.controllers.schemas import Id, Page, PathId, QueryId, ReasonUpdate
 from server.security import Caller
 from server.services import dishonesty
 

@@ -49,7 +49,7 @@ class PagesRead(msgspec.Struct):
 PageNumber = Annotated[int, PathParameter(ge=1, le=evidence.MAX_PAGES)]
 
 
-def _file(download: evidence.Download, *, inline: bool) -> File:
+def file_response(download: evidence.Download, *, inline: bool) -> File:
     kind = "inline" if inline else "attachment"
     # An ASCII name for old clients, the real one (RFC 6266) for the rest.
     disposition = f"{kind}; filename=\"{download.ascii_name}\"; filename*=UTF-8''{quote(download.filename)}"
@@ -77,11 +77,11 @@ class EvidenceController(Controller):
     @get("/api/evidence/{evidence_id:int}", skip_compression=True)
     async def download(self, principal: Caller, evidence_id: PathId, state: State) -> File:
         found = await evidence.open_file(principal, evidence_id, state.settings)
-        return _file(found, inline=found.content_type.startswith("image/"))
+        return file_response(found, inline=found.content_type.startswith("image/"))
 
     @get("/api/evidence/{evidence_id:int}/thumb", skip_compression=True)
     async def thumb(self, principal: Caller, evidence_id: PathId, state: State) -> File:
-        return _file(await evidence.open_file(principal, evidence_id, state.settings, thumb=True), inline=True)
+        return file_response(await evidence.open_file(principal, evidence_id, state.settings, thumb=True), inline=True)
 
     @get("/api/evidence/{evidence_id:int}/pages")
     async def pages(self, principal: Caller, evidence_id: PathId, state: State) -> PagesRead:

@@ -14,9 +14,9 @@ from litestar.params import Body, JSONBody, QueryParameter
 from litestar.response import File
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.controllers.evidence import _file
-from server.controllers.schemas import Id, Page, PathId, QueryId
-from server.controllers.trainings import ReasonUpdate, SessionCreate
+from server.controllers.evidence import file_response
+from server.controllers.schemas import Id, Page, PathId, QueryId, ReasonUpdate
+from server.controllers.trainings import SessionCreate
 from server.security import Caller
 from server.services import evidence, project_files, projects
 
@@ -319,7 +319,7 @@ class ProjectFileController(Controller):
     @get("/{file_id:int}", skip_compression=True)
     async def download(self, principal: Caller, file_id: PathId, state: State) -> File:
         found = await project_files.open_file(principal, file_id, state.settings)
-        return _file(found, inline=found.content_type.startswith("image/") or found.content_type.endswith("pdf"))
+        return file_response(found, inline=found.content_type.startswith("image/") or found.content_type.endswith("pdf"))
 
     @delete("/{file_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def remove(self, principal: Caller, file_id: PathId, state: State) -> None:

@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId
+from server.controllers.schemas import BatchRead, BatchResult, BatchUpdate, Id, Page, PathId, ReasonUpdate
 from server.security import Caller, client_ip
 from server.services import registration, sms
 from server.tables.enums import RegistrationStatus, SmsPurpose
@@ -19,7 +19,6 @@ Phone = Annotated[str, msgspec.Meta(max_length=20)]
 Code = Annotated[str, msgspec.Meta(max_length=10)]
 IdText = Annotated[str, msgspec.Meta(max_length=18)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-Reason = Annotated[str, msgspec.Meta(max_length=500)]
 
 
 class SmsCodeCreate(msgspec.Struct):
@@ -89,16 +88,6 @@ class RegistrationRead(msgspec.Struct):
     reason: str
     created_at: str
     updated_at: str
-
-
-class ReasonUpdate(msgspec.Struct):
-    reason: Reason = ""
-
-
-class BatchUpdate(msgspec.Struct):
-    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=200)]
-    action: Literal["approve", "reject"]
-    reason: Reason = ""
 
 
 

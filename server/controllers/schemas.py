@@ -35,6 +35,22 @@ class Page(msgspec.Struct, Generic[T]):
     total: int
 
 
+# A reason given when returning, rejecting or refusing something (optional unless a service says not).
+Reason = Annotated[str, msgspec.Meta(max_length=500)]
+
+
+class ReasonUpdate(msgspec.Struct):
+    reason: Reason = ""
+
+
+class BatchUpdate(msgspec.Struct):
+    """Approve or reject many requests at once (registrations, employer bindings)."""
+
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=200)]
+    action: Literal["approve", "reject"]
+    reason: Reason = ""
+
+
 class BatchResult(msgspec.Struct, omit_defaults=True):
     """One record of a batch action: its new status, or why it was refused."""
 

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import Category, Id, Page, PathId, text
+from server.controllers.schemas import Category, Id, Page, PathId, ReasonUpdate, text
 from server.security import Caller
 from server.controllers.notices import deliver_notices
 from server.services import notices, trainings
@@ -120,10 +120,6 @@ class CourseRead(msgspec.Struct):
     hours: float
     speaker_id: int | None
     speaker_name: str
-
-
-class ReasonUpdate(msgspec.Struct):
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
 class StatusRead(msgspec.Struct):

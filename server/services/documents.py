@@ -1,9 +1,9 @@
-"""The verification store of printed reports: codes, reuse, and what ``/v/{code}`` shows.
+"""The verification store of printed reports: codes, reuse, and what a code verifies.
 
 Certificates have their own rows (``Certificate``); every other printed
 report (credit proof, multi-year verification, annual register) is a
-``Report`` row with the same kind of code, the same ``/v/{code}`` page and the
-same ``/api/verify/{code}`` answer. Printing the same subject with the same
+``Report`` row with the same kind of code, the same ``/v/{code}`` page
+(server/controllers/verify_pages.py) and the same ``/api/verify/{code}`` answer. Printing the same subject with the same
 content again reuses the latest code, as certificates do.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 from dataclasses import dataclass
 
@@ -87,38 +86,3 @@ async def lookup(raw_code: str) -> certificates.CertificateData | dict:
     if report is None:
         raise NotFound("certificate_not_found", "证书不存在或验证码错误")
     return report
-
-
-async def verify_page(raw_code: str) -> tuple[str, int]:
-    """The ``/v/{code}`` page and its status: a certificate's, a report's, or 证书无效 (404)."""
-    try:
-        found = await lookup(raw_code)
-    except NotFound:
-        return certificates.render_verify_page(None, raw_code), 404
-    if isinstance(found, certificates.CertificateData):
-        return certificates.render_verify_page(found, raw_code), 200
-    return render_verify_page(found), 200
-
-
-def render_verify_page(report: dict) -> str:
-    """The public page of a printed report: 文件有效, what it is, and who it lists."""
-    e = html.escape
-    kind = KIND_WORDS.get(report.get("kind", ""), "学分文件")
-    issued = dt.datetime.fromisoformat(report["issued_at"]).astimezone(CHINA).date()
-    facts = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in report.get("facts", []))
-    people = report.get("people", [])
-    items = "".join(
-        f"<li><div>{e(p.get('name', ''))}"
-        + (f" <span class=\"muted\">{e(p['person_no'])}</span>" if p.get("person_no") else "")
-        + f"</div><div class=\"muted\">{e(p.get('line', ''))}</div></li>"
-        for p in people
-    ) or '<li class="muted">无人员</li>'
-    return certificates.page_html("文件有效", (
-        '<section class="card status ok"><h1>✓ 文件有效</h1>'
-        f'<p class="muted">{e(kind)} · 验证码 <span class="code">{e(certificates.grouped(report["code"]))}</span></p>'
-        "</section>"
-        f'<section class="card"><h2>{e(report.get("title", kind))}</h2><dl>{facts}'
-        f"<dt>出具日期</dt><dd>{e(certificates.cn_date(issued))}</dd></dl></section>"
-        f'<section class="card"><h2>人员（{len(people)} 名）</h2><ul>{items}</ul></section>'
-        '<p class="muted" style="text-align:center">以上内容为文件出具时的记录。</p>'
-    ))

@@ -196,7 +196,7 @@ async def _within_daily_limit(person_id: int, assessed: Assessed, exclude_id: in
     used = sum((Decimal(r["quantity"] or 0) for r in await query), Decimal(0))
     if used + quantity > limit:
         left = max(limit - used, Decimal(0))
-        raise Invalid("quantity", f"每个培训日最多申报 {rules._num(limit)} 学时，当天还可申报 {rules._num(left)} 学时",
+        raise Invalid("quantity", f"每个培训日最多申报 {rules.number_text(limit)} 学时，当天还可申报 {rules.number_text(left)} 学时",
                       code="daily_limit")
 
 
@@ -238,7 +238,7 @@ async def create(principal: Principal, d: Declaration, *, draft: bool, person_id
             raise _duplicate()
         if on_behalf:
             await audit.record("credit_enter", principal=principal, target_type="credit", target_id=born.id,
-                               detail=f"代{person['name']}录入学分《{new.title}》{rules._num(new.credits)} 分")
+                               detail=f"代{person['name']}录入学分《{new.title}》{rules.number_text(new.credits)} 分")
     return {"id": born.id, "status": status.value, "credits": float(born.credits)}
 
 
@@ -257,7 +257,7 @@ def _describe(before: dict, after: dict) -> str:
 
 def _show(value) -> str:
     if isinstance(value, Decimal):
-        return rules._num(value)
+        return rules.number_text(value)
     return "" if value is None else str(value)
 
 
@@ -328,14 +328,19 @@ def _amount(value: Decimal, name: str) -> Decimal:
     return value
 
 
+async def stored_files(credit_id: int) -> list[str]:
+    """Every stored file of a record: read before deleting the record, unlinked after
+    (``await media.store(settings).remove(keys)``) once the rows are gone."""
+    rows = await Evidence.select(Evidence.storage_key, Evidence.thumb_key).where(Evidence.credit == credit_id)
+    return [key for r in rows for key in (r["storage_key"], r["thumb_key"]) if key]
+
+
 async def delete(principal: Principal, credit_id: int, reason: str, *, settings: Settings) -> None:
     row = await load_for_change(principal, credit_id)
     reason = reason.strip()
     if row["as_admin"] and row["person"] != principal.person_id and not reason:
         raise Invalid("reason", "删除他人的学分记录须填写原因")
-    from server.services import evidence  # evidence imports this module
-
-    files = await evidence.keys_for_credit(credit_id)
+    files = await stored_files(credit_id)
     async with Credit._meta.db.transaction():
         deleted = await Credit.delete().where(
             (Credit.id == credit_id) & (Credit.status == row["status"])).returning(Credit.id)
@@ -343,7 +348,7 @@ async def delete(principal: Principal, credit_id: int, reason: str, *, settings:
             raise Conflict("invalid_state", "该记录刚刚已被他人处理，请刷新")
         # The record is gone, so the audit row keeps what it said.
         await audit.record("credit_delete", principal=principal, target_type="credit", target_id=credit_id,
-                           detail=f"删除学分《{row['title']}》{rules._num(row['credits'])} 分，"
+                           detail=f"删除学分《{row['title']}》{rules.number_text(row['credits'])} 分，"
                                   f"日期 {row['activity_date']}，状态 {credits.state_word(row['status'])}"
                                   + (f"：{reason}" if reason else ""))
     await media.store(settings).remove(files)

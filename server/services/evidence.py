@@ -31,7 +31,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from server import db
 from server.clock import CHINA, china_time, now
-from server.services import audit, media
+from server.services import audit, entries, media
 from server.services.credits import drafts_hidden, reviewers_where
 from server.services.errors import (
     Conflict,
@@ -395,16 +395,9 @@ async def pdf_page(principal: Principal, evidence_id: int, page: int, settings: 
 # -- changing ----------------------------------------------------------------------
 
 
-def _entries():
-    # Imported when used: entries shows a record's files through this module.
-    from server.services import entries
-
-    return entries
-
-
 async def upload(principal: Principal, credit_id: int, data: bytes, filename: str | None,
                  settings: Settings) -> dict:
-    credit = await _entries().load_for_change(principal, credit_id)
+    credit = await entries.load_for_change(principal, credit_id)
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge(*_TOO_LARGE)
     if await Evidence.count().where(Evidence.credit == credit_id) >= MAX_FILES_PER_CREDIT:
@@ -437,7 +430,7 @@ async def upload(principal: Principal, credit_id: int, data: bytes, filename: st
 async def delete(principal: Principal, evidence_id: int, settings: Settings) -> None:
     row = await _visible(principal, evidence_id)
     try:
-        credit = await _entries().load_for_change(principal, row["credit_id"])
+        credit = await entries.load_for_change(principal, row["credit_id"])
     except NotFound:
         raise NotFound(*_NOT_FOUND) from None
     async with Evidence._meta.db.transaction():
@@ -463,8 +456,3 @@ async def _keep_the_last_file(credit_id: int) -> None:
         raise Conflict("evidence_required", "该记录已上报，须至少保留一份证明材料；如需更换，请先上传新文件再删除旧文件")
 
 
-async def keys_for_credit(credit_id: int) -> list[str]:
-    """Every stored file of a record: read before deleting the record, unlinked after
-    (``await media.store(settings).remove(keys)``) once the rows are gone."""
-    rows = await Evidence.select(Evidence.storage_key, Evidence.thumb_key).where(Evidence.credit == credit_id)
-    return [key for r in rows for key in (r["storage_key"], r["thumb_key"]) if key]

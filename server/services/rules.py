@@ -91,11 +91,12 @@ def _positive(quantity: Decimal, *, whole: bool, most: Decimal, unit: str = Rule
     if quantity != quantity.quantize(Decimal("0.1")):
         raise Invalid("quantity", "数量最多保留一位小数")
     if quantity > most:
-        raise Invalid("quantity", f"数量不能超过 {_num(most)} {UNIT_WORDS.get(unit, '')}".rstrip())
+        raise Invalid("quantity", f"数量不能超过 {number_text(most)} {UNIT_WORDS.get(unit, '')}".rstrip())
     return quantity
 
 
-def _num(value: Decimal | float | int | None) -> str:
+def number_text(value: Decimal | float | int | None) -> str:
+    """A quantity or credits as people write it: 1.5, 2, 0.25 (no trailing zeros); "" for None."""
     if value is None:
         return ""
     text = f"{Decimal(value).normalize():f}"
@@ -106,13 +107,13 @@ def rule_text(rule: dict) -> str:
     """The seed's wording: 每3小时 授予1分（最高限分10）."""
     if rule["unit"] == RuleUnit.authorship.value:
         table = author_table(rule)
-        text = " ".join(f"{AUTHOR_WORDS.get(i + 1, f'第{i + 1}作者')}{_num(c)}分" for i, c in enumerate(table))
+        text = " ".join(f"{AUTHOR_WORDS.get(i + 1, f'第{i + 1}作者')}{number_text(c)}分" for i, c in enumerate(table))
     else:
-        text = f"每{_num(rule['unit_size'])}{UNIT_WORDS[rule['unit']]} 授予{_num(rule['credits_per_step'])}分"
+        text = f"每{number_text(rule['unit_size'])}{UNIT_WORDS[rule['unit']]} 授予{number_text(rule['credits_per_step'])}分"
     if rule.get("cap") is not None:
-        text += f"（最高限分{_num(rule['cap'])}）"
+        text += f"（最高限分{number_text(rule['cap'])}）"
     if rule.get("daily_limit") is not None:
-        text += f"，每天最多{_num(rule['daily_limit'])}小时"
+        text += f"，每天最多{number_text(rule['daily_limit'])}小时"
     return text
 
 
@@ -288,7 +289,7 @@ def _amount(value: Decimal | None, name: str, label: str, *, least: Decimal, mos
     if not value.is_finite() or value != value.quantize(step, ROUND_HALF_UP):
         raise Invalid(name, f"{label}最多保留{'两' if step == CENT else '一'}位小数")
     if not least <= value <= most:
-        raise Invalid(name, f"{label}须在 {_num(least)} 至 {_num(most)} 之间")
+        raise Invalid(name, f"{label}须在 {number_text(least)} 至 {number_text(most)} 之间")
 
 
 def most_credits(fields: RuleFields) -> Decimal:
@@ -320,15 +321,15 @@ def _check_fields(fields: RuleFields) -> dict:
         raise Invalid("daily_limit", "每日上限只适用于按小时计的规则，且在 0–24 小时之间")
     _amount(fields.daily_limit, "daily_limit", "每日上限", least=Decimal("0.1"), most=Decimal(24), step=Decimal("0.1"))
     if most_credits(fields) > MAX_ENTRY_CREDITS:
-        raise Invalid("cap", f"按此规则单条记录最多可得 {_num(most_credits(fields).quantize(CENT))} 分，"
-                             f"超过 {_num(MAX_ENTRY_CREDITS)} 分，请设置最高限分")
+        raise Invalid("cap", f"按此规则单条记录最多可得 {number_text(most_credits(fields).quantize(CENT))} 分，"
+                             f"超过 {number_text(MAX_ENTRY_CREDITS)} 分，请设置最高限分")
     return {
         CreditRule.code: fields.code.strip(), CreditRule.name: fields.name.strip(),
         CreditRule.subtype: fields.subtype.strip(), CreditRule.credit_class: fields.credit_class.value,
         CreditRule.category: fields.category.value,
         CreditRule.unit: fields.unit.value, CreditRule.unit_size: fields.unit_size,
         CreditRule.credits_per_step: fields.credits_per_step,
-        CreditRule.author_credits: ",".join(_num(c) for c in fields.author_credits),
+        CreditRule.author_credits: ",".join(number_text(c) for c in fields.author_credits),
         CreditRule.cap: fields.cap, CreditRule.daily_limit: fields.daily_limit,
         CreditRule.evidence_required: fields.evidence_required, CreditRule.guidance: fields.guidance.strip(),
         CreditRule.active: fields.active,

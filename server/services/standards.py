@@ -252,8 +252,7 @@ def _reaches(regions: list[dict], code: str | None) -> bool:
     return code is not None and any(code.startswith(r["prefix"]) for r in regions)
 
 
-async def _target_region(principal: Principal, fields: StandardFields) -> str:
-    regions = await _admin_regions(principal)
+async def _target_region(regions: list[dict], fields: StandardFields) -> str:
     if not fields.region_given:
         return regions[0]["code"]
     code = fields.region_code
@@ -269,11 +268,12 @@ def _duplicate(name: str) -> Conflict:
 
 
 async def create(principal: Principal, fields: StandardFields) -> StandardInfo:
+    regions = await _admin_regions(principal)  # the role first: 403 before any 422
     for required in ("year", "name", "scheme", "requirements"):
         if getattr(fields, required) is None:
             raise Invalid(required, f"缺少必填字段 {required}")
     values = _check(fields)
-    code = await _target_region(principal, fields)
+    code = await _target_region(regions, fields)
     moment = clock.now()
     row = Standard(region_code=code, created_by=principal.account_id, created_at=moment, updated_at=moment,
                    **{col._meta.name: v for col, v in values.items()})
@@ -289,7 +289,8 @@ async def create(principal: Principal, fields: StandardFields) -> StandardInfo:
     return await get(row.id)
 
 
-async def _editable(principal: Principal, standard_id: int) -> dict:
+async def _editable(principal: Principal, standard_id: int) -> tuple[dict, list[dict]]:
+    """The live standard and the caller's regions, if one of them reaches it."""
     regions = await _admin_regions(principal)
     row = await Standard.select(*_COLUMNS).where(Standard.id == standard_id).first()
     if row is None:
@@ -299,14 +300,14 @@ async def _editable(principal: Principal, standard_id: int) -> dict:
         raise NotFound("standard_not_found", "达标标准不存在")
     if not _reaches(regions, row["region_code"]):
         raise Forbidden("forbidden", "只能维护本地区的达标标准")
-    return row
+    return row, regions
 
 
 async def update(principal: Principal, standard_id: int, fields: StandardFields) -> StandardInfo:
-    current = await _editable(principal, standard_id)
+    current, regions = await _editable(principal, standard_id)
     values = _check(fields)
     if fields.region_given:
-        values[Standard.region_code] = await _target_region(principal, fields)
+        values[Standard.region_code] = await _target_region(regions, fields)
     if not values:
         return await get(standard_id)
     values[Standard.updated_at] = clock.now()
@@ -327,7 +328,7 @@ async def update(principal: Principal, standard_id: int, fields: StandardFields)
 
 async def retire(principal: Principal, standard_id: int) -> None:
     """停用: the standard applies to no one from now on; people's choices of it stop counting too."""
-    current = await _editable(principal, standard_id)
+    current, _ = await _editable(principal, standard_id)
     async with Standard._meta.db.transaction():
         changed = await Standard.update({Standard.retired_at: clock.now()}).where(
             (Standard.id == standard_id) & Standard.retired_at.is_null()).returning(Standard.id)

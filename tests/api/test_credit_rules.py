@@ -35,7 +35,12 @@ def test_existing_entries_keep_their_credits_when_a_rule_changes(client, as_user
     created = create(client, trainee, quantity=6)
     region = as_user("region1")
     rule = _rule(client, region, "out_national")
-    client.put(f"/api/credit-rules/{rule['id']}", json=_body(rule, credits_per_step=3), headers=region)
+    assert created["credits"] == 2
+    response = client.put(f"/api/credit-rules/{rule['id']}", json=_body(rule, credits_per_step=3), headers=region)
+    assert response.status_code == 200, response.text
+    assert response.json()["credits_per_step"] == 3
+    # The edit took: a new entry of the same quantity is worth more, the old one keeps its 2.
+    assert create(client, trainee, quantity=6, title="另一次学术年会")["credits"] > 2
     assert client.get(f"/api/credits/{created['id']}", headers=trainee).json()["credits"] == 2
 
 
@@ -55,7 +60,10 @@ def test_national_rules_are_not_the_provinces_to_edit(client, as_user):
 def test_inactive_rule_disappears_for_trainees_and_refuses_entries(client, as_user):
     region = as_user("region1")
     rule = _rule(client, region, "degree")
-    client.put(f"/api/credit-rules/{rule['id']}", json=_body(rule, active=False), headers=region)
+    before = {r["code"] for r in client.get("/api/credit-rules?year=2026", headers=as_user("trainee1")).json()["items"]}
+    assert "degree" in before
+    response = client.put(f"/api/credit-rules/{rule['id']}", json=_body(rule, active=False), headers=region)
+    assert response.status_code == 200 and response.json()["active"] is False
     codes = {r["code"] for r in client.get("/api/credit-rules?year=2026", headers=as_user("trainee1")).json()["items"]}
     assert "degree" not in codes
     response = client.post("/api/credits", json={"rule_code": "degree", "activity_date": "2026-03-02",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from server.services import evidence, media
+from server.services import entries, evidence, media
 from server.tables.evidence import Evidence
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -284,7 +284,7 @@ def test_files_of_a_deleted_record_can_be_removed(client, as_user):
     trainee = as_user("trainee1")
     credit_id = new_credit(client, trainee)
     upload(client, trainee, credit_id, jpeg())
-    keys = client.blocking_portal.call(evidence.keys_for_credit, credit_id)
+    keys = client.blocking_portal.call(entries.stored_files, credit_id)
     assert len(keys) == 2 and all((data_dir(client) / key).exists() for key in keys)
     client.blocking_portal.call(media.store(client.app.state.settings).remove, keys)
     assert not any((data_dir(client) / key).exists() for key in keys)

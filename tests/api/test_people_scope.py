@@ -110,10 +110,23 @@ def test_search_by_name_substring(client):
 
 
 def test_list_masks_id_numbers_and_phones(client):
-    body = client.get("/api/people", headers=login(client, "unit1")).json()
+    body = client.get("/api/people", params={"page_size": 100}, headers=login(client, "unit1")).json()
+    assert len(body["items"]) >= 10
+
+    async def raw():
+        rows = await Person.select(Person.id, Person.id_number, Person.phone).where(
+            Person.id.is_in([p["id"] for p in body["items"]]))
+        return {r["id"]: r for r in rows}
+
+    stored = _db(client, raw)
+    # Seed 001 shows 320*****65: the first three and the last two of the ID number; the phone
+    # keeps its first three and last four. Every listed person, and at least one with a phone.
     for person in body["items"]:
-        assert "*****" in person["id_number"] and len(person["id_number"]) == 10
-        assert "****" in person["phone"]
+        id_number, phone = stored[person["id"]]["id_number"], stored[person["id"]]["phone"]
+        assert len(id_number) == 18
+        assert person["id_number"] == id_number[:3] + "*****" + id_number[-2:]
+        assert person["phone"] == (phone[:3] + "****" + phone[-4:] if phone else "")
+    assert any(stored[p["id"]]["phone"] for p in body["items"])
 
 
 def test_paging(client):

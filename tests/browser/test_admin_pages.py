@@ -168,13 +168,14 @@ def test_training_from_form_to_tablet_screen(live_server, new_context, api, scre
     claim = api.post("/api/claims", json={"session_id": session_id, "code": shown})
     assert claim.status_code == 201, claim.text
     assert claim.json()["training"]["title"] == title
-    if ZBARIMG:  # and what the screen shows really decodes to that check-in URL
-        png = tmp_path / "screen-qr.png"
-        qr.screenshot(path=str(png))
-        decoded = subprocess.run([ZBARIMG, "--raw", "-q", str(png)], check=False, capture_output=True, text=True).stdout.strip()
-        match = re.fullmatch(rf"{re.escape(live_server)}/c/{session_id}\?t=(\w+)", decoded)
-        assert match, decoded
-        assert api.post("/api/claims", json={"session_id": session_id, "code": match.group(1)}).status_code == 201
+    # And what the screen shows really decodes to that check-in URL.
+    assert ZBARIMG is not None, "zbarimg is not installed (`make test` installs zbar-tools)"
+    png = tmp_path / "screen-qr.png"
+    qr.screenshot(path=str(png))
+    decoded = subprocess.run([ZBARIMG, "--raw", "-q", str(png)], check=False, capture_output=True, text=True).stdout.strip()
+    match = re.fullmatch(rf"{re.escape(live_server)}/c/{session_id}\?t=(\w+)", decoded)
+    assert match, decoded
+    assert api.post("/api/claims", json={"session_id": session_id, "code": match.group(1)}).status_code == 201
 
     # A trainee checks in with the current code: the live stream tells the screen at once (its
     # fallback poll is 15 s once the stream is open, so 5 s can only be the stream).

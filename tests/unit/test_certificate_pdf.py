@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
+from server.controllers import verify_pages
 from server.services import certificates as cert
 from server.services.certificates import CertificateData, CertificateLine
 
@@ -190,7 +191,7 @@ def test_snapshot_round_trip():
 
 def test_valid_page_escapes_everything():
     data = _data(name="<script>alert(1)</script>", unit="A & B")
-    page = cert.render_verify_page(data, data.code)
+    page = verify_pages.certificate_page(data, data.code)
     assert "证书有效" in page
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -200,6 +201,6 @@ def test_valid_page_escapes_everything():
 
 
 def test_invalid_page_escapes_the_code():
-    page = cert.render_verify_page(None, '"><img src=x onerror=alert(1)>')
+    page = verify_pages.certificate_page(None, '"><img src=x onerror=alert(1)>')
     assert "证书无效" in page
     assert "<img" not in page
