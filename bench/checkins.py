@@ -518,7 +518,11 @@ def checkin_factory(tokens: list[str], session_id: int, keeper: CodeKeeper):  # 
     return make
 
 
-def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict | None:
+def run_backend(backend: str, args: argparse.Namespace, workdir: Path, workers: int = 1,
+                raw_pg: dict | None = None) -> dict | None:
+    """One burst against a fresh database served by ``workers`` processes (PostgreSQL only
+    for more than one); the raw asyncpg ceiling is measured on the first PostgreSQL run and
+    handed to the next ones (``raw_pg``)."""
     n, warm = args.checkins, args.warmup
     if backend == "sqlite":
         database_url = f"sqlite:///{workdir / 'jijiao.db'}"  # absolute path: sqlite:////tmp/...
@@ -534,17 +538,18 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict |
     profiler = Probes(args.profile, workdir, native=args.native, instrument=args.instrument)
     profiler.server_module = args.server_module
     try:
-        log(f"{backend}: {database_url}")
-        raw_pg = run_raw_pg(args, database_url, env) if backend == "postgresql" else None
+        log(f"{backend}: {database_url}, {workers} worker(s)")
+        if backend == "postgresql" and raw_pg is None:
+            raw_pg = run_raw_pg(args, database_url, env)
         started = time.perf_counter()
         run_checked([sys.executable, "-m", "server.cli", "demo"], env, "jijiao demo")
         tokens_path = workdir / "tokens.json"
-        spare = args.components
+        spare = args.components if workers == 1 else 0
         log(run_checked([sys.executable, "-m", "bench.seed", "--count", str(n + warm + spare),
                          "--out", str(tokens_path)], env, "bench.seed"))
         seeded = json.loads(tokens_path.read_text())
         port = free_port()
-        serve_args = ["--host", HOST, "--port", str(port)]
+        serve_args = ["--host", HOST, "--port", str(port), *(["--workers", str(workers)] if workers > 1 else [])]
         server = Process(f"jijiao serve ({backend})", profiler.server_argv(serve_args), env,
                          workdir / "server.log").start()
         wait_ready(server, port, "/api/health")
@@ -595,7 +600,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict |
             f"server {summary['server_cores']} cores (event loop {summary['server_main_thread_cores']}, "
             f"other threads {summary['server_other_threads_cores']}), client {summary['client_cores']} cores; "
             f"verified: {'OK' if check['ok'] else check['problems']}")
-        return {"backend": backend, "database_url": database_url, "checkins": summary,
+        return {"backend": backend, "workers": workers, "database_url": database_url, "checkins": summary,
                 **({"raw_asyncpg": raw_pg} if raw_pg else {}),
                 **({"storage": storage} if storage else {}),
                 "warmup": {"n": warm, "ok": warm_result.ok,
@@ -739,7 +744,7 @@ def print_report(result: dict) -> None:
             continue
         c = r["checkins"]
         errors = ",".join(f"{k}:{v}" for k, v in c["errors"].items()) or "0"
-        print(f"{r['backend']:<11}{c['n']:>6}{c['concurrency']:>5}  {c['throughput_per_s']:>9.0f}{c['p50_ms']:>9.1f}"
+        print(f"{_label(r):<11}{c['n']:>6}{c['concurrency']:>5}  {c['throughput_per_s']:>9.0f}{c['p50_ms']:>9.1f}"
               f"{c['p99_ms']:>9.1f}{c['max_ms']:>9.1f}  {errors:<14}{c['server_cores']:>10}"
               f"{c['server_main_thread_cores']:>6}{c['client_cores']:>10}{c['postgres_cores']:>6}"
               f"{c['other_processes_cores']:>7}"
@@ -760,7 +765,7 @@ def print_report(result: dict) -> None:
             f"[{r['per_s_min']:.0f}..{r['per_s_max']:.0f}], {r['trips_per_row']} trips/row"
         print(f"  {name:<22}{r['per_s']:>10.0f}/s  {extra}, {r['cpu_cores']} cores")
     for r in result["backends"]:
-        if r.get("raw_asyncpg"):
+        if r.get("raw_asyncpg") and r.get("workers", 1) == 1:
             g = r["raw_asyncpg"]
             print(f"raw asyncpg, one pool of 20, C={result['args']['concurrency']} tasks, one row per transaction "
                   f"(median of {result['args']['raw_repeats']}): {g['per_s']:.0f}/s "
@@ -786,6 +791,19 @@ def print_report(result: dict) -> None:
             print_instruments(r["backend"], r["instruments"], r["checkins"]["n"])
         if r.get("profile"):
             print_profile(r["backend"], r["profile"], r["checkins"]["n"])
+    runs = [r for r in result["backends"] if "checkins" in r and r.get("raw_asyncpg")]
+    if runs:
+        print()
+        print("PostgreSQL, workers side by side (CPU cores each part used during the timed burst):")
+    for r in runs:
+        c, ceiling = r["checkins"], r["raw_asyncpg"]["per_s"]
+        per = 1000 / c["throughput_per_s"] if c["throughput_per_s"] else 0
+        print(f"  {r['workers']} worker(s): {c['throughput_per_s']:.0f} check-ins/s "
+              f"({c['throughput_per_s'] / ceiling:.0%} of {ceiling:.0f}/s), p50 {c['p50_ms']:.1f} ms, "
+              f"p99 {c['p99_ms']:.1f} ms; app {c['server_cores']} cores (event loops "
+              f"{c['server_main_thread_cores']}) = {c['server_cores'] * per:.2f} ms CPU per check-in, "
+              f"PostgreSQL {c['postgres_cores']} cores = {c['postgres_cores'] * per:.2f} ms, "
+              f"load client {c['client_cores']} cores, others {c['other_processes_cores']}")
     print_summary_lines(result)
 
 
@@ -799,11 +817,13 @@ def print_summary_lines(result: dict) -> None:
             print(f"  ratio check-ins/raw per_row_tx ({r['backend']}): {ratio:.0%}")
     for name, ok, value in result["verdicts"]:
         print(f"  {'PASS' if ok else 'FAIL'}  {name:<45} {value}")
-    for r in result["backends"]:
-        if "checkins" in r and r.get("raw_asyncpg"):
-            c, ceiling = r["checkins"], r["raw_asyncpg"]["per_s"]
-            print(f"postgresql: {c['throughput_per_s']:.0f} check-ins/s = {c['throughput_per_s'] / ceiling:.0%} "
-                  f"of raw asyncpg per-row ceiling ({ceiling:.0f}/s), p99 {c['p99_ms']:.1f} ms")
+    runs = [r for r in result["backends"] if "checkins" in r and r.get("raw_asyncpg")]
+    if runs:
+        # The exact last line (../shared/BENCH.md) is the best of the worker counts run.
+        best = max(runs, key=lambda r: r["checkins"]["throughput_per_s"])
+        c, ceiling = best["checkins"], best["raw_asyncpg"]["per_s"]
+        print(f"postgresql: {c['throughput_per_s']:.0f} check-ins/s = {c['throughput_per_s'] / ceiling:.0%} "
+              f"of raw asyncpg per-row ceiling ({ceiling:.0f}/s), p99 {c['p99_ms']:.1f} ms")
 
 
 def print_instruments(backend: str, found: dict, n: int) -> None:
@@ -861,6 +881,15 @@ def print_profile(backend: str, profile: dict, n: int) -> None:
         shown += 1
 
 
+def _worker_counts(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def _label(r: dict) -> str:
+    workers = r.get("workers", 1)
+    return r["backend"] if r["backend"] == "sqlite" else f"pg x{workers}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.checkins", description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -888,6 +917,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="what-if experiments: run `python -m MODULE serve ...` instead of server.cli "
                              "(a wrapper that patches something, then calls server.cli.main, or "
                              "bench.probe_serve.main when given --instrument/--cprofile options)")
+    parser.add_argument("--pg-workers", default="1,2",
+                        help="PostgreSQL: `jijiao serve --workers` counts to run side by side (comma-separated)")
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temp directory (logs, SQLite file)")
     parser.add_argument("--fail-on-target", action="store_true", help="exit 1 when a SQLite target is missed")
@@ -906,11 +937,16 @@ def main(argv: list[str] | None = None) -> int:
         result["bare_litestar"] = run_bare(args, workdir, clients)
         result["raw_aiosqlite"] = run_raw(args, workdir)
         for backend in backends:
-            backend_dir = workdir / backend
-            backend_dir.mkdir()
-            r = run_backend(backend, args, backend_dir)
-            if r is not None:
-                result["backends"].append(r)
+            raw_pg = None
+            for workers in (_worker_counts(args.pg_workers) if backend == "postgresql" else [1]):
+                backend_dir = workdir / f"{backend}-{workers}"
+                backend_dir.mkdir()
+                r = run_backend(backend, args, backend_dir, workers, raw_pg)
+                if r is not None:
+                    result["backends"].append(r)
+                    raw_pg = r.get("raw_asyncpg")
+                    if "skipped" in r:
+                        break
     finally:
         if args.keep:
             log(f"kept {workdir}")

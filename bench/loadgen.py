@@ -44,6 +44,27 @@ def cpu_seconds_threads(pid: int) -> dict[int, float]:
     return result
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (uvicorn's workers are children of its supervisor)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        parent = int(raw.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
 def system_cpu() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine, from /proc/stat."""
     with open("/proc/stat") as f:
@@ -139,8 +160,11 @@ class _Meter:
 
     def __init__(self, server_pid: int | None) -> None:
         self.server_pid = server_pid
-        self.server_threads = cpu_seconds_threads(server_pid) if server_pid else {}
-        self.server = cpu_seconds_pid(server_pid) if server_pid else 0.0
+        # Every process of the server (one, or a supervisor and its workers), taken at the start:
+        # a worker's own event-loop thread has the worker's pid as its thread id.
+        self.server_pids = process_tree(server_pid) if server_pid else []
+        self.server_threads = self._threads()
+        self.server = sum(cpu_seconds_pid(pid) for pid in self.server_pids)
         self.client = cpu_seconds_self()
         self.system = system_cpu()[0]
         self.postgres = cpu_seconds_named("postgres")
@@ -152,11 +176,18 @@ class _Meter:
         result.system_busy_cpu_s = system_cpu()[0] - self.system
         result.postgres_cpu_s = cpu_seconds_named("postgres") - self.postgres
         if self.server_pid:
-            result.server_cpu_s = cpu_seconds_pid(self.server_pid) - self.server
-            after = cpu_seconds_threads(self.server_pid)
+            result.server_cpu_s = sum(cpu_seconds_pid(pid) for pid in self.server_pids) - self.server
+            after = self._threads()
             deltas = {tid: after[tid] - self.server_threads.get(tid, 0.0) for tid in after}
-            result.server_main_cpu_s = deltas.pop(self.server_pid, 0.0)
+            # Event loops: each process's main thread (a supervisor's is idle).
+            result.server_main_cpu_s = sum(deltas.pop(pid, 0.0) for pid in self.server_pids)
             result.server_other_threads_cpu_s = sorted(deltas.values(), reverse=True)
+
+    def _threads(self) -> dict[int, float]:
+        threads: dict[int, float] = {}
+        for pid in self.server_pids:
+            threads.update(cpu_seconds_threads(pid))
+        return threads
 
 
 # A request: (method, path, headers, body). Built lazily per request index so a
