@@ -15,6 +15,7 @@ import pytest
 
 from server.services.demo import DEMO_PASSWORD
 from tests.api.attendance_helpers import current_code, open_session
+from tests.api.entry_helpers import DAY
 from tests.api.server_process import serving
 from tests.conftest import USING_POSTGRES
 
@@ -79,3 +80,25 @@ def test_the_organisers_live_list_shows_check_ins_taken_by_either_worker(two_wor
     totals = _parallel(8, lambda i: two_workers.get(f"/api/sessions/{session['id']}/attendance",
                                                     headers=dept).json()["total"])
     assert totals == [3] * 8
+
+
+def test_wrong_passwords_raced_over_both_workers_get_only_the_limits_tries(two_workers) -> None:
+    # trainee4 logs in nowhere else in this module: its lock-out cannot leak into another test.
+    responses = _parallel(30, lambda i: two_workers.post(
+        "/api/auth/login", json={"username": "trainee4", "password": "wrong-password1"}))
+    outcome = [r.json()["code"] for r in responses]
+    # As in one process (tests/api/test_races.py): 3 checked, then 2 asked for the captcha
+    # (counted, unchecked), then the account's limit of 5 refuses the rest.
+    assert outcome.count("invalid_credentials") == 3
+    assert outcome.count("captcha_required") == 2
+    assert outcome.count("too_many_attempts") == 25
+
+
+def test_a_days_hours_limit_holds_when_both_workers_take_entries_at_once(two_workers) -> None:
+    headers = _login(two_workers, "trainee2")
+    # Ten 3-hour self-declared trainings on one day, raced: 6 h a day is the rule's limit.
+    responses = _parallel(10, lambda i: two_workers.post("/api/credits", headers=headers, json={
+        "rule_code": "self_training", "quantity": 3, "activity_date": DAY, "title": f"院内培训第{i}场"}))
+    assert sorted(r.status_code for r in responses)[:2] == [201, 201]
+    refused = [r.json()["code"] for r in responses if r.status_code != 201]
+    assert refused == ["daily_limit"] * 8
