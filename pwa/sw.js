@@ -7,7 +7,7 @@
 //   offline or slow (every app URL serves index.html; the shell then says what works offline)
 // - never touches /api/ or /v/ (certificate check, a server page): they always go to the network
 
-const VERSION = 'v17';
+const VERSION = 'v18';
 const CACHE_PREFIX = 'jijiao-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
 // What is cached on first use (admin pages, the entry form, Chromium's fetch of the manifest's
