@@ -46,9 +46,45 @@ def this_year() -> int:
     return dt.datetime.now(CHINA).year
 
 
+def _guangdong_standard_chosen(client: httpx.Client, trainee: dict, year: int) -> tuple[dict, int]:
+    """A 示例省 copy of the seeded Guangdong standard's lines (公需 ≥ 30, 专业 ≥ 42, 选修 ≥ 18 学时), chosen by
+    the trainee for ``year``: the seeded one is for 广东 (440000) and a 示例省 trainee may not choose it.
+    Applied only by that choice (auto_apply false), so no one else is judged by it. → (standard, choice id)."""
+    region = bearer(client, "region1")
+    seeded = [s for s in client.get("/api/standards", params={"year": year, "page_size": 200}, headers=region)
+              .json()["items"] if s["region_code"] == "440000"]
+    assert len(seeded) == 1, seeded
+    made = client.post("/api/standards", headers=region, json={
+        "year": year, "name": unique("浏览器测试·广东标准"), "scheme": "hours", "auto_apply": False,
+        "requirements": [{k: r[k] for k in ("measure", "category", "min")} for r in seeded[0]["requirements"]]})
+    assert made.status_code == 201, made.text
+    chosen = client.post("/api/me/standards", headers=trainee, json={"year": year, "standard_id": made.json()["id"]})
+    assert chosen.status_code == 201, chosen.text
+    return made.json(), chosen.json()["id"]
+
+
+def _elective_earned(client: httpx.Client, trainee: dict, year: int, standard_id: int) -> float:
+    body = client.get("/api/me/compliance", headers=trainee, params={"year": year, "standard_id": standard_id}).json()
+    (line,) = [l for l in body["results"][0]["lines"] if l["category"] == "elective"]
+    return line["earned"]
+
+
 def test_trainee_enrols_the_provider_confirms_and_completes_and_the_hours_appear(live_server, new_context, api):
     title = unique("浏览器测试·社区慢病管理培训班")
     year = this_year()
+    trainee = bearer(api, "trainee1")
+    standard, choice_id = _guangdong_standard_chosen(api, trainee, year)
+    try:
+        _enrol_confirm_complete_and_see_the_hours(live_server, new_context, api, title, year, trainee, standard)
+    finally:
+        # trainee1's hours choice for this year goes, so later tests meet the demo province's standards only.
+        api.delete(f"/api/me/standards/{choice_id}", headers=trainee)
+        api.delete(f"/api/standards/{standard['id']}", headers=bearer(api, "region1"))
+
+
+def _enrol_confirm_complete_and_see_the_hours(live_server, new_context, api, title, year, trainee, standard):
+    # Elective hours trainee1 already has this year (other tests may have given some): the line moves by 12.
+    before = _elective_earned(api, trainee, year, standard["id"])
     provider = bearer(api, "provider1")
     klass = api.post("/api/classes", headers=provider, json={
         "title": title, "year": year, "category": "elective", "hours": 16, "starts_on": f"{year}-01-10",
@@ -87,6 +123,25 @@ def test_trainee_enrols_the_provider_confirms_and_completes_and_the_hours_appear
     credit = phone.get_by_test_id("credit-row").filter(has_text=title)
     expect(credit).to_contain_text("12 学时")
     expect(credit.get_by_test_id("status-chip")).to_have_text("已生效")
+
+    # 达标情况 under the Guangdong lines: the 12 hours count at once on 选修 (an effective record, in
+    # force from the provider's confirmation), listed behind that line; 公需 and 专业 do not move.
+    phone.goto(f"{live_server}/compliance?year={year}")
+    result = phone.locator(f"[data-testid=compliance-result][data-standard='{standard['id']}']")
+    elective = result.locator("[data-testid=compliance-line][data-category=elective]")
+    expected = before + 12
+    expect(elective.get_by_test_id("compliance-line-value")).to_have_text(f"{expected:g} / 18")
+    expect(elective).to_have_attribute("data-met", "true" if expected >= 18 else "false")
+    # The records behind a line sit beside its bar, in the same block.
+    behind = result.locator(".cexplain-line").filter(
+        has=phone.locator("[data-testid=compliance-line][data-category=elective]")).get_by_test_id("compliance-record")
+    expect(behind.filter(has_text=title)).to_have_count(1)
+    expect(behind.filter(has_text=title)).to_contain_text("选修科目")
+    body = api.get("/api/me/compliance", headers=trainee, params={"year": year, "standard_id": standard["id"]}).json()
+    assert [l["earned"] for l in body["results"][0]["lines"] if l["category"] == "elective"] == [expected]
+    expect(result.get_by_test_id("compliance-passed")).to_have_attribute(
+        "data-passed", str(body["results"][0]["passed"]).lower())
+    assert page_width_overflow(phone) == 0
 
 
 def _course_with_a_video(client: httpx.Client, provider: dict, title: str) -> dict:

@@ -9,11 +9,14 @@ with pencil and paper gets.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal as D
 
 import pytest
 
 from server.compliance import Cap, Profile, Record, Requirement, Standard, applicable, evaluate
+from server.migrations import jijiao_0023_seed_standards as seed
+from server.services.standards import _pure
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 # "Now" in most cases: 2026-06-30 15:00 China time.
@@ -296,3 +299,162 @@ def test_a_title_changed_mid_history_is_judged_by_each_years_title():
         # 2026: in-house credits capped at 10, I only 6: neither the total nor class I is reached.
         2026: (5, False, [("total", D(16)), ("I", D(6)), ("II", D(10))]),
     }
+
+
+# -- the seeded standards themselves, against shared/RULES.md ----------------------------------------
+#
+# The cases above judge standards written out in this file; these judge the rows migration 0023 seeds
+# (read through services/standards._pure, as the server reads them), so a figure changed in the seed
+# fails here by a hand calculation, not only by a comparison with itself.
+
+N2006 = "全国继续医学教育（2006年办法）中级及以上"
+N2024 = "全国继续医学教育（2024年办法）"
+N_RS25 = "专业技术人员继续教育（人社部令第25号）"
+N_GD = "广东省专业技术人员继续教育"
+N_DEMO_SENIOR = "示例省 省直/市直属 中级及以上"
+N_DEMO_COUNTY = "示例省 区县 中级及以上"
+N_DEMO_JUNIOR = "示例省 初级"
+
+
+def seeded_all() -> list[Standard]:
+    out = []
+    for years, region, name, scheme, titles, units, requirements, caps, certificate, auto, _note in seed._STANDARDS:
+        for year in years:
+            out.append(_pure({
+                "id": len(out) + 1, "year": year, "region_code": region, "name": name, "scheme": scheme,
+                "title_levels": titles, "unit_levels": units, "requirements": json.dumps(requirements),
+                "caps": json.dumps(caps), "certificate_requires_pass": certificate, "auto_apply": auto}))
+    return out
+
+
+SEEDED = seeded_all()
+
+
+def seeded(name: str, year: int = 2026) -> Standard:
+    (found,) = [s for s in SEEDED if s.name == name and s.year == year]
+    return found
+
+
+def test_the_seeded_figures_are_the_ones_in_rules_md():
+    def shape(s):
+        return ([(r.measure, r.category, r.min) for r in s.requirements],
+                [(c.measure, c.max, c.credit_class, c.category, c.source, c.rule_code) for c in s.caps])
+    # 2006: ≥ 25, I ≥ 5, II ≥ 15 (I 5–10, II 15–20, not substituting); a unit's own activities ≤ 10 a year.
+    assert shape(seeded(N2006, 2024)) == ([("credits", "total", 25), ("credits", "I", 5), ("credits", "II", 15)],
+                                          [("credits", 10, None, None, "attendance", None)])
+    assert seeded(N2006, 2024).title_levels == ("正高", "副高", "中级")  # 中级 and above; 初级 left to provinces
+    # 2024: ≥ 25 of one kind; planned self-study ≤ 10.
+    assert shape(seeded(N2024)) == ([("credits", "total", 25)], [("credits", 10, None, None, None, "self_study")])
+    # 人社部令第25号: ≥ 90 学时, professional ≥ two thirds of 90.
+    assert shape(seeded(N_RS25)) == ([("hours", "total", 90), ("hours", "professional", D(90) * 2 / 3)], [])
+    # Guangdong from 2021: 公需 ≥ 30, 专业 ≥ 42, 选修 ≥ 18; the annual certificate only when passed (002 §3.3.4).
+    gd = seeded(N_GD)
+    assert shape(gd) == ([("hours", "public", 30), ("hours", "professional", 42), ("hours", "elective", 18)], [])
+    assert (gd.region_code, gd.certificate_requires_pass, gd.auto_apply) == ("440000", True, True)
+    # Which years: the 2006 scheme for 2024 only, the 2024 scheme from 2025; the others 2024–2030.
+    assert sorted(s.year for s in SEEDED if s.name == N2006) == [2024]
+    assert sorted(s.year for s in SEEDED if s.name == N2024) == list(range(2025, 2031))
+    assert sorted(s.year for s in SEEDED if s.name == N_GD) == list(range(2024, 2031))
+
+
+SEEDED_CASES = [
+    # (name, standard name, year, records, lines [(category, required, earned, met)], passed, excluded)
+    ("2006: I exactly 5 with II 20 passes (the I minimum is 5)", N2006, 2024,
+     [rec(1, "2024-03-01", 5, cls="I", source="project"), rec(2, "2024-04-01", 20, source="personal")],
+     [("total", "25", "25", True), ("I", "5", "5", True), ("II", "15", "20", True)], True, []),
+    ("2006: I 4.99 fails however much II there is", N2006, 2024,
+     [rec(1, "2024-03-01", 4.99, cls="I", source="project"), rec(2, "2024-04-01", 30, source="personal")],
+     [("total", "25", "34.99", True), ("I", "5", "4.99", False), ("II", "15", "30", True)], False, []),
+    ("2006: in-house attendance counts at most 10 a year, the third record straddling", N2006, 2024,
+     [rec(1, "2024-01-10", 4), rec(2, "2024-02-10", 4), rec(3, "2024-03-10", 4),
+      rec(4, "2024-04-10", 5, source="personal"), rec(5, "2024-05-10", 10, cls="I", source="project")],
+     [("total", "25", "25", True), ("I", "5", "10", True), ("II", "15", "15", True)], True, [(3, "capped")]),
+    ("2006: a speaker's in-house credits are not capped with attendance", N2006, 2024,
+     [rec(1, "2024-01-10", 10), rec(2, "2024-02-10", 6, source="speaker"),
+      rec(3, "2024-03-10", 10, cls="I", source="project")],
+     [("total", "25", "26", True), ("I", "5", "10", True), ("II", "15", "16", True)], True, []),
+    ("2006: no carry-over, 2023's credits do not count in 2024", N2006, 2024,
+     [rec(1, "2023-12-31", 30, cls="I"), rec(2, "2024-01-02", 15, source="personal")],
+     [("total", "25", "15", False), ("I", "5", "0", False), ("II", "15", "15", True)], False, [(1, "other_year")]),
+    ("2024: class I and class II count alike towards the one total", N2024, 2026,
+     [rec(1, "2026-02-01", 12, cls="I", source="project"), rec(2, "2026-03-01", 13)],
+     [("total", "25", "25", True)], True, []),
+    ("2024: self-study counts at most 10, the second entry straddling (4 + 6 of 7)", N2024, 2026,
+     [rec(1, "2026-01-05", 4, source="personal", rule="self_study"),
+      rec(2, "2026-02-05", 7, source="personal", rule="self_study"), rec(3, "2026-03-05", 15, cls="I")],
+     [("total", "25", "25", True)], True, [(2, "capped")]),
+    ("2024: 25 credits pass with 30 hours (the 90-hour text is not a seeded line)", N2024, 2026,
+     [rec(1, "2026-02-01", 25, 30, cls="I", source="project")], [("total", "25", "25", True)], True, []),
+    ("2024: 24.99 fails", N2024, 2026,
+     [rec(1, "2026-02-01", 20.99, cls="I"), rec(2, "2026-02-02", 4)], [("total", "25", "24.99", False)], False, []),
+    ("人社部: elective hours count in the 90 but not towards professional", N_RS25, 2026,
+     [rec(1, "2026-01-01", 0, 60), rec(2, "2026-02-01", 0, 30, cat="elective")],
+     [("total", "90", "90", True), ("professional", "60", "60", True)], True, []),
+    ("人社部: 99.5 hours with professional 59.5 fails (two thirds is 60)", N_RS25, 2026,
+     [rec(1, "2026-01-01", 0, 59.5), rec(2, "2026-02-01", 0, 40, cat="public")],
+     [("total", "90", "99.5", True), ("professional", "60", "59.5", False)], False, []),
+    ("Guangdong: public 29.99 fails though the other subjects are over", N_GD, 2026,
+     [rec(1, "2026-01-01", 0, 29.99, cat="public", source="course"), rec(2, "2026-02-01", 0, 50, source="class"),
+      rec(3, "2026-03-01", 0, 30, cat="elective", source="class")],
+     [("public", "30", "29.99", False), ("professional", "42", "50", True), ("elective", "18", "30", True)],
+     False, []),
+    ("Guangdong: course, class and in-house hours add up per subject", N_GD, 2026,
+     [rec(1, "2026-01-01", 10, 10, cat="public", source="course"),
+      rec(2, "2026-02-01", 20, 20, cat="public", source="class"), rec(3, "2026-03-01", 3, 42),
+      rec(4, "2026-04-01", 18, 18, cat="elective", source="class"),
+      rec(5, "2026-05-01", 5, 0, source="personal", rule="paper_sci")],
+     [("public", "30", "30", True), ("professional", "42", "42", True), ("elective", "18", "18", True)], True,
+     [(5, "no_amount")]),
+    ("Guangdong: the pre-2021 72 hours (18 + 42 + 12) no longer pass", N_GD, 2026,
+     [rec(1, "2026-01-01", 0, 18, cat="public"), rec(2, "2026-02-01", 0, 42),
+      rec(3, "2026-03-01", 0, 12, cat="elective")],
+     [("public", "30", "18", False), ("professional", "42", "42", True), ("elective", "18", "12", False)],
+     False, []),
+    ("示例省 省直 中级+: in-house ≤ 10, I ≥ 10 and II ≥ 15", N_DEMO_SENIOR, 2026,
+     [rec(1, "2026-01-10", 8), rec(2, "2026-02-10", 8), rec(3, "2026-03-10", 9.5, cls="I", source="project"),
+      rec(4, "2026-04-10", 5, source="personal")],
+     [("total", "25", "24.5", False), ("I", "10", "9.5", False), ("II", "15", "15", True)], False,
+     [(2, "capped")]),
+    ("示例省 区县 中级+: 20 in total, classes mixed", N_DEMO_COUNTY, 2026,
+     [rec(1, "2026-01-10", 12), rec(2, "2026-02-10", 8, source="personal")], [("total", "20", "20", True)], True,
+     []),
+    ("示例省 区县 中级+: 19.99 fails", N_DEMO_COUNTY, 2026,
+     [rec(1, "2026-01-10", 19.99)], [("total", "20", "19.99", False)], False, []),
+    ("示例省 初级: 25 with the classes mixed and no class minimum", N_DEMO_JUNIOR, 2026,
+     [rec(1, "2026-01-10", 3, cls="I", source="project"), rec(2, "2026-02-10", 22)],
+     [("total", "25", "25", True)], True, []),
+]
+
+
+@pytest.mark.parametrize("name, standard_name, year, records, lines, passed, excluded", SEEDED_CASES,
+                         ids=[c[0] for c in SEEDED_CASES])
+def test_seeded_standard_hand_calculated(name, standard_name, year, records, lines, passed, excluded):
+    result = evaluate(seeded(standard_name, year), records, year, AT)
+    assert [(l.category, l.required, l.earned, l.met) for l in result.lines] == [
+        (c, D(r), D(e), m) for c, r, e, m in lines]
+    assert result.passed is passed
+    assert [(e.credit_id, e.reason) for e in result.excluded] == excluded
+
+
+def test_self_study_straddling_the_2024_cap_says_6_of_7_still_count():
+    result = evaluate(seeded(N2024), [rec(1, "2026-01-05", 4, source="personal", rule="self_study"),
+                                      rec(2, "2026-02-05", 7, source="personal", rule="self_study")], 2026, AT)
+    assert [(e.credit_id, e.reason, e.counted_credits) for e in result.excluded] == [(2, "capped", D(6))]
+
+
+def _seeded_names(profile: Profile) -> list[str]:
+    return [s.name for s in applicable(SEEDED, profile)]
+
+
+def test_which_seeded_standard_judges_whom():
+    # Outside 示例省 and Guangdong: 中级 in 2024 by the 2006 scheme, from 2025 by the 2024 scheme.
+    assert _seeded_names(person(region="320100", unit="区县", year=2024)) == [N2006]
+    assert _seeded_names(person(region="320100", unit="区县", year=2025)) == [N2024]
+    # 初级 in 2024 has no national CME standard: the 2006 text leaves 初级 to the provinces.
+    assert _seeded_names(person(region="320100", title="初级", year=2024)) == []
+    # Guangdong: national CME and the province's hours; 人社部令第25号 only when chosen.
+    assert _seeded_names(person(region="440106", year=2026)) == [N2024, N_GD]
+    # 示例省 by unit level and title level.
+    assert _seeded_names(person(unit="省直", year=2026)) == [N_DEMO_SENIOR]
+    assert _seeded_names(person(unit="区县", year=2026)) == [N_DEMO_COUNTY]
+    assert _seeded_names(person(title="初级", unit="省直", year=2026)) == [N_DEMO_JUNIOR]
