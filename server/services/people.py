@@ -137,6 +137,13 @@ async def filter_clauses(principal: Principal, f: PeopleFilter) -> list:
             | (Person.phone == q)
         )
     if f.department_id is not None:
+        # Like any other filter value, a department the caller can't reach is 422, not an empty page
+        # (inactive ones still count: their people stay listed).
+        reach = scope.grants_where(principal, department=Department.id, unit=Department.unit,
+                                   region_code=Department.unit.region_code)
+        if reach is None or not await Department.exists().where(
+                (Department.id == f.department_id) & reach):
+            raise Invalid("department_id", "科室不存在或不在您的管理范围内")
         clauses.append(Person.department == f.department_id)
     for column, value in ((Person.status, f.status), (Person.title_level, f.title_level),
                           (Person.staffing, f.staffing)):
