@@ -122,6 +122,15 @@ async def _known(principal_where, column, value: str, catalogue: tuple[str, ...]
         raise Invalid(name, f"未知的{word}：{value[:20]}")
 
 
+async def check_filter_department(principal: Principal, department_id: int) -> None:
+    """Like any other filter value, a department the caller can't reach is 422, not an empty page; one
+    that doesn't exist gets the same answer. Inactive ones still count: their people stay listed."""
+    reach = scope.grants_where(principal, department=Department.id, unit=Department.unit,
+                               region_code=Department.unit.region_code)
+    if reach is None or not await Department.exists().where((Department.id == department_id) & reach):
+        raise Invalid("department_id", "科室不存在或不在您的管理范围内")
+
+
 async def filter_clauses(principal: Principal, f: PeopleFilter) -> list:
     where = _admin_where(principal)
     clauses: list = [where]
@@ -137,13 +146,7 @@ async def filter_clauses(principal: Principal, f: PeopleFilter) -> list:
             | (Person.phone == q)
         )
     if f.department_id is not None:
-        # Like any other filter value, a department the caller can't reach is 422, not an empty page
-        # (inactive ones still count: their people stay listed).
-        reach = scope.grants_where(principal, department=Department.id, unit=Department.unit,
-                                   region_code=Department.unit.region_code)
-        if reach is None or not await Department.exists().where(
-                (Department.id == f.department_id) & reach):
-            raise Invalid("department_id", "科室不存在或不在您的管理范围内")
+        await check_filter_department(principal, f.department_id)
         clauses.append(Person.department == f.department_id)
     for column, value in ((Person.status, f.status), (Person.title_level, f.title_level),
                           (Person.staffing, f.staffing)):

@@ -144,3 +144,15 @@ def test_change_log_screen_filters_by_account_and_person(client):
     assert client.get("/api/people/changes", headers=login(client, "dept2")).json()["total"] == 0
     unknown = client.get("/api/people/changes", headers=dept1, params={"action": "nonsense"})
     assert unknown.status_code == 422 and unknown.json()["field"] == "action"
+
+
+def test_change_log_department_filter_in_reach_narrows_and_out_of_reach_is_422(client):
+    unit1, dept1 = login(client, "unit1"), login(client, "dept1")
+    client.patch(f"/api/people/{person_of(client, 'trainee1')}", headers=dept1, json={"position": "住院总"})
+    medicine = client.get(f"/api/people/{person_of(client, 'trainee1')}", headers=unit1).json()["department_id"]
+    mine = client.get("/api/people/changes", headers=unit1, params={"department_id": medicine}).json()
+    assert mine["total"] == 1 and mine["items"][0]["person_name"] == "张伟"
+    surgery = client.get(f"/api/people/{person_of(client, 'trainee3')}", headers=unit1).json()["department_id"]
+    for department_id in (surgery, 987654):  # another department, one that doesn't exist: the same answer
+        response = client.get("/api/people/changes", headers=dept1, params={"department_id": department_id})
+        assert response.status_code == 422 and response.json()["field"] == "department_id"
