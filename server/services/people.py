@@ -515,6 +515,12 @@ async def apply_change(principal: Principal, person_id: int, current: dict, befo
                 # A department-made account's username is the ID number: it follows the correction.
                 await Account.update({Account.username: after["id_number"]}).where(
                     (Account.person == person_id) & (Account.username == before["id_number"]))
+                # Its first password, not yet changed, is the last six of the ID: of the corrected one
+                # now, or the person told "your ID's last six" can't log in (wrong IDs are why one edits).
+                await Account.update({Account.password_hash: hash_initial_password(
+                    initial_password(after["id_number"]))}).where(
+                    (Account.person == person_id) & (Account.username == after["id_number"])
+                    & (Account.must_change_password == True))  # noqa: E712
             await follow_into_year(person_id, current["unit"], after, remark="人员信息维护")
             await audit.record(action, principal=principal, person_id=person_id,
                                detail=detail or summary(before, after, names),
