@@ -52,6 +52,8 @@ def _json(status: int, body: dict, headers: dict | None = None) -> Response:
 _MISSING = re.compile(r"Object missing required field `([^`]+)`")
 _AT = re.compile(r"- at `\$\.?([^`]*)`")
 _EXPECTED = re.compile(r"Expected `([^`]+)`")
+# Litestar's words when a required parameter is absent (litestar/_kwargs/extractors.py).
+_MISSING_PARAMETER = re.compile(r"Missing required (?:query|header|cookie) parameter '([^']+)'")
 
 
 def _translate(message: str) -> str:
@@ -83,6 +85,10 @@ def _translate(message: str) -> str:
 
 def _validation_response(exc: ValidationException) -> Response:
     extra = exc.extra if isinstance(exc.extra, list) else []
+    if not extra and (m := _MISSING_PARAMETER.match(str(exc.detail))):
+        # A required query parameter left out (GET /api/credits/groups without status) is a failed
+        # field, not a body that isn't JSON.
+        return _json(422, error_body("validation_error", f"缺少必填参数 {m.group(1)}", m.group(1)))
     if not extra:
         # Body that isn't JSON at all: bad input rather than a failed field.
         return _json(400, error_body("bad_request", "请求格式不正确，请提交 JSON 数据"))

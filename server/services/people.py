@@ -122,6 +122,15 @@ async def _known(principal_where, column, value: str, catalogue: tuple[str, ...]
         raise Invalid(name, f"未知的{word}：{value[:20]}")
 
 
+async def check_filter_department(principal: Principal, department_id: int) -> None:
+    """Like any other filter value, a department the caller can't reach is 422, not an empty page; one
+    that doesn't exist gets the same answer. Inactive ones still count: their people stay listed."""
+    reach = scope.grants_where(principal, department=Department.id, unit=Department.unit,
+                               region_code=Department.unit.region_code)
+    if reach is None or not await Department.exists().where((Department.id == department_id) & reach):
+        raise Invalid("department_id", "科室不存在或不在您的管理范围内")
+
+
 async def filter_clauses(principal: Principal, f: PeopleFilter) -> list:
     where = _admin_where(principal)
     clauses: list = [where]
@@ -137,6 +146,7 @@ async def filter_clauses(principal: Principal, f: PeopleFilter) -> list:
             | (Person.phone == q)
         )
     if f.department_id is not None:
+        await check_filter_department(principal, f.department_id)
         clauses.append(Person.department == f.department_id)
     for column, value in ((Person.status, f.status), (Person.title_level, f.title_level),
                           (Person.staffing, f.staffing)):
@@ -505,6 +515,12 @@ async def apply_change(principal: Principal, person_id: int, current: dict, befo
                 # A department-made account's username is the ID number: it follows the correction.
                 await Account.update({Account.username: after["id_number"]}).where(
                     (Account.person == person_id) & (Account.username == before["id_number"]))
+                # Its first password, not yet changed, is the last six of the ID: of the corrected one
+                # now, or the person told "your ID's last six" can't log in (wrong IDs are why one edits).
+                await Account.update({Account.password_hash: hash_initial_password(
+                    initial_password(after["id_number"]))}).where(
+                    (Account.person == person_id) & (Account.username == after["id_number"])
+                    & (Account.must_change_password == True))  # noqa: E712
             await follow_into_year(person_id, current["unit"], after, remark="人员信息维护")
             await audit.record(action, principal=principal, person_id=person_id,
                                detail=detail or summary(before, after, names),

@@ -64,6 +64,8 @@ async def list_changes(principal: Principal, f: ChangeFilter, *, page: int = 1, 
         await people.get_person(principal, f.person_id)
     if f.action is not None and f.action not in ACTIONS:
         raise Invalid("action", "未知的操作类型")
+    if f.department_id is not None:
+        await people.check_filter_department(principal, f.department_id)
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise Invalid("date_to", "结束日期不能早于开始日期")
     clauses = [where, AuditLog.person.is_not_null()]

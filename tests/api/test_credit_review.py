@@ -176,6 +176,9 @@ def test_credit_groups_need_a_known_status(client):
     response = client.get("/api/credits/groups", params={"status": "everything"}, headers=login(client, "dept1"))
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
+    missing = client.get("/api/credits/groups", headers=login(client, "dept1"))
+    assert missing.status_code == 422 and missing.json()["field"] == "status"
+    assert missing.json()["detail"] == "缺少必填参数 status"  # not "请提交 JSON 数据": there is no body
 
 
 def test_sources_may_be_listed_together(client):

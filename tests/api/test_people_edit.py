@@ -4,6 +4,7 @@ import datetime as dt
 
 from server.services.idcard import make_id_number
 from server.tables import Account, Person, PersonYear
+from server.services.demo import DEMO_PASSWORD
 from tests.api.conftest import login
 from tests.api.people_helpers import db, department_id, person_of
 
@@ -144,3 +145,34 @@ def test_change_log_screen_filters_by_account_and_person(client):
     assert client.get("/api/people/changes", headers=login(client, "dept2")).json()["total"] == 0
     unknown = client.get("/api/people/changes", headers=dept1, params={"action": "nonsense"})
     assert unknown.status_code == 422 and unknown.json()["field"] == "action"
+
+
+def test_change_log_department_filter_in_reach_narrows_and_out_of_reach_is_422(client):
+    unit1, dept1 = login(client, "unit1"), login(client, "dept1")
+    client.patch(f"/api/people/{person_of(client, 'trainee1')}", headers=dept1, json={"position": "住院总"})
+    medicine = client.get(f"/api/people/{person_of(client, 'trainee1')}", headers=unit1).json()["department_id"]
+    mine = client.get("/api/people/changes", headers=unit1, params={"department_id": medicine}).json()
+    assert mine["total"] == 1 and mine["items"][0]["person_name"] == "张伟"
+    surgery = client.get(f"/api/people/{person_of(client, 'trainee3')}", headers=unit1).json()["department_id"]
+    for department_id in (surgery, 987654):  # another department, one that doesn't exist: the same answer
+        response = client.get("/api/people/changes", headers=dept1, params={"department_id": department_id})
+        assert response.status_code == 422 and response.json()["field"] == "department_id"
+
+
+def test_correcting_the_id_of_an_account_never_logged_in_moves_its_first_password_too(client):
+    """The first password is the ID's last six: after a wrong ID is corrected, the right ID's last six
+    log in (and still owe a change); an account whose password was already changed keeps it."""
+    from tests.api.test_people_create import FIELDS, NEW_ID
+
+    dept1 = login(client, "dept1")
+    pid = client.post("/api/people", headers=dept1, json=FIELDS).json()["id"]
+    right = make_id_number("990102", dt.date(1985, 7, 9), 248)
+    assert client.patch(f"/api/people/{pid}", headers=dept1, json={"id_number": right}).status_code == 200
+    assert client.post("/api/auth/login", json={"username": right, "password": NEW_ID[-6:]}).status_code == 401
+    first = client.post("/api/auth/login", json={"username": right, "password": right[-6:]})
+    assert first.status_code == 200 and first.json()["user"]["must_change_password"] is True
+
+    trainee = person_of(client, "trainee1")
+    corrected = make_id_number("990102", dt.date(1990, 1, 2), 131)
+    assert client.patch(f"/api/people/{trainee}", headers=dept1, json={"id_number": corrected}).status_code == 200
+    assert client.post("/api/auth/login", json={"username": "trainee1", "password": DEMO_PASSWORD}).status_code == 200

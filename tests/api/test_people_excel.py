@@ -71,6 +71,10 @@ def test_import_creates_people_with_department_made_accounts(client):
     new_id = rows[0][0]
     first = client.post("/api/auth/login", json={"username": new_id, "password": new_id[-6:]})
     assert first.status_code == 200 and first.json()["user"]["must_change_password"] is True
+    # The first password is derived from the ID stored beside it: hashed cheaply (N=2^6), owed a change.
+    account = db(client, lambda: Account.select(Account.password_hash, Account.must_change_password).where(
+        Account.username == new_id).first())
+    assert account["password_hash"].startswith("scrypt$64$") and account["must_change_password"] is True
     person = db(client, lambda: Person.select(Person.sex, Person.birth_date, Person.title_level).where(
         Person.id_number == new_id).first())
     assert person["title_level"] == "初级" and person["birth_date"].year == 1980

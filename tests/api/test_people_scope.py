@@ -83,13 +83,27 @@ def test_search_cannot_reach_outside_the_scope(client):
     assert response.json() == {"items": [], "total": 0}
 
 
-def test_department_filter_outside_scope_finds_nothing(client):
+def test_department_filter_outside_scope_or_unknown_is_422(client):
+    """An unknown filter value is 422 (contract); a department out of reach answers exactly as one that
+    does not exist, so the answer tells nothing about other departments."""
     async def surgery():
         return await _department("示例第一医院", "外科")
 
     headers = login(client, "dept1")
-    response = client.get("/api/people", params={"department_id": _db(client, surgery)}, headers=headers)
-    assert response.json()["total"] == 0
+    answers = [client.get(path, params={"department_id": department_id}, headers=headers)
+               for department_id in (_db(client, surgery), 987654) for path in ("/api/people", "/api/people.xlsx")]
+    assert {(r.status_code, r.json()["field"], r.json()["detail"]) for r in answers} == {
+        (422, "department_id", "科室不存在或不在您的管理范围内")}
+
+
+def test_region_admin_can_filter_by_a_department_in_the_region(client):
+    async def surgery():
+        return await _department("示例第二医院", "内科")
+
+    department_id = _db(client, surgery)
+    body = client.get("/api/people", params={"department_id": department_id, "page_size": 100},
+                      headers=login(client, "region1")).json()
+    assert body["total"] > 0 and {p["department_id"] for p in body["items"]} == {department_id}
 
 
 def test_unit_admin_can_filter_by_department(client):
