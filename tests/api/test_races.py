@@ -82,8 +82,8 @@ def test_parallel_tries_of_one_sms_code_are_compared_only_max_attempts_times(cli
 def test_parallel_sends_to_one_phone_send_one_text_within_the_cooldown(client, fresh_settings):
     gateway = client.app.state.sms_gateway
     results = gather(client, [
-        lambda: sms.request_code(NEW_PHONE, SmsPurpose.register, settings=fresh_settings, gateway=gateway,
-                                 ip=f"10.1.0.{i}") for i in range(20)])
+        lambda i=i: sms.request_code(NEW_PHONE, SmsPurpose.register, settings=fresh_settings, gateway=gateway,
+                                     ip=f"10.1.0.{i}") for i in range(20)])
     assert codes(results).count("too_many_attempts") == 19
     assert len(outbox(fresh_settings)) == 1
 
@@ -103,3 +103,15 @@ def test_parallel_self_declared_entries_of_one_day_stay_within_six_hours(client,
     outcome = codes(results)
     assert outcome.count("ok") == 2
     assert outcome.count("daily_limit") == 8
+
+
+def test_parallel_sends_from_one_address_get_only_the_captcha_free_ones_without_a_captcha(client, fresh_settings):
+    # Read-then-write let all twelve see "no codes sent yet" and skip the captcha.
+    settings = dataclasses.replace(fresh_settings, sms_captcha_after_per_ip=3, sms_per_ip_per_hour=50)
+    gateway = client.app.state.sms_gateway
+    results = gather(client, [
+        lambda i=i: sms.request_code(f"139123457{i:02d}", SmsPurpose.register, settings=settings,
+                                     gateway=gateway, ip="198.51.100.77") for i in range(12)])
+    assert codes(results).count("ok") == 3
+    assert codes(results).count("captcha_required") == 9
+    assert len(outbox(fresh_settings)) == 3
