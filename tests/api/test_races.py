@@ -15,13 +15,14 @@ from decimal import Decimal
 from litestar.testing import TestClient
 
 from server.app import create_app
-from server.services import attendance, auth, entries, evidence, sms
+from server.services import attendance, auth, entries, evidence, project_files, sms
 from server.services.errors import DomainError
 from server.tables import SmsCode
 from server.tables.enums import SmsPurpose
 from tests.api.attendance_helpers import current_code, open_session
 from tests.api.conftest import login
 from tests.api.entry_helpers import DAY
+from tests.api.project_helpers import create_project
 from tests.api.test_evidence import PDF, jpeg, new_credit, upload
 from tests.api.registration_helpers import NEW_PHONE, last_code, outbox
 
@@ -178,3 +179,18 @@ def test_parallel_deletes_of_all_of_a_submitted_records_files_leave_one(client, 
     results = gather(client, [lambda e=e: evidence.delete(principal, e, fresh_settings) for e in files])
     assert codes(results) == ["evidence_required"] + ["ok"] * 7
     assert len(client.get(f"/api/credits/{credit_id}", headers=trainee).json()["evidence"]) == 1
+
+
+def test_parallel_uploads_to_a_project_stop_at_its_file_limit(client, fresh_settings):
+    dept = login(client, "dept1")
+    project = create_project(client, dept)
+    principal = _principal(client, "dept1", fresh_settings)
+    room = 4
+    for i in range(project_files.MAX_FILES_PER_PROJECT - room):
+        client.blocking_portal.call(lambda i=i: project_files.upload(
+            principal, project["id"], "attachment", PDF, f"附件{i}.pdf", fresh_settings))
+    results = gather(client, [lambda i=i: project_files.upload(
+        principal, project["id"], "attachment", PDF, f"并发{i}.pdf", fresh_settings) for i in range(10)])
+    assert codes(results) == ["ok"] * room + ["too_many_files"] * (10 - room)
+    files = client.get(f"/api/projects/{project['id']}", headers=dept).json()["files"]
+    assert len(files) == project_files.MAX_FILES_PER_PROJECT
