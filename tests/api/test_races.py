@@ -194,3 +194,17 @@ def test_parallel_uploads_to_a_project_stop_at_its_file_limit(client, fresh_sett
     assert codes(results) == ["ok"] * room + ["too_many_files"] * (10 - room)
     files = client.get(f"/api/projects/{project['id']}", headers=dept).json()["files"]
     assert len(files) == project_files.MAX_FILES_PER_PROJECT
+
+
+def test_parallel_uploads_to_a_record_stop_at_its_file_limit(client, fresh_settings):
+    trainee = login(client, "trainee1")
+    credit_id = new_credit(client, trainee)  # a draft
+    principal = _principal(client, "trainee1", fresh_settings)
+    room = 4
+    for i in range(evidence.MAX_FILES_PER_CREDIT - room):
+        upload(client, trainee, credit_id, PDF, f"proof-{i}.pdf")
+    results = gather(client, [lambda i=i: evidence.upload(principal, credit_id, PDF, f"并发{i}.pdf", fresh_settings)
+                              for i in range(10)])
+    assert codes(results) == ["ok"] * room + ["too_many_files"] * (10 - room)
+    assert len(client.get(f"/api/credits/{credit_id}", headers=trainee).json()["evidence"]) == \
+        evidence.MAX_FILES_PER_CREDIT
