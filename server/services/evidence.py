@@ -409,8 +409,9 @@ async def upload(principal: Principal, credit_id: int, data: bytes, filename: st
     name = display_name(filename)
     try:
         async with Evidence._meta.db.transaction():
-            # Counted again under the transaction: two uploads racing past the
-            # first check can't both make the 21st file.
+            # Counted again under the record's row lock: on PostgreSQL a plain transaction
+            # let ten parallel uploads past 16 files all count 16 and make 26.
+            await db.lock_row(Credit, credit_id)
             if await Evidence.count().where(Evidence.credit == credit_id) >= MAX_FILES_PER_CREDIT:
                 raise Conflict("too_many_files", f"每条学分记录最多上传 {MAX_FILES_PER_CREDIT} 个证明材料")
             row = Evidence(credit=credit_id, content_type=stored.content_type, size=len(stored.body),

@@ -12,12 +12,13 @@ import asyncio
 import hashlib
 from pathlib import PurePosixPath
 
+from server import db
 from server.services import audit, evidence, media
 from server.services.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
 from server.services.principal import Principal
 from server.services.projects import load
 from server.settings import Settings
-from server.tables import ProjectFile
+from server.tables import Project, ProjectFile
 from server.tables.enums import PrepStatus, ProjectFileKind, ProjectStatus
 
 MAX_FILES_PER_PROJECT = 20
@@ -66,7 +67,11 @@ async def upload(principal: Principal, project_id: int, kind: str, data: bytes, 
     name = evidence.display_name(filename)
     try:
         async with ProjectFile._meta.db.transaction():
-            # Counted under the transaction: two uploads racing can't both make the 21st.
+            # Counted under the project's row lock: on PostgreSQL a plain transaction let ten
+            # parallel uploads all count 16 and make 26 files (SQLite's writer is exclusive already).
+            await db.lock_row(Project, project_id)
+            # Read again under the lock: a submission that committed meanwhile froze the files.
+            _may_change(*await load(principal, project_id), kind)
             if await ProjectFile.count().where(ProjectFile.project == project_id) >= MAX_FILES_PER_PROJECT:
                 raise Conflict("too_many_files", f"每个项目最多上传 {MAX_FILES_PER_PROJECT} 个文件")
             file = ProjectFile(project=project_id, kind=kind, content_type=stored.content_type,

@@ -122,10 +122,13 @@ async def request_code(phone: str, purpose: SmsPurpose, *, settings: Settings, g
     phone = check_phone(phone)
     address = throttle.sms_address(settings)
     if ip:
-        sent = await throttle.guard(address, ip)
-        after = settings.sms_captcha_after_per_ip
-        if after > 0 and sent >= after:
-            await captcha.verify(captcha_id, captcha_answer)
+        await throttle.guard(address, ip)
+        if settings.sms_captcha_after_per_ip > 0:
+            # One of the address's captcha-free sends is taken atomically, or the captcha is due.
+            try:
+                await throttle.attempt(throttle.sms_without_captcha(settings), ip)
+            except TooManyAttempts:
+                await captcha.verify(captcha_id, captcha_answer)
     # Whether the phone is known decides only whether a text goes out (a real cost,
     # so only then the global budget); every request spends the address's budget.
     real = purpose == SmsPurpose.register or await _known(phone, purpose)

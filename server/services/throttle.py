@@ -122,6 +122,15 @@ def sms_address(settings: Settings) -> Limit:
     return Limit("sms_address", settings.sms_per_ip_per_hour, 3600, "该网络获取验证码过于频繁，请稍后再试")
 
 
+def sms_without_captcha(settings: Settings) -> Limit:
+    """The sends an address gets each hour before each further one needs the image captcha.
+
+    Counted by :func:`attempt` (one conditional upsert), not read by :func:`guard`:
+    twelve parallel sends all read "none sent yet" and all skipped the captcha.
+    """
+    return Limit("sms_free", settings.sms_captcha_after_per_ip, 3600, "请输入图形验证码")
+
+
 def sms_global(settings: Settings) -> Limit:
     return Limit("sms_global", settings.sms_global_per_hour, 3600, "短信发送繁忙，请稍后再试")
 

@@ -15,12 +15,15 @@ from decimal import Decimal
 from litestar.testing import TestClient
 
 from server.app import create_app
-from server.services import auth, entries, sms
+from server.services import attendance, auth, entries, evidence, project_files, sms
 from server.services.errors import DomainError
 from server.tables import SmsCode
 from server.tables.enums import SmsPurpose
+from tests.api.attendance_helpers import current_code, open_session
 from tests.api.conftest import login
 from tests.api.entry_helpers import DAY
+from tests.api.project_helpers import create_project
+from tests.api.test_evidence import PDF, jpeg, new_credit, upload
 from tests.api.registration_helpers import NEW_PHONE, last_code, outbox
 
 
@@ -82,8 +85,8 @@ def test_parallel_tries_of_one_sms_code_are_compared_only_max_attempts_times(cli
 def test_parallel_sends_to_one_phone_send_one_text_within_the_cooldown(client, fresh_settings):
     gateway = client.app.state.sms_gateway
     results = gather(client, [
-        lambda: sms.request_code(NEW_PHONE, SmsPurpose.register, settings=fresh_settings, gateway=gateway,
-                                 ip=f"10.1.0.{i}") for i in range(20)])
+        lambda i=i: sms.request_code(NEW_PHONE, SmsPurpose.register, settings=fresh_settings, gateway=gateway,
+                                     ip=f"10.1.0.{i}") for i in range(20)])
     assert codes(results).count("too_many_attempts") == 19
     assert len(outbox(fresh_settings)) == 1
 
@@ -103,3 +106,105 @@ def test_parallel_self_declared_entries_of_one_day_stay_within_six_hours(client,
     outcome = codes(results)
     assert outcome.count("ok") == 2
     assert outcome.count("daily_limit") == 8
+
+
+def test_parallel_sends_from_one_address_get_only_the_captcha_free_ones_without_a_captcha(client, fresh_settings):
+    # Read-then-write let all twelve see "no codes sent yet" and skip the captcha.
+    settings = dataclasses.replace(fresh_settings, sms_captcha_after_per_ip=3, sms_per_ip_per_hour=50)
+    gateway = client.app.state.sms_gateway
+    results = gather(client, [
+        lambda i=i: sms.request_code(f"139123457{i:02d}", SmsPurpose.register, settings=settings,
+                                     gateway=gateway, ip="198.51.100.77") for i in range(12)])
+    assert codes(results).count("ok") == 3
+    assert codes(results).count("captcha_required") == 9
+    assert len(outbox(fresh_settings)) == 3
+
+
+def _principal(client: TestClient, username: str, settings):
+    headers = login(client, username)
+    return client.blocking_portal.call(
+        lambda: auth.resolve_token(headers["Authorization"][7:], via_cookie=False, ip="", settings=settings))
+
+
+def test_parallel_old_password_guesses_get_only_the_limits_tries(client, fresh_settings):
+    principal = _principal(client, "trainee2", fresh_settings)
+    results = gather(client, [
+        lambda: auth.change_password(principal, "wrong-password1", "Another@2026x", settings=fresh_settings)
+        for _ in range(20)])
+    outcome = codes(results)
+    assert outcome.count("wrong_password") == fresh_settings.login_max_failures_per_user
+    assert outcome.count("too_many_attempts") == 20 - fresh_settings.login_max_failures_per_user
+
+
+def test_parallel_wrong_claim_codes_from_one_address_are_told_wrong_only_the_limits_times(client, fresh_settings):
+    settings = dataclasses.replace(fresh_settings, wrong_codes_per_ip=5)
+    _, session = open_session(client, login(client, "dept1"), login(client, "unit1"))
+    code = current_code(client, login(client, "dept1"), session["id"])
+    wrong = "000000" if code != "000000" else "111111"
+    results = gather(client, [
+        lambda: attendance.create_claim(session["id"], wrong, ip="198.51.100.8", settings=settings)
+        for _ in range(16)])
+    outcome = codes(results)
+    assert outcome.count("invalid_code") == 5
+    assert outcome.count("too_many_attempts") == 11
+
+
+def test_parallel_sends_from_many_addresses_stop_at_the_global_budget(client, fresh_settings):
+    settings = dataclasses.replace(fresh_settings, sms_global_per_hour=4)
+    gateway = client.app.state.sms_gateway
+    results = gather(client, [
+        lambda i=i: sms.request_code(f"139123458{i:02d}", SmsPurpose.register, settings=settings,
+                                     gateway=gateway, ip=f"198.51.100.{i}") for i in range(12)])
+    assert codes(results).count("ok") == 4
+    assert codes(results).count("too_many_attempts") == 8
+    assert len(outbox(fresh_settings)) == 4
+
+
+def test_parallel_sends_from_one_address_stop_at_its_hourly_budget(client, fresh_settings):
+    settings = dataclasses.replace(fresh_settings, sms_captcha_after_per_ip=0, sms_per_ip_per_hour=4)
+    gateway = client.app.state.sms_gateway
+    results = gather(client, [
+        lambda i=i: sms.request_code(f"139123459{i:02d}", SmsPurpose.register, settings=settings,
+                                     gateway=gateway, ip="198.51.100.99") for i in range(12)])
+    assert codes(results).count("ok") == 4
+    assert codes(results).count("too_many_attempts") == 8
+    assert len(outbox(fresh_settings)) == 4
+
+
+def test_parallel_deletes_of_all_of_a_submitted_records_files_leave_one(client, fresh_settings):
+    trainee = login(client, "trainee1")
+    credit_id = new_credit(client, trainee, draft=False)  # paper_core requires proof
+    files = [upload(client, trainee, credit_id, PDF, f"proof-{i}.pdf").json()["id"] for i in range(8)]
+    principal = _principal(client, "trainee1", fresh_settings)
+    results = gather(client, [lambda e=e: evidence.delete(principal, e, fresh_settings) for e in files])
+    assert codes(results) == ["evidence_required"] + ["ok"] * 7
+    assert len(client.get(f"/api/credits/{credit_id}", headers=trainee).json()["evidence"]) == 1
+
+
+def test_parallel_uploads_to_a_project_stop_at_its_file_limit(client, fresh_settings):
+    dept = login(client, "dept1")
+    project = create_project(client, dept)
+    principal = _principal(client, "dept1", fresh_settings)
+    room = 4
+    for i in range(project_files.MAX_FILES_PER_PROJECT - room):
+        client.blocking_portal.call(lambda i=i: project_files.upload(
+            principal, project["id"], "attachment", PDF, f"附件{i}.pdf", fresh_settings))
+    results = gather(client, [lambda i=i: project_files.upload(
+        principal, project["id"], "attachment", PDF, f"并发{i}.pdf", fresh_settings) for i in range(10)])
+    assert codes(results) == ["ok"] * room + ["too_many_files"] * (10 - room)
+    files = client.get(f"/api/projects/{project['id']}", headers=dept).json()["files"]
+    assert len(files) == project_files.MAX_FILES_PER_PROJECT
+
+
+def test_parallel_uploads_to_a_record_stop_at_its_file_limit(client, fresh_settings):
+    trainee = login(client, "trainee1")
+    credit_id = new_credit(client, trainee)  # a draft
+    principal = _principal(client, "trainee1", fresh_settings)
+    room = 4
+    for i in range(evidence.MAX_FILES_PER_CREDIT - room):
+        upload(client, trainee, credit_id, PDF, f"proof-{i}.pdf")
+    results = gather(client, [lambda i=i: evidence.upload(principal, credit_id, PDF, f"并发{i}.pdf", fresh_settings)
+                              for i in range(10)])
+    assert codes(results) == ["ok"] * room + ["too_many_files"] * (10 - room)
+    assert len(client.get(f"/api/credits/{credit_id}", headers=trainee).json()["evidence"]) == \
+        evidence.MAX_FILES_PER_CREDIT

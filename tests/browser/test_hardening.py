@@ -39,14 +39,14 @@ def sql(live_dir: Path, statement: str, *args) -> None:
 
 @pytest.fixture
 def busy_network(live_dir):
-    """127.0.0.1 has asked for as many SMS codes this hour as the captcha count allows."""
+    """127.0.0.1 has used this hour's captcha-free SMS sends (throttle.sms_without_captcha)."""
     now = int(time.time())
     sql(live_dir, "INSERT INTO throttle (scope, subject, period, hits, prev_hits, touched) "
-        "VALUES ('sms_address', '127.0.0.1', ?, ?, 0, ?) ON CONFLICT (scope, subject) DO UPDATE SET "
+        "VALUES ('sms_free', '127.0.0.1', ?, ?, 0, ?) ON CONFLICT (scope, subject) DO UPDATE SET "
         "period = excluded.period, hits = excluded.hits, prev_hits = 0, touched = excluded.touched",
         now // 3600, SMS_CAPTCHA_AFTER, now)
     yield
-    sql(live_dir, "DELETE FROM throttle WHERE scope = 'sms_address' AND subject = '127.0.0.1'")
+    sql(live_dir, "DELETE FROM throttle WHERE scope = 'sms_free' AND subject = '127.0.0.1'")
 
 
 def test_the_sms_button_asks_for_the_image_captcha_on_a_busy_network(live_server, live_dir, phone, busy_network):
