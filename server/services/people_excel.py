@@ -135,7 +135,11 @@ def build_template(department_names: list[str]) -> bytes:
         target += 1
         options.cell(row=1, column=target, value=column.header)
         for row, value in enumerate(values, start=2):
-            options.cell(row=row, column=target, value=value)
+            cell = options.cell(row=row, column=target, value=value)
+            # A department named "=…" must stay that text, not become a formula: quoting it
+            # (exports.safe_cell) would change the name the drop-down offers and the import
+            # matches, so the cell is typed as a string instead.
+            cell.data_type = "s"
         letter = get_column_letter(target)
         rule = DataValidation(type="list", formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
                               allow_blank=not column.required, showErrorMessage=True,

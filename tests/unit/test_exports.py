@@ -25,3 +25,15 @@ def test_a_row_and_a_csv_file():
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["姓名", "备注"], ["'=HYPERLINK(\"http://x\")", "'-1"]]
+
+
+def test_the_import_templates_department_list_keeps_a_formula_like_name_as_text():
+    import io
+
+    from openpyxl import load_workbook
+
+    from server.services.people_excel import build_template
+
+    book = load_workbook(io.BytesIO(build_template(['=HYPERLINK("http://x","y")', "内科"])))
+    cells = [c for row in book["选项"].iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
+    assert [(c.value, c.data_type) for c in cells] == [('=HYPERLINK("http://x","y")', "s")]
