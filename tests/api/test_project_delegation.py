@@ -265,6 +265,18 @@ def test_an_attachment_is_stored_and_read_back(client, as_user):
     assert download.status_code == 200 and download.content == PDF
 
 
+def test_a_deleted_files_id_is_never_given_to_the_next_upload(client, as_user):
+    # SQLite without AUTOINCREMENT hands the largest deleted id to the next row: a kept
+    # link to the deleted file would open the new one.
+    dept = as_user("dept1")
+    project = create_project(client, dept)
+    first = _upload(client, dept, project["id"], kind="attachment").json()
+    assert client.delete(f"/api/project-files/{first['id']}", headers=dept).status_code == 204
+    second = _upload(client, dept, project["id"], kind="attachment").json()
+    assert second["id"] > first["id"]
+    assert client.get(first["url"], headers=dept).status_code == 404
+
+
 def test_an_attachment_that_is_not_an_image_or_pdf_is_415(client, as_user):
     dept = as_user("dept1")
     project = create_project(client, dept)
