@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import re
+import secrets
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -139,7 +139,7 @@ def exception_handler(request: Request, exc: Exception) -> Response:
     if isinstance(exc, MethodNotAllowedException):
         # RFC 9110: a 405 names the methods the resource does take.
         return _json(405, error_body(*_GENERIC[405]), exc.headers)
-    if isinstance(exc, HTTPException):
+    if isinstance(exc, HTTPException) and exc.status_code < 500:
         code, detail = _GENERIC.get(exc.status_code, ("error", "请求失败"))
         return _json(exc.status_code, error_body(code, detail), exc.headers)
     if db.is_unavailable(exc):
@@ -148,9 +148,11 @@ def exception_handler(request: Request, exc: Exception) -> Response:
         log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
         return _json(503, error_body("database_unavailable", "数据库暂时无法连接，请稍后重试"),
                      {"Retry-After": "5"})
-    # An incident number the user can read out to support finds the one traceback in the log.
+    # An incident number the user can read out to support finds the one traceback in the log;
+    # Litestar's own 5xx (an HTTPException) are logged the same way, not answered in silence.
     incident = secrets.token_hex(4)
     log.exception("unhandled error %s on %s %s", incident, request.method, request.url.path)
-    return _json(HTTP_500_INTERNAL_SERVER_ERROR,
+    status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
+    return _json(status,
                  {**error_body("internal_error", f"服务器内部错误，请稍后再试（错误编号 {incident}）"),
                   "incident": incident})

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from litestar import Litestar, get
+from litestar.exceptions import InternalServerException
 from litestar.testing import TestClient
 
 from server.errors import exception_handler
@@ -13,6 +15,12 @@ from server.errors import exception_handler
 @get("/boom", sync_to_thread=False)
 def boom() -> None:
     raise RuntimeError("secret internals")
+
+
+@get("/framework-boom", sync_to_thread=False)
+def framework_boom() -> None:
+    # What Litestar itself raises when it fails inside (a 5xx HTTPException).
+    raise InternalServerException("secret internals")
 
 
 class _Records(logging.Handler):
@@ -24,14 +32,15 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
-def test_a_crash_gives_a_chinese_message_with_an_incident_number_found_in_the_log():
+@pytest.mark.parametrize("path", ["/boom", "/framework-boom"])
+def test_a_crash_gives_a_chinese_message_with_an_incident_number_found_in_the_log(path):
     # A handler on our logger itself: Litestar's logging setup replaces the root's handlers.
-    app = Litestar([boom], exception_handlers={Exception: exception_handler})
+    app = Litestar([boom, framework_boom], exception_handlers={Exception: exception_handler})
     handler = _Records()
     logging.getLogger("jijiao").addHandler(handler)
     try:
         with TestClient(app) as client:
-            response = client.get("/boom")
+            response = client.get(path)
     finally:
         logging.getLogger("jijiao").removeHandler(handler)
     body = response.json()
