@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from server import db
 from server.clock import now, today
@@ -99,26 +100,43 @@ async def load_for_change(principal: Principal, credit_id: int, *, resubmitting:
     if row is None:
         raise NotFound("credit_not_found", "学分记录不存在或无权查看")
     row["as_admin"] = _admin_over(principal, row["department"], row["unit"])
-    if row["as_admin"]:
-        allowed = ADMIN_CHANGEABLE
-    elif row["person"] == principal.person_id and row["source"] == CreditSource.personal.value:
-        allowed = OWNER_CHANGEABLE
-    elif resubmitting and row["person"] == principal.person_id:
-        allowed = {S.returned.value}
-    else:
+    verdict = may_change(principal, person_id=row["person"], department_id=row["department"], unit_id=row["unit"],
+                         source=row["source"], status=row["status"], resubmitting=resubmitting)
+    if verdict == "not_yours":
         raise Forbidden("forbidden", "您不能修改这条学分记录")
-    if row["status"] not in allowed:
+    if verdict == "wrong_state":
         word = credits.state_word(row["status"])
         raise Conflict("invalid_state", f"学分记录当前为“{word}”，已不能修改或删除")
     return row
 
 
+Verdict = Literal["ok", "not_yours", "wrong_state"]
+
+
+def may_change(principal: Principal, *, person_id: int | None, department_id: int | None, unit_id: int,
+               source: str, status: str, resubmitting: bool = False) -> Verdict:
+    """Who may change a record in which state: the one rule behind load_for_change and editable.
+
+    A reviewer of its department or unit may change it while it is a draft, waits for either
+    review or was returned; its owner, a personal entry only, while it is a draft, waits for
+    the department or was returned; the owner of a returned record of another source (a
+    training's) may only send it back (``resubmitting``).
+    """
+    if _admin_over(principal, department_id, unit_id):
+        allowed = ADMIN_CHANGEABLE
+    elif person_id == principal.person_id and source == CreditSource.personal.value:
+        allowed = OWNER_CHANGEABLE
+    elif resubmitting and person_id == principal.person_id:
+        allowed = {S.returned.value}
+    else:
+        return "not_yours"
+    return "ok" if status in allowed else "wrong_state"
+
+
 def editable(principal: Principal, row: dict) -> bool:
-    """The same rule as load_for_change, for a presented row (no exception, no query)."""
-    if _admin_over(principal, row["department_id"], row["unit_id"]):
-        return row["status"] in ADMIN_CHANGEABLE
-    return (row["person_id"] == principal.person_id and row["source"] == CreditSource.personal.value
-            and row["status"] in OWNER_CHANGEABLE)
+    """Whether the caller may change a presented row (the page's 修改 button): may_change, no query."""
+    return may_change(principal, person_id=row["person_id"], department_id=row["department_id"],
+                      unit_id=row["unit_id"], source=row["source"], status=row["status"]) == "ok"
 
 
 # -- the declaration -------------------------------------------------------------
