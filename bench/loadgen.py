@@ -44,9 +44,8 @@ def cpu_seconds_threads(pid: int) -> dict[int, float]:
     return result
 
 
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and every process below it (uvicorn's workers are children of its supervisor)."""
-    children: dict[int, list[int]] = {}
+def _processes():
+    """(pid, command name, the stat fields after the name) of every process in /proc."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -55,8 +54,14 @@ def process_tree(pid: int) -> list[int]:
                 raw = f.read()
         except OSError:
             continue
-        parent = int(raw.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry))
+        yield int(entry), raw[raw.find("(") + 1:raw.rfind(")")], raw.rsplit(")", 1)[1].split()
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (uvicorn's workers are children of its supervisor)."""
+    children: dict[int, list[int]] = {}
+    for child, _, fields in _processes():
+        children.setdefault(int(fields[1]), []).append(child)
     tree, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -78,20 +83,7 @@ def system_cpu() -> tuple[float, float]:
 def cpu_seconds_named(name: str) -> float:
     """utime + stime of every process whose command name is ``name`` (e.g. the PostgreSQL backends)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                raw = f.read()
-        except OSError:
-            continue
-        comm = raw[raw.find("(") + 1:raw.rfind(")")]
-        if comm == name:
-            fields = raw.rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+    return sum(int(fields[11]) + int(fields[12]) for _, comm, fields in _processes() if comm == name) / ticks
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
