@@ -91,10 +91,14 @@ def test_parallel_sends_to_one_phone_send_one_text_within_the_cooldown(client, f
     assert len(outbox(fresh_settings)) == 1
 
 
+def _principal(client: TestClient, username: str, settings):
+    headers = login(client, username)
+    return client.blocking_portal.call(
+        lambda: auth.resolve_token(headers["Authorization"][7:], via_cookie=False, ip="", settings=settings))
+
+
 def test_parallel_self_declared_entries_of_one_day_stay_within_six_hours(client, fresh_settings):
-    headers = login(client, "trainee1")
-    principal = client.blocking_portal.call(
-        lambda: auth.resolve_token(headers["Authorization"][7:], via_cookie=False, ip="", settings=fresh_settings))
+    principal = _principal(client, "trainee1", fresh_settings)
 
     def declare(i: int):
         declaration = entries.Declaration(rule_code="self_training", quantity=Decimal(3),
@@ -108,22 +112,21 @@ def test_parallel_self_declared_entries_of_one_day_stay_within_six_hours(client,
     assert outcome.count("daily_limit") == 8
 
 
+def _twelve_sends(client: TestClient, settings, phone_prefix: str, ip_of):
+    """Twelve parallel register codes to twelve new phones, from the address ``ip_of(i)``."""
+    gateway = client.app.state.sms_gateway
+    return codes(gather(client, [
+        lambda i=i: sms.request_code(f"{phone_prefix}{i:02d}", SmsPurpose.register, settings=settings,
+                                     gateway=gateway, ip=ip_of(i)) for i in range(12)]))
+
+
 def test_parallel_sends_from_one_address_get_only_the_captcha_free_ones_without_a_captcha(client, fresh_settings):
     # Read-then-write let all twelve see "no codes sent yet" and skip the captcha.
     settings = dataclasses.replace(fresh_settings, sms_captcha_after_per_ip=3, sms_per_ip_per_hour=50)
-    gateway = client.app.state.sms_gateway
-    results = gather(client, [
-        lambda i=i: sms.request_code(f"139123457{i:02d}", SmsPurpose.register, settings=settings,
-                                     gateway=gateway, ip="198.51.100.77") for i in range(12)])
-    assert codes(results).count("ok") == 3
-    assert codes(results).count("captcha_required") == 9
+    outcome = _twelve_sends(client, settings, "139123457", lambda i: "198.51.100.77")
+    assert outcome.count("ok") == 3
+    assert outcome.count("captcha_required") == 9
     assert len(outbox(fresh_settings)) == 3
-
-
-def _principal(client: TestClient, username: str, settings):
-    headers = login(client, username)
-    return client.blocking_portal.call(
-        lambda: auth.resolve_token(headers["Authorization"][7:], via_cookie=False, ip="", settings=settings))
 
 
 def test_parallel_old_password_guesses_get_only_the_limits_tries(client, fresh_settings):
@@ -151,23 +154,17 @@ def test_parallel_wrong_claim_codes_from_one_address_are_told_wrong_only_the_lim
 
 def test_parallel_sends_from_many_addresses_stop_at_the_global_budget(client, fresh_settings):
     settings = dataclasses.replace(fresh_settings, sms_global_per_hour=4)
-    gateway = client.app.state.sms_gateway
-    results = gather(client, [
-        lambda i=i: sms.request_code(f"139123458{i:02d}", SmsPurpose.register, settings=settings,
-                                     gateway=gateway, ip=f"198.51.100.{i}") for i in range(12)])
-    assert codes(results).count("ok") == 4
-    assert codes(results).count("too_many_attempts") == 8
+    outcome = _twelve_sends(client, settings, "139123458", lambda i: f"198.51.100.{i}")
+    assert outcome.count("ok") == 4
+    assert outcome.count("too_many_attempts") == 8
     assert len(outbox(fresh_settings)) == 4
 
 
 def test_parallel_sends_from_one_address_stop_at_its_hourly_budget(client, fresh_settings):
     settings = dataclasses.replace(fresh_settings, sms_captcha_after_per_ip=0, sms_per_ip_per_hour=4)
-    gateway = client.app.state.sms_gateway
-    results = gather(client, [
-        lambda i=i: sms.request_code(f"139123459{i:02d}", SmsPurpose.register, settings=settings,
-                                     gateway=gateway, ip="198.51.100.99") for i in range(12)])
-    assert codes(results).count("ok") == 4
-    assert codes(results).count("too_many_attempts") == 8
+    outcome = _twelve_sends(client, settings, "139123459", lambda i: "198.51.100.99")
+    assert outcome.count("ok") == 4
+    assert outcome.count("too_many_attempts") == 8
     assert len(outbox(fresh_settings)) == 4
 
 
