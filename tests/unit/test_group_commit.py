@@ -120,19 +120,25 @@ def test_writer_that_cannot_open_fails_the_batch(tmp_path):
     asyncio.run(run())
 
 
+async def _held_write_lock(engine: JijiaoSQLiteEngine) -> tuple[asyncio.Task, asyncio.Event]:
+    """Another writer holding the engine's write lock until the event is set, so a batch waits for it."""
+    release = asyncio.Event()
+
+    async def hold_the_lock():
+        async with engine.write_lock():
+            await release.wait()
+
+    holder = asyncio.create_task(hold_the_lock())
+    await _until(lambda: engine.write_lock().locked())
+    return holder, release
+
+
 def test_cancelled_commit_fails_its_batch_and_the_queue(path):
     engine = JijiaoSQLiteEngine(path=path)
 
     async def run():
         await engine.writer()
-        release = asyncio.Event()
-
-        async def hold_the_lock():
-            async with engine.write_lock():
-                await release.wait()
-
-        holder = asyncio.create_task(hold_the_lock())
-        await _until(lambda: engine.write_lock().locked())
+        holder, release = await _held_write_lock(engine)
         first = asyncio.create_task(engine.run_write(_insert("a")))
         await _until(lambda: _committer_waits_for_the_lock(engine))
         second = asyncio.create_task(engine.run_write(_insert("b")))  # queued behind the batch
@@ -158,14 +164,7 @@ def test_close_during_a_batch_fails_it(path):
 
     async def run():
         await engine.writer()
-        release = asyncio.Event()
-
-        async def hold_the_lock():
-            async with engine.write_lock():
-                await release.wait()
-
-        holder = asyncio.create_task(hold_the_lock())
-        await _until(lambda: engine.write_lock().locked())
+        holder, release = await _held_write_lock(engine)
         waiting = asyncio.create_task(engine.run_write(_insert("a")))
         await _until(lambda: _committer_waits_for_the_lock(engine))
         await asyncio.wait_for(engine.close(), _BOUND)
