@@ -55,7 +55,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     from server.piccolo_conf import DB
 
-    configure_engine(DB, settings)
     # Refuses to build an app that would write SMS codes to a file in production.
     sms_gateway = gateway_for(settings)
 
