@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
 
 from server.services.principal import Principal
+from server.services.results import BatchRead, BatchResult, Page  # noqa: F401 - the boundary's names for them
 
-
-T = TypeVar("T")
 
 # Ids are 64-bit integers in both databases; a larger number can name nothing
 # (and SQLite would overflow binding it), so the boundary refuses it.
@@ -30,11 +29,6 @@ def text(most: int) -> Any:
 Category = Literal["public", "professional", "elective"]
 
 
-class Page(msgspec.Struct, Generic[T]):
-    items: list[T]
-    total: int
-
-
 # A reason given when returning, rejecting or refusing something (optional unless a service says not).
 Reason = Annotated[str, msgspec.Meta(max_length=500)]
 
@@ -49,20 +43,6 @@ class BatchUpdate(msgspec.Struct):
     ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=200)]
     action: Literal["approve", "reject"]
     reason: Reason = ""
-
-
-class BatchResult(msgspec.Struct, omit_defaults=True):
-    """One record of a batch action: its new status, or why it was refused."""
-
-    id: int
-    ok: bool
-    status: str | None = None
-    code: str | None = None
-    detail: str | None = None
-
-
-class BatchRead(msgspec.Struct):
-    results: list[BatchResult]
 
 
 class RoleRead(msgspec.Struct):
