@@ -124,7 +124,8 @@ async def _open_session_row(session_id: int) -> dict | None:
     return row
 
 
-async def _open_session_for_code(session_id: int, code: str, now: float, ip: str, settings: Settings) -> dict:
+async def _open_session_for_code(session_id: int, code: str, now: float, ip: str, settings: Settings, *,
+                                 guarded: bool = True) -> dict:
     row = await _open_session_row(session_id)
     # An unknown session answers like a wrong code: ids are not to be probed.
     if row is None or not qr.verify(row["secret"], code, now, row["step"]):
@@ -132,9 +133,12 @@ async def _open_session_for_code(session_id: int, code: str, now: float, ip: str
     # Only wrong codes are counted, so a lecture hall behind one address never
     # is; a right code costs this read (memoised on SQLite), never a write. An
     # address past the limit gets 429 for right codes too: else its guesses would
-    # still tell right from wrong.
-    await throttle.guard(throttle.wrong_codes(settings), ip, memo=True)
-    if row["status"] != TrainingStatus.approved.value:
+    # still tell right from wrong. Unless ``guarded`` is False: then the caller's
+    # write checks the count itself (_record_statement), except on the way to a 409 here.
+    open_now = row["status"] == TrainingStatus.approved.value
+    if guarded or not open_now:
+        await throttle.guard(throttle.wrong_codes(settings), ip, memo=True)
+    if not open_now:
         raise _not_open()
     return row
 
@@ -257,7 +261,7 @@ def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, 
 
 
 def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
-                      at: dt.datetime | None, notify: bool) -> tuple[str, tuple]:
+                      at: dt.datetime | None, notify: bool, room: tuple[str, tuple] | None) -> tuple[str, tuple]:
     """PostgreSQL: :func:`_record_program` as one statement, so one round trip and one implicit transaction.
 
     On PostgreSQL each statement of a program is a round trip, and a check-in was five
@@ -265,13 +269,19 @@ def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str
     spends the claim, checks that the training is still open (the session row may come
     from a cache), makes the check-in and, through the ledger, its credit and event, and
     tells the organisers' screens (NOTIFY, delivered at commit, unless Redis carries the
-    signals). It answers one row:
-    the training's status, whether the claim was spent, and what was made (nothing made
-    means a repeated scan, or a claim or training that no longer holds).
+    signals); given ``room`` (throttle.room_condition), it also checks that the caller's
+    address is not past its wrong-code limit, which was a read of its own before. It answers
+    one row: the training's status, whether the claim was spent, whether the address had
+    room, and what was made (nothing made means a repeated scan, or a claim, training or
+    address that no longer holds).
     """
     moment = clock.now()
     ctes, args, conditions, condition_args = [], [], ["EXISTS (SELECT 1 FROM training WHERE id = {} AND status = {})"], \
         [row["training"], TrainingStatus.approved.value]
+    if room is not None:
+        ctes.append("room AS (SELECT " + room[0] + " AS ok)")
+        args += room[1]
+        conditions.append("(SELECT ok FROM room)")
     if claim_hash is not None:
         ctes.append("claim_used AS (UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
                     "AND expires_at > {} RETURNING id)")
@@ -293,6 +303,7 @@ def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str
         credit, joined = "b.id AS credit_id, b.status, b.credits", " LEFT JOIN credit_born b ON true"
     sql = ("WITH " + ", ".join(ctes) + " SELECT (SELECT status FROM training WHERE id = {}) AS training_status, "
            + ("(SELECT count(*) FROM claim_used) AS claimed, " if claim_hash is not None else "")
+           + ("(SELECT ok FROM room) AS room, " if room is not None else "")
            + "m.id, m.checked_in_at, " + credit
            + (", CASE WHEN m.id IS NOT NULL THEN pg_notify({}, {}) END AS notified" if notify else "")
            + " FROM (SELECT 1) AS one LEFT JOIN checkin_made m ON true" + joined)
@@ -300,7 +311,10 @@ def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str
 
 
 async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "",
-                  claim_hash: str | None = None, at: dt.datetime | None = None) -> CheckinResult:
+                  claim_hash: str | None = None, at: dt.datetime | None = None,
+                  room: tuple[throttle.Limit, str] | None = None) -> CheckinResult:
+    """Record the check-in; ``room`` (a limit and the address) is checked by the PostgreSQL
+    statement itself, for a caller that did not guard it first (SQLite callers always do)."""
     engine = _engine()
     if db.engine_kind(engine) == "sqlite":
         result = await db.run_write(engine, _record_program(row, who, method=method, reason=reason,
@@ -311,12 +325,16 @@ async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "
     # The screens hear of it through PostgreSQL itself unless Redis carries the signals.
     by_postgres = live.hub.backend == "postgresql"
     sql, args = _record_statement(row, who, method=method, reason=reason, claim_hash=claim_hash, at=at,
-                                  notify=by_postgres)
+                                  notify=by_postgres,
+                                  room=throttle.room_condition(*room) if room is not None else None)
     made = (await db.fetch(engine, sql, *args))[0]
     if made["id"] is not None:
         if not by_postgres:
             await live.publish(row["id"])
         return CheckinResult(True, _body(row, {**made, "checked_out_at": None}))
+    if room is not None and not made["room"]:
+        await throttle.guard(*room)  # the 429 with its wait
+        raise room[0].refusal(1)  # its window moved on since the statement: try again
     if claim_hash is not None and not made["claimed"]:
         raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
     if made["training_status"] != TrainingStatus.approved.value:
@@ -380,8 +398,19 @@ async def _someone(principal: Principal, person_id: int) -> Who:
 async def check_in_with_code(principal: Principal, session_id: int, code: str, settings: Settings,
                              now: float | None = None) -> CheckinResult:
     now = time.time() if now is None else now
-    row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
-    return await _record(row, await _attendee(principal, row), method=CheckinMethod.scan)
+    # On PostgreSQL the check-in statement checks the address's wrong-code count itself:
+    # a separate read was one of three round trips per check-in.
+    folded = db.engine_kind(_engine()) == "postgresql"
+    row = await _open_session_for_code(session_id, code, now, principal.ip, settings, guarded=not folded)
+    if not folded:
+        return await _record(row, await _attendee(principal, row), method=CheckinMethod.scan)
+    room = (throttle.wrong_codes(settings), principal.ip)
+    try:
+        who = await _attendee(principal, row)
+    except Forbidden:
+        await throttle.guard(*room)  # a blocked address learns nothing from a right code, as on SQLite
+        raise
+    return await _record(row, who, method=CheckinMethod.scan, room=room)
 
 
 async def check_in_with_claim(principal: Principal, claim: str, settings: Settings) -> CheckinResult:
