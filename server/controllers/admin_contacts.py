@@ -22,30 +22,16 @@ class AdminContactUpdate(msgspec.Struct):
     contacts: Annotated[list[AdminContactItem], msgspec.Meta(max_length=admin_contacts.MAX_CONTACTS)]
 
 
-class AdminContactRead(msgspec.Struct):
-    id: int
-    name: str
-    phone: str
-    office_phone: str
-
-
-class AdminContactListRead(msgspec.Struct):
-    items: list[AdminContactRead]
-
-
-def _read(rows: list[dict]) -> AdminContactListRead:
-    return AdminContactListRead(items=[msgspec.convert(r, AdminContactRead) for r in rows])
-
-
 class AdminContactController(Controller):
     path = "/api/me/admin-contacts"
     tags = ["auth"]
 
     @get("")
-    async def list(self, principal: Caller) -> AdminContactListRead:
-        return _read(await admin_contacts.list_contacts(principal))
+    async def list(self, principal: Caller) -> admin_contacts.AdminContactListRead:
+        return await admin_contacts.list_contacts(principal)
 
     @put("")
-    async def replace(self, principal: Caller, data: JSONBody[AdminContactUpdate]) -> AdminContactListRead:
+    async def replace(self, principal: Caller,
+                      data: JSONBody[AdminContactUpdate]) -> admin_contacts.AdminContactListRead:
         contacts = [admin_contacts.Contact(c.name, c.phone, c.office_phone) for c in data.contacts]
-        return _read(await admin_contacts.replace_contacts(principal, contacts))
+        return await admin_contacts.replace_contacts(principal, contacts)

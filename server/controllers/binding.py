@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import BatchRead, BatchResult, BatchUpdate, Id, Page, PathId, ReasonUpdate
+from server.controllers.schemas import BatchRead, BatchUpdate, Id, Page, PathId, ReasonUpdate
 from server.security import Caller
 from server.services import binding
 from server.tables.enums import RegistrationStatus
@@ -20,41 +20,17 @@ class BindingRequestCreate(msgspec.Struct):
     department_id: Id
 
 
-class BindingRequestRead(msgspec.Struct):
-    id: int
-    person_id: int
-    name: str
-    id_number: str
-    phone: str
-    from_unit_name: str
-    from_department_name: str | None
-    unit_id: int
-    unit_name: str
-    department_id: int
-    department_name: str
-    status: str
-    reason: str
-    created_at: str
-    updated_at: str
-
-
-class BindingStatusRead(msgspec.Struct):
-    id: int
-    status: str
-
-
 class MyBindingController(Controller):
     path = "/api/me/binding-requests"
     tags = ["people"]
 
     @post("", status_code=201)
-    async def create(self, principal: Caller, data: JSONBody[BindingRequestCreate]) -> BindingRequestRead:
-        return msgspec.convert(await binding.request(principal, data.unit_id, data.department_id),
-                               BindingRequestRead)
+    async def create(self, principal: Caller, data: JSONBody[BindingRequestCreate]) -> binding.BindingRequestRead:
+        return await binding.request(principal, data.unit_id, data.department_id)
 
     @get("")
-    async def mine(self, principal: Caller) -> list[BindingRequestRead]:
-        return [msgspec.convert(r, BindingRequestRead) for r in await binding.mine(principal)]
+    async def mine(self, principal: Caller) -> list[binding.BindingRequestRead]:
+        return await binding.mine(principal)
 
 
 class BindingController(Controller):
@@ -68,19 +44,18 @@ class BindingController(Controller):
         status: Annotated[RegistrationStatus | None, QueryParameter()] = RegistrationStatus.pending,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> Page[BindingRequestRead]:
-        rows, total = await binding.queue(principal, status=status, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, BindingRequestRead) for r in rows], total=total)
+    ) -> Page[binding.BindingRequestRead]:
+        return await binding.queue(principal, status=status, page=page, page_size=page_size)
 
     @post("/{request_id:int}/approve", status_code=200)
-    async def approve(self, principal: Caller, request_id: PathId) -> BindingStatusRead:
-        return BindingStatusRead(**await binding.review(principal, request_id, "approve"))
+    async def approve(self, principal: Caller, request_id: PathId) -> binding.BindingStatusRead:
+        return await binding.review(principal, request_id, "approve")
 
     @post("/{request_id:int}/reject", status_code=200)
-    async def reject(self, principal: Caller, request_id: PathId, data: JSONBody[ReasonUpdate]) -> BindingStatusRead:
-        return BindingStatusRead(**await binding.review(principal, request_id, "reject", data.reason))
+    async def reject(self, principal: Caller, request_id: PathId,
+                     data: JSONBody[ReasonUpdate]) -> binding.BindingStatusRead:
+        return await binding.review(principal, request_id, "reject", data.reason)
 
     @post("/batch", status_code=200)
     async def batch(self, principal: Caller, data: JSONBody[BatchUpdate]) -> BatchRead:
-        results = await binding.review_many(principal, data.ids, data.action, data.reason)
-        return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])
+        return BatchRead(results=await binding.review_many(principal, data.ids, data.action, data.reason))

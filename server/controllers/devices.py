@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import msgspec
 from litestar import Controller, delete, get
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -13,24 +10,13 @@ from server.security import Caller
 from server.services import devices
 
 
-class DeviceRead(msgspec.Struct):
-    id: int
-    device: str
-    ip: str
-    created_at: dt.datetime
-    last_seen_at: dt.datetime
-    expires_at: dt.datetime
-    remember: bool
-    current: bool
-
-
 class DeviceController(Controller):
     path = "/api/me/devices"
     tags = ["auth"]
 
     @get("")
-    async def list_devices(self, principal: Caller) -> Page[DeviceRead]:
-        items = [msgspec.convert(d, DeviceRead, from_attributes=True) for d in await devices.list_devices(principal)]
+    async def list_devices(self, principal: Caller) -> Page[devices.DeviceRead]:
+        items = await devices.list_devices(principal)
         return Page(items=items, total=len(items))
 
     @delete("/{device_id:int}", status_code=HTTP_204_NO_CONTENT)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -12,40 +11,6 @@ from litestar.params import Body
 from server.controllers.people_excel import XLSX, WorkbookUpload, workbook
 from server.security import Caller
 from server.services import history, people_excel
-
-
-class HistoryImportRead(msgspec.Struct):
-    credits: int
-    certificates: int
-    skipped: int
-
-
-class HistoryCredit(msgspec.Struct):
-    id: int
-    year: int
-    activity_date: str
-    title: str
-    credit_class: str
-    category: str
-    credits: float
-    hours: float
-    project_no: str
-    organiser: str
-
-
-class HistoryCertificateRead(msgspec.Struct):
-    id: int
-    year: int
-    cert_no: str
-    issued_on: str
-    credits: float
-    hours: float
-    issuer: str
-
-
-class HistoryRead(msgspec.Struct):
-    credits: list[HistoryCredit]
-    certificates: list[HistoryCertificateRead]
 
 
 class HistoryController(Controller):
@@ -58,14 +23,13 @@ class HistoryController(Controller):
 
     @post("/history/import", status_code=200)
     async def import_history(self, principal: Caller, data: Annotated[
-            WorkbookUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> HistoryImportRead:
+            WorkbookUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> history.HistoryImportRead:
         try:
             content = await data.file.read(people_excel.MAX_BYTES + 1)
         finally:
             await data.file.close()
-        return msgspec.convert(await history.import_history(principal, content), HistoryImportRead,
-                               from_attributes=True)
+        return await history.import_history(principal, content)
 
     @get("/me/history")
-    async def my_history(self, principal: Caller) -> HistoryRead:
-        return msgspec.convert(await history.my_history(principal), HistoryRead)
+    async def my_history(self, principal: Caller) -> history.HistoryRead:
+        return await history.my_history(principal)

@@ -12,24 +12,6 @@ from server.controllers.schemas import Page, PathId
 from server.services import organisation, standards
 
 
-class RegionRead(msgspec.Struct):
-    code: str
-    name: str
-    level: str
-
-
-class UnitRead(msgspec.Struct):
-    id: int
-    name: str
-    region_code: str
-    level: str
-
-
-class DepartmentRead(msgspec.Struct):
-    id: int
-    name: str
-
-
 class StandardChoiceRead(msgspec.Struct):
     id: int
     year: int
@@ -43,9 +25,11 @@ class OrganisationController(Controller):
     opt = {"exclude_from_auth": True}
 
     @get("/regions")
-    async def regions(self, parent: Annotated[str | None, QueryParameter(pattern=r"^\d{6}$")] = None) -> Page[RegionRead]:
+    async def regions(
+        self, parent: Annotated[str | None, QueryParameter(pattern=r"^\d{6}$")] = None,
+    ) -> Page[organisation.RegionRead]:
         rows = await organisation.child_regions(parent)
-        return Page(items=[msgspec.convert(r, RegionRead) for r in rows], total=len(rows))
+        return Page(items=rows, total=len(rows))
 
     @get("/units")
     async def units(
@@ -54,14 +38,13 @@ class OrganisationController(Controller):
         q: Annotated[str, QueryParameter(max_length=50)] = "",
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> Page[UnitRead]:
-        rows, total = await organisation.search_units(region, q, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, UnitRead) for r in rows], total=total)
+    ) -> Page[organisation.UnitRead]:
+        return await organisation.search_units(region, q, page=page, page_size=page_size)
 
     @get("/units/{unit_id:int}/departments")
-    async def departments(self, unit_id: PathId) -> Page[DepartmentRead]:
+    async def departments(self, unit_id: PathId) -> Page[organisation.DepartmentRead]:
         rows = await organisation.unit_departments(unit_id)
-        return Page(items=[msgspec.convert(r, DepartmentRead) for r in rows], total=len(rows))
+        return Page(items=rows, total=len(rows))
 
     @get("/units/{unit_id:int}/standards")
     async def unit_standards(self, unit_id: PathId,

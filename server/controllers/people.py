@@ -32,30 +32,6 @@ class PhotoUpload:
     file: UploadFile
 
 
-class PersonRead(msgspec.Struct):
-    id: int
-    name: str
-    sex: str
-    person_no: str
-    id_number: str
-    phone: str
-    unit_id: int
-    unit_name: str
-    department_id: int | None
-    department_name: str | None
-    title: str
-    title_level: str
-    staffing: str
-    status: str
-    birth_date: str | None
-    specialty: str
-    title_assessed_on: str | None
-    appointment_year: int | None
-    position: str
-    joins_cme: bool
-    has_photo: bool
-
-
 class PersonCreate(msgspec.Struct):
     id_number: Annotated[str, msgspec.Meta(min_length=1, max_length=18)]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
@@ -97,20 +73,6 @@ class PersonUpdate(msgspec.Struct, forbid_unknown_fields=True):
         return {k: (v.value if isinstance(v, (TitleLevel, Staffing, PersonStatus)) else v) for k, v in values.items()}
 
 
-class YearRead(msgspec.Struct):
-    id: int
-    year: int
-    title: str
-    title_level: str
-    title_assessed_on: str | None
-    status: str
-    remark: str
-    unit_id: int
-    unit_code: str | None
-    unit_name: str
-    unit_level: str
-
-
 class YearWrite(msgspec.Struct, forbid_unknown_fields=True):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
     status: PersonStatus
@@ -148,14 +110,9 @@ class BatchWrite(msgspec.Struct, forbid_unknown_fields=True):
                                         status=self.status.value if self.status else None)
 
 
-class BatchRead(msgspec.Struct):
+# Not BatchRead: that name is the per-record answer of approve/reject batches (services/results.py).
+class BatchUpdated(msgspec.Struct):
     updated: int
-
-
-class BatchPreview(msgspec.Struct):
-    selected: int
-    changed: int
-    affected: int
 
 
 class TitleChoice(msgspec.Struct):
@@ -173,22 +130,6 @@ class ChoicesRead(msgspec.Struct):
     statuses: list[str]
     change_actions: dict[str, str]
     field_labels: dict[str, str]
-
-
-class ChangeRead(msgspec.Struct):
-    id: int
-    at: dt.datetime
-    account: str
-    account_name: str
-    ip: str
-    action: str
-    action_label: str
-    summary: str
-    before: dict | None
-    after: dict | None
-    person_id: int
-    person_name: str
-    person_no: str
 
 
 def filters(q: str, department_id: int | None, status: PersonStatus | None, title_level: TitleLevel | None,
@@ -214,17 +155,16 @@ class PeopleController(Controller):
     async def list_people(self, principal: Caller, q: Q = "", department_id: QueryId = None,
                           status: StatusQ = None, title_level: LevelQ = None,
                           title: Choice = None, specialty: Choice = None, staffing: StaffingQ = None,
-                          page: PageNo = 1, page_size: PageSize = 20) -> Page[PersonRead]:
-        result = await people.list_people(principal, filters(q, department_id, status, title_level, title, specialty,
-                                                             staffing), page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, PersonRead) for r in result.items], total=result.total)
+                          page: PageNo = 1, page_size: PageSize = 20) -> Page[people.PersonRead]:
+        return await people.list_people(principal, filters(q, department_id, status, title_level, title, specialty,
+                                                           staffing), page=page, page_size=page_size)
 
     @post("", status_code=201)
-    async def create_person(self, principal: Caller, data: JSONBody[PersonCreate]) -> PersonRead:
+    async def create_person(self, principal: Caller, data: JSONBody[PersonCreate]) -> people.PersonRead:
         new = people.NewPerson(**{f: getattr(data, f) for f in data.__struct_fields__})
         for key in ("title_level", "staffing", "status"):
             setattr(new, key, getattr(new, key).value)
-        return msgspec.convert(await people.create_person(principal, new), PersonRead)
+        return await people.create_person(principal, new)
 
     @get("/choices")
     async def choices(self, principal: Caller) -> ChoicesRead:
@@ -234,63 +174,63 @@ class PeopleController(Controller):
                            change_actions=dict(people_changes.ACTIONS), field_labels=dict(people.FIELD_LABELS))
 
     @get("/{person_id:int}")
-    async def get_person(self, principal: Caller, person_id: PathId) -> PersonRead:
-        return msgspec.convert(await people.get_person(principal, person_id), PersonRead)
+    async def get_person(self, principal: Caller, person_id: PathId) -> people.PersonRead:
+        return await people.get_person(principal, person_id)
 
     @patch("/{person_id:int}")
-    async def update_person(self, principal: Caller, person_id: PathId, data: JSONBody[PersonUpdate]) -> PersonRead:
-        return msgspec.convert(await people.update_person(principal, person_id, data.changes()), PersonRead)
+    async def update_person(self, principal: Caller, person_id: PathId,
+                            data: JSONBody[PersonUpdate]) -> people.PersonRead:
+        return await people.update_person(principal, person_id, data.changes())
 
     @get("/{person_id:int}/changes")
     async def person_changes(self, principal: Caller, person_id: PathId, page: PageNo = 1,
-                             page_size: PageSize = 20) -> Page[ChangeRead]:
-        items, total = await people_changes.list_changes(principal, people_changes.ChangeFilter(person_id=person_id),
-                                                         page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, ChangeRead) for r in items], total=total)
+                             page_size: PageSize = 20) -> Page[people_changes.ChangeRead]:
+        return await people_changes.list_changes(principal, people_changes.ChangeFilter(person_id=person_id),
+                                                 page=page, page_size=page_size)
 
     @get("/changes")
     async def changes(self, principal: Caller, q: Q = "", account: Q = "", action: Choice = None,
                       department_id: QueryId = None, date_from: DateQ = None, date_to: DateQ = None,
-                      page: PageNo = 1, page_size: PageSize = 20) -> Page[ChangeRead]:
+                      page: PageNo = 1, page_size: PageSize = 20) -> Page[people_changes.ChangeRead]:
         f = people_changes.ChangeFilter(q=q, account=account, action=action, department_id=department_id,
                                         date_from=date_from, date_to=date_to)
-        items, total = await people_changes.list_changes(principal, f, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, ChangeRead) for r in items], total=total)
+        return await people_changes.list_changes(principal, f, page=page, page_size=page_size)
 
     @get("/{person_id:int}/years")
-    async def years(self, principal: Caller, person_id: PathId) -> Page[YearRead]:
+    async def years(self, principal: Caller, person_id: PathId) -> Page[people_years.YearRead]:
         items = await people_years.list_years(principal, person_id)
-        return Page(items=[msgspec.convert(r, YearRead) for r in items], total=len(items))
+        return Page(items=items, total=len(items))
 
     @post("/{person_id:int}/years", status_code=201)
-    async def add_year(self, principal: Caller, person_id: PathId, data: JSONBody[YearCreate]) -> YearRead:
-        row = await people_years.add_year(principal, person_id, data.year, data.form())
-        return msgspec.convert(row, YearRead)
+    async def add_year(self, principal: Caller, person_id: PathId,
+                       data: JSONBody[YearCreate]) -> people_years.YearRead:
+        return await people_years.add_year(principal, person_id, data.year, data.form())
 
     @put("/{person_id:int}/years/{year:int}")
-    async def update_year(self, principal: Caller, person_id: PathId, year: PathYear, data: JSONBody[YearWrite]) -> YearRead:
-        return msgspec.convert(await people_years.update_year(principal, person_id, year, data.form()), YearRead)
+    async def update_year(self, principal: Caller, person_id: PathId, year: PathYear,
+                          data: JSONBody[YearWrite]) -> people_years.YearRead:
+        return await people_years.update_year(principal, person_id, year, data.form())
 
     @delete("/{person_id:int}/years/{year:int}", status_code=HTTP_204_NO_CONTENT)
     async def delete_year(self, principal: Caller, person_id: PathId, year: PathYear) -> None:
         await people_years.delete_year(principal, person_id, year)
 
     @post("/batch", status_code=200)
-    async def batch(self, principal: Caller, data: JSONBody[BatchWrite]) -> BatchRead:
-        return BatchRead(updated=await people_years.batch(principal, data.change()))
+    async def batch(self, principal: Caller, data: JSONBody[BatchWrite]) -> BatchUpdated:
+        return BatchUpdated(updated=await people_years.batch(principal, data.change()))
 
     @post("/batch/preview", status_code=200)
-    async def batch_preview(self, principal: Caller, data: JSONBody[BatchWrite]) -> BatchPreview:
-        return msgspec.convert(await people_years.preview(principal, data.change()), BatchPreview)
+    async def batch_preview(self, principal: Caller, data: JSONBody[BatchWrite]) -> people_years.BatchPreview:
+        return await people_years.preview(principal, data.change())
 
     @post("/{person_id:int}/photo", status_code=200)
     async def upload_photo(self, principal: Caller, person_id: PathId, state: State, data: Annotated[
-            PhotoUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> PersonRead:
+            PhotoUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> people.PersonRead:
         try:
             content = await data.file.read(people_photo.MAX_BYTES + 1)
         finally:
             await data.file.close()
-        return msgspec.convert(await people_photo.upload(principal, person_id, content, state.settings), PersonRead)
+        return await people_photo.upload(principal, person_id, content, state.settings)
 
     # A face photo is personal data: never kept by the browser or a shared cache.
     @get("/{person_id:int}/photo", skip_compression=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
 
-import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -26,11 +25,6 @@ class WorkbookUpload:
     file: UploadFile
 
 
-class ImportRead(msgspec.Struct):
-    created: int
-    updated: int
-
-
 def workbook(body: bytes, filename: str, ascii_name: str) -> Response[bytes]:
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return Response(content=body, media_type=XLSX, headers={"Content-Disposition": disposition,
@@ -47,13 +41,13 @@ class PeopleExcelController(Controller):
 
     @post("/people/import", status_code=200)
     async def import_people(self, principal: Caller, data: Annotated[
-            WorkbookUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> ImportRead:
+            WorkbookUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> people_excel.ImportRead:
         try:
             # One byte past the limit is enough to know it is too large.
             content = await data.file.read(people_excel.MAX_BYTES + 1)
         finally:
             await data.file.close()
-        return msgspec.convert(await people_excel.import_people(principal, content), ImportRead, from_attributes=True)
+        return await people_excel.import_people(principal, content)
 
     @get("/people.xlsx", media_type=XLSX, guards=[declared_query_only])
     async def export(self, principal: Caller, q: Q = "", department_id: QueryId = None, status: StatusQ = None,

@@ -15,32 +15,6 @@ from server.services import profile
 from server.tables.enums import Staffing, TitleLevel
 
 
-class ProfileRead(msgspec.Struct):
-    id: int
-    name: str
-    sex: str
-    birth_date: str | None
-    id_number: str
-    person_no: str
-    unit_id: int
-    unit_name: str
-    department_id: int | None
-    department_name: str | None
-    title: str
-    title_level: str
-    title_assessed_on: str | None
-    appointment_year: int | None
-    staffing: str
-    status: str
-    phone: str
-    specialty: str
-    position: str
-    complete: bool
-    missing: list[str]
-    # The saved basic information waiting for the unit's approval (technical archive), if any.
-    pending_change: dict | None = None
-
-
 class ProfileUpdate(msgspec.Struct):
     title: Annotated[str, msgspec.Meta(max_length=50)]
     title_level: TitleLevel
@@ -58,13 +32,13 @@ class ProfileController(Controller):
     tags = ["people"]
 
     @get("")
-    async def get_profile(self, principal: Caller) -> ProfileRead:
-        return msgspec.convert(await profile.get_profile(principal), ProfileRead)
+    async def get_profile(self, principal: Caller) -> profile.ProfileRead:
+        return await profile.get_profile(principal)
 
     @put("")
-    async def update_profile(self, principal: Caller, data: JSONBody[ProfileUpdate]) -> ProfileRead:
+    async def update_profile(self, principal: Caller, data: JSONBody[ProfileUpdate]) -> profile.ProfileRead:
         form = profile.ProfileForm(
             department_id=data.department_id, title=data.title, title_level=data.title_level.value,
             title_assessed_on=data.title_assessed_on, appointment_year=data.appointment_year,
             staffing=data.staffing.value, phone=data.phone, specialty=data.specialty, position=data.position)
-        return msgspec.convert(await profile.update_profile(principal, form), ProfileRead)
+        return await profile.update_profile(principal, form)

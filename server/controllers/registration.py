@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from server.controllers.schemas import BatchRead, BatchResult, BatchUpdate, Id, Page, PathId, ReasonUpdate
+from server.controllers.schemas import BatchRead, BatchUpdate, Id, Page, PathId, ReasonUpdate
 from server.security import Caller, client_ip
 from server.services import registration, sms
 from server.tables.enums import RegistrationStatus, SmsPurpose
@@ -61,36 +61,6 @@ class RegistrationLookup(msgspec.Struct):
     password: Password
 
 
-class RegistrationStatusRead(msgspec.Struct):
-    id: int
-    status: str
-
-
-class RegistrationStateRead(msgspec.Struct):
-    status: str
-    reason: str
-
-
-class RegistrationRead(msgspec.Struct):
-    id: int
-    username: str
-    name: str
-    id_number: str
-    phone: str
-    email: str
-    unit_id: int
-    unit_name: str
-    department_id: int | None
-    department_name: str | None
-    joins_cme: bool
-    standard_id: int | None
-    status: str
-    reason: str
-    created_at: str
-    updated_at: str
-
-
-
 class PasswordResetCreate(msgspec.Struct):
     phone: Phone
     sms_code: Code
@@ -101,10 +71,6 @@ class FindUsernameCreate(msgspec.Struct):
     id_number: IdText
     phone: Phone
     sms_code: Code
-
-
-class UsernameRead(msgspec.Struct):
-    username: str
 
 
 def _form(data: RegistrationCreate | RegistrationUpdate) -> registration.Form:
@@ -129,33 +95,31 @@ class RegistrationController(Controller):
 
     @post("", exclude_from_auth=True, status_code=201, throttled=True)
     async def register(self, data: JSONBody[RegistrationCreate], request: Request,
-                       state: State) -> RegistrationStatusRead:
-        result = await registration.register(
+                       state: State) -> registration.RegistrationStatusRead:
+        return await registration.register(
             phone=data.phone, sms_code=data.sms_code, username=data.username, id_number=data.id_number,
             password=data.password, form=_form(data), settings=state.settings, ip=client_ip(request))
-        return RegistrationStatusRead(**result)
 
     @get("/status", exclude_from_auth=True)
     async def status(
         self,
         username: Annotated[str, QueryParameter(min_length=1, max_length=50)],
         id_number: Annotated[str, QueryParameter(min_length=1, max_length=18)],
-    ) -> RegistrationStateRead:
-        return RegistrationStateRead(**await registration.status(username, id_number))
+    ) -> registration.RegistrationStateRead:
+        return await registration.status(username, id_number)
 
     @post("/lookup", exclude_from_auth=True, status_code=200, throttled=True)
-    async def lookup(self, data: JSONBody[RegistrationLookup], request: Request, state: State) -> RegistrationRead:
-        row = await registration.lookup(data.username, data.id_number, data.password, settings=state.settings,
-                                        ip=client_ip(request))
-        return msgspec.convert(row, RegistrationRead)
+    async def lookup(self, data: JSONBody[RegistrationLookup], request: Request,
+                     state: State) -> registration.RegistrationRead:
+        return await registration.lookup(data.username, data.id_number, data.password, settings=state.settings,
+                                         ip=client_ip(request))
 
     @put("/{registration_id:int}", exclude_from_auth=True, throttled=True)
     async def resubmit(self, registration_id: PathId, data: JSONBody[RegistrationUpdate],
-                       request: Request, state: State) -> RegistrationStatusRead:
-        result = await registration.resubmit(registration_id, username=data.username, id_number=data.id_number,
-                                             password=data.password, form=_form(data), ip=client_ip(request),
-                                             settings=state.settings)
-        return RegistrationStatusRead(**result)
+                       request: Request, state: State) -> registration.RegistrationStatusRead:
+        return await registration.resubmit(registration_id, username=data.username, id_number=data.id_number,
+                                           password=data.password, form=_form(data), ip=client_ip(request),
+                                           settings=state.settings)
 
     @get("")
     async def queue(
@@ -164,23 +128,21 @@ class RegistrationController(Controller):
         status: Annotated[RegistrationStatus | None, QueryParameter()] = RegistrationStatus.pending,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> Page[RegistrationRead]:
-        rows, total = await registration.queue(principal, status=status, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, RegistrationRead) for r in rows], total=total)
+    ) -> Page[registration.RegistrationRead]:
+        return await registration.queue(principal, status=status, page=page, page_size=page_size)
 
     @post("/{registration_id:int}/approve", status_code=200)
-    async def approve(self, principal: Caller, registration_id: PathId) -> RegistrationStatusRead:
-        return RegistrationStatusRead(**await registration.review(principal, registration_id, "approve"))
+    async def approve(self, principal: Caller, registration_id: PathId) -> registration.RegistrationStatusRead:
+        return await registration.review(principal, registration_id, "approve")
 
     @post("/{registration_id:int}/reject", status_code=200)
     async def reject(self, principal: Caller, registration_id: PathId,
-                     data: JSONBody[ReasonUpdate]) -> RegistrationStatusRead:
-        return RegistrationStatusRead(**await registration.review(principal, registration_id, "reject", data.reason))
+                     data: JSONBody[ReasonUpdate]) -> registration.RegistrationStatusRead:
+        return await registration.review(principal, registration_id, "reject", data.reason)
 
     @post("/batch", status_code=200)
     async def batch(self, principal: Caller, data: JSONBody[BatchUpdate]) -> BatchRead:
-        results = await registration.review_many(principal, data.ids, data.action, data.reason)
-        return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])
+        return BatchRead(results=await registration.review_many(principal, data.ids, data.action, data.reason))
 
 
 class RecoveryController(Controller):
@@ -194,6 +156,6 @@ class RecoveryController(Controller):
 
     @post("/find-username", exclude_from_auth=True, status_code=200, throttled=True)
     async def find_username(self, data: JSONBody[FindUsernameCreate], request: Request,
-                            state: State) -> UsernameRead:
-        return UsernameRead(**await registration.find_username(data.id_number, data.phone, data.sms_code,
-                                                               settings=state.settings, ip=client_ip(request)))
+                            state: State) -> registration.UsernameRead:
+        return await registration.find_username(data.id_number, data.phone, data.sms_code, settings=state.settings,
+                                                ip=client_ip(request))

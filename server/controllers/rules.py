@@ -19,30 +19,6 @@ Year = Annotated[int, msgspec.Meta(ge=2000, le=2100)]
 Amount = Annotated[float, msgspec.Meta(ge=0, le=1000)]
 
 
-class RuleRead(msgspec.Struct, rename={"credit_class": "class"}):
-    id: int
-    code: str
-    name: str
-    subtype: str
-    credit_class: str
-    category: str
-    unit: str
-    unit_size: float
-    credits_per_step: float
-    credits_per_unit: float
-    author_credits: list[float]
-    cap: float | None
-    daily_limit: float | None
-    evidence_required: bool
-    guidance: str
-    rule_text: str
-    year: int
-    national: bool
-    region_id: int | None
-    active: bool
-    sort: int
-
-
 class RuleCreate(msgspec.Struct, rename={"credit_class": "class"}):
     year: Year
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
@@ -103,18 +79,18 @@ class CreditRuleController(Controller):
         subtype: Annotated[str, QueryParameter(max_length=100)] = "",
         include_inactive: Annotated[bool, QueryParameter()] = False,
         order: Annotated[Literal["catalogue", "usage"], QueryParameter()] = "catalogue",
-    ) -> Page[RuleRead]:
+    ) -> Page[rules.RuleRead]:
         items = await rules.catalogue(principal, year=year or clock.today().year, q=q, subtype=subtype,
                                       include_inactive=include_inactive, by_use=order == "usage")
-        return Page(items=[msgspec.convert(r, RuleRead, from_attributes=False) for r in items], total=len(items))
+        return Page(items=items, total=len(items))
 
     @post("")
-    async def create(self, principal: Caller, data: JSONBody[RuleCreate]) -> RuleRead:
-        return msgspec.convert(await rules.create_rule(principal, data.year, data.fields()), RuleRead)
+    async def create(self, principal: Caller, data: JSONBody[RuleCreate]) -> rules.RuleRead:
+        return await rules.create_rule(principal, data.year, data.fields())
 
     @put("/{rule_id:int}")
-    async def update(self, principal: Caller, rule_id: PathId, data: JSONBody[RuleUpdate]) -> RuleRead:
-        return msgspec.convert(await rules.update_rule(principal, rule_id, data.fields()), RuleRead)
+    async def update(self, principal: Caller, rule_id: PathId, data: JSONBody[RuleUpdate]) -> rules.RuleRead:
+        return await rules.update_rule(principal, rule_id, data.fields())
 
     @post("/copy", status_code=200)
     async def copy(self, principal: Caller, data: JSONBody[RuleCopy]) -> CopyRead:

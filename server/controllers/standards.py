@@ -217,15 +217,6 @@ class ChoiceCreate(msgspec.Struct):
     standard_id: Id
 
 
-class ChoiceRead(msgspec.Struct):
-    id: int
-    year: int
-    scheme: str
-    standard_id: int
-    standard_name: str
-    retired: bool
-
-
 class MyStandardController(Controller):
     """个人学分标准 (seed 000 §6.1–6.2): the standard a trainee follows in a year."""
 
@@ -233,15 +224,15 @@ class MyStandardController(Controller):
     tags = ["standards"]
 
     @get("")
-    async def mine(self, principal: Caller,
-                   year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None) -> Page[ChoiceRead]:
+    async def mine(
+        self, principal: Caller, year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+    ) -> Page[standards.ChoiceRead]:
         items = await standards.choices(principal, year=year)
-        return Page(items=[msgspec.convert(c, ChoiceRead, from_attributes=True) for c in items], total=len(items))
+        return Page(items=items, total=len(items))
 
     @post("")
-    async def choose(self, principal: Caller, data: JSONBody[ChoiceCreate]) -> ChoiceRead:
-        choice = await standards.choose(principal, data.year, data.standard_id)
-        return msgspec.convert(choice, ChoiceRead, from_attributes=True)
+    async def choose(self, principal: Caller, data: JSONBody[ChoiceCreate]) -> standards.ChoiceRead:
+        return await standards.choose(principal, data.year, data.standard_id)
 
     @delete("/{choice_id:int}")
     async def unchoose(self, principal: Caller, choice_id: PathId) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import msgspec
+
 from server.services import audit, sms
 from server.services.errors import Conflict, Forbidden, Invalid, is_unique_violation
 from server.services.principal import Principal
@@ -27,17 +29,29 @@ class Contact:
     office_phone: str = ""
 
 
+class AdminContactRead(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    phone: str
+    office_phone: str
+
+
+class AdminContactListRead(msgspec.Struct, frozen=True):
+    items: list[AdminContactRead]
+
+
 def _require_admin(principal: Principal) -> None:
     if not principal.has_any(Role.dept_admin, Role.unit_admin):
         raise Forbidden("forbidden", "只有科室或单位管理员账号可以维护管理员信息")
 
 
-async def list_contacts(principal: Principal) -> list[dict]:
+async def list_contacts(principal: Principal) -> AdminContactListRead:
     _require_admin(principal)
     # The account's own contacts: shown in full to the account that keeps them.
-    return await (AdminContact.select(AdminContact.id, AdminContact.name, AdminContact.phone,
+    rows = await (AdminContact.select(AdminContact.id, AdminContact.name, AdminContact.phone,
                                       AdminContact.office_phone)
                   .where(AdminContact.account == principal.account_id).order_by(AdminContact.id))
+    return AdminContactListRead(items=[msgspec.convert(r, AdminContactRead) for r in rows])
 
 
 def _clean(contacts: list[Contact]) -> list[Contact]:
@@ -60,7 +74,7 @@ def _clean(contacts: list[Contact]) -> list[Contact]:
     return cleaned
 
 
-async def replace_contacts(principal: Principal, contacts: list[Contact]) -> list[dict]:
+async def replace_contacts(principal: Principal, contacts: list[Contact]) -> AdminContactListRead:
     _require_admin(principal)
     cleaned = _clean(contacts)
     phones = [c.phone for c in cleaned]

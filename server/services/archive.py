@@ -15,11 +15,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+import msgspec
+
 from server import clock
 from server.services import people
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.masking import mask_phone
 from server.services.principal import Principal
+from server.services.results import Page
 from server.tables import Person
 from server.tables.archive import ArchiveAction, ArchiveChange, ArchiveChangeStatus, ArchiveItem, ArchiveSection
 from server.tables.enums import Role
@@ -132,7 +135,58 @@ _CHANGE_COLUMNS = (
 )
 
 
-def present_change(row: dict, *, mask: bool) -> dict:
+class ChangeRead(msgspec.Struct, frozen=True):
+    id: int
+    section: str
+    section_label: str
+    action: str
+    action_label: str
+    item_id: int | None
+    before: dict | None
+    after: dict | None
+    labels: dict[str, str]
+    status: str
+    status_label: str
+    reason: str
+    created_at: dt.datetime
+    reviewed_at: dt.datetime | None
+    person_id: int
+    person_name: str
+    department_name: str | None
+
+
+class FieldRead(msgspec.Struct, frozen=True):
+    name: str
+    label: str
+    kind: str
+    required: bool
+    choices: list[str]
+
+
+class SectionRead(msgspec.Struct, frozen=True):
+    key: str
+    label: str
+    fields: list[FieldRead]
+
+
+class ArchiveRead(msgspec.Struct, frozen=True):
+    education: list[dict]
+    training: list[dict]
+    papers: list[dict]
+    work: list[dict]
+    awards: list[dict]
+    changes: list[ChangeRead]
+    # What each section holds, for the forms (000 §7.1.1).
+    sections: list[SectionRead]
+
+
+class DecisionRead(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+
+
+def _change_row(row: dict, *, mask: bool) -> dict:
+    """A change as a plain row (ChangeRead's fields; the profile shows it so, as ``pending_change``)."""
     row = dict(row)
     before, after = _load(row.pop("before_data")), _load(row.pop("after_data"))
     if mask:
@@ -146,26 +200,29 @@ def present_change(row: dict, *, mask: bool) -> dict:
     return row
 
 
+def _change(row: dict, *, mask: bool) -> ChangeRead:
+    return msgspec.convert(_change_row(row, mask=mask), ChangeRead)
+
+
 def field_labels(section: str) -> dict[str, str]:
     if section == "basic":
         return {k: people.FIELD_LABELS[k] for k in BASIC_FIELDS}
     return {s.name: s.label for s in SECTIONS[section][1]}
 
 
-async def my_archive(principal: Principal) -> dict:
+async def my_archive(principal: Principal) -> ArchiveRead:
     person_id = _own(principal)
     items = await ArchiveItem.select(ArchiveItem.id, ArchiveItem.section, ArchiveItem.data).where(
         ArchiveItem.person == person_id).order_by(ArchiveItem.id)
-    result: dict = {section: [] for section in SECTIONS}
+    by_section: dict[str, list[dict]] = {section: [] for section in SECTIONS}
     for item in items:
-        result[item["section"]].append({"id": item["id"], **json.loads(item["data"])})
+        by_section[item["section"]].append({"id": item["id"], **json.loads(item["data"])})
     changes = await ArchiveChange.select(*_CHANGE_COLUMNS).where(ArchiveChange.person == person_id).order_by(
         ArchiveChange.id, ascending=False).limit(50)
-    result["changes"] = [present_change(c, mask=False) for c in changes]
-    result["sections"] = [{"key": key, "label": label, "fields": [
-        {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required, "choices": list(f.choices)}
-        for f in specs]} for key, (label, specs) in SECTIONS.items()]
-    return result
+    sections = [SectionRead(key=key, label=label, fields=[
+        FieldRead(name=f.name, label=f.label, kind=f.kind, required=f.required, choices=list(f.choices))
+        for f in specs]) for key, (label, specs) in SECTIONS.items()]
+    return ArchiveRead(**by_section, changes=[_change(c, mask=False) for c in changes], sections=sections)
 
 
 def _pending_key(section: str, person_id: int, item_id: int | None) -> str | None:
@@ -175,7 +232,7 @@ def _pending_key(section: str, person_id: int, item_id: int | None) -> str | Non
 
 
 async def submit(principal: Principal, person_id: int, section: str, action: str, *, item_id: int | None = None,
-                 before: dict | None = None, after: dict | None = None) -> dict:
+                 before: dict | None = None, after: dict | None = None) -> ChangeRead:
     """Queue one change for the unit; 409 ``change_pending`` while the same item has one waiting."""
     unit = await Person.select(Person.unit).where(Person.id == person_id).first()
     row = ArchiveChange(person=person_id, unit=unit["unit"], section=section, action=action, item=item_id,
@@ -189,10 +246,11 @@ async def submit(principal: Principal, person_id: int, section: str, action: str
             raise Conflict("change_pending", "该项已有待审核的变更，请等待单位审核或先撤回") from error
         raise
     found = await ArchiveChange.select(*_CHANGE_COLUMNS).where(ArchiveChange.id == row.id).first()
-    return present_change(found, mask=False)
+    return _change(found, mask=False)
 
 
 async def _my_item(person_id: int, section: str, item_id: int) -> dict:
+    """The item's row (its data as stored JSON)."""
     _section(section)
     item = await ArchiveItem.select(ArchiveItem.id, ArchiveItem.data).where(
         (ArchiveItem.id == item_id) & (ArchiveItem.person == person_id) & (ArchiveItem.section == section)).first()
@@ -201,7 +259,7 @@ async def _my_item(person_id: int, section: str, item_id: int) -> dict:
     return item
 
 
-async def add_item(principal: Principal, section: str, data: dict) -> dict:
+async def add_item(principal: Principal, section: str, data: dict) -> ChangeRead:
     person_id = _own(principal)
     values = check_item(section, data)
     if await ArchiveItem.count().where((ArchiveItem.person == person_id) & (ArchiveItem.section == section)) \
@@ -210,7 +268,7 @@ async def add_item(principal: Principal, section: str, data: dict) -> dict:
     return await submit(principal, person_id, section, ArchiveAction.add, after=values)
 
 
-async def update_item(principal: Principal, section: str, item_id: int, data: dict) -> dict:
+async def update_item(principal: Principal, section: str, item_id: int, data: dict) -> ChangeRead:
     person_id = _own(principal)
     item = await _my_item(person_id, section, item_id)
     values = check_item(section, data)
@@ -221,7 +279,7 @@ async def update_item(principal: Principal, section: str, item_id: int, data: di
                         after=values)
 
 
-async def delete_item(principal: Principal, section: str, item_id: int) -> dict:
+async def delete_item(principal: Principal, section: str, item_id: int) -> ChangeRead:
     person_id = _own(principal)
     item = await _my_item(person_id, section, item_id)
     return await submit(principal, person_id, section, ArchiveAction.delete, item_id=item_id,
@@ -247,10 +305,11 @@ BASIC_FIELDS = ("department_id", "title", "title_level", "title_assessed_on", "a
 
 
 async def pending_basic(person_id: int) -> dict | None:
+    """The person's basic-information change waiting for the unit, as a plain row (see _change_row)."""
     row = await ArchiveChange.select(*_CHANGE_COLUMNS).where(
         (ArchiveChange.person == person_id) & (ArchiveChange.section == ArchiveSection.basic)
         & (ArchiveChange.status == S.pending)).first()
-    return present_change(row, mask=False) if row else None
+    return _change_row(row, mask=False) if row else None
 
 
 def _basic_values(values: dict) -> dict:
@@ -271,17 +330,18 @@ def _reviewer_units(principal: Principal) -> list[int]:
     return units
 
 
-async def list_changes(principal: Principal, *, status: str | None, page: int, page_size: int) -> tuple[list, int]:
+async def list_changes(principal: Principal, *, status: str | None, page: int,
+                       page_size: int) -> Page[ChangeRead]:
     units = _reviewer_units(principal)
     where = ArchiveChange.unit.is_in(units)
     if status is not None:
         where &= ArchiveChange.status == status
     rows = await ArchiveChange.select(*_CHANGE_COLUMNS).where(where).order_by(ArchiveChange.id).limit(
         page_size).offset((page - 1) * page_size)
-    return [present_change(r, mask=True) for r in rows], await ArchiveChange.count().where(where)
+    return Page(items=[_change(r, mask=True) for r in rows], total=await ArchiveChange.count().where(where))
 
 
-async def _decide(principal: Principal, change_id: int, to: ArchiveChangeStatus, reason: str = "") -> dict:
+async def _decide(principal: Principal, change_id: int, to: ArchiveChangeStatus, reason: str = "") -> DecisionRead:
     units = _reviewer_units(principal)
     row = await ArchiveChange.select(ArchiveChange.id, ArchiveChange.person, ArchiveChange.section,
                                      ArchiveChange.action, ArchiveChange.item, ArchiveChange.after_data,
@@ -299,7 +359,7 @@ async def _decide(principal: Principal, change_id: int, to: ArchiveChangeStatus,
             raise Conflict("invalid_state", "该变更不在待审核状态（可能刚刚已被处理或撤回）")
         if to == S.approved:
             await _apply(principal, row, moment)
-    return {"id": change_id, "status": to.value}
+    return DecisionRead(id=change_id, status=to.value)
 
 
 async def _apply(principal: Principal, row: dict, moment: dt.datetime) -> None:
@@ -329,11 +389,11 @@ async def _apply_basic(principal: Principal, person_id: int, after: dict, moment
                               detail="本人维护基本信息，单位审核通过：" + people.summary(before, changed), at=moment)
 
 
-async def approve(principal: Principal, change_id: int) -> dict:
+async def approve(principal: Principal, change_id: int) -> DecisionRead:
     return await _decide(principal, change_id, S.approved)
 
 
-async def reject(principal: Principal, change_id: int, reason: str) -> dict:
+async def reject(principal: Principal, change_id: int, reason: str) -> DecisionRead:
     reason = reason.strip()
     if not reason:
         raise Invalid("reason", "请填写不通过的原因")

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
+
 from server.clock import now
 from server.services import audit, batch, profile
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.masking import mask_id_number, mask_phone
 from server.services.principal import Principal
+from server.services.results import BatchResult, Page
 from server.tables import BindingRequest, Department, Person, PersonYear, Unit
 from server.tables.enums import RegistrationStatus, Role
 
@@ -32,14 +35,37 @@ _COLUMNS = (
 )
 
 
-def _present(row: dict, *, reveal: bool) -> dict:
+class BindingRequestRead(msgspec.Struct, frozen=True):
+    id: int
+    person_id: int
+    name: str
+    id_number: str
+    phone: str
+    from_unit_name: str
+    from_department_name: str | None
+    unit_id: int
+    unit_name: str
+    department_id: int
+    department_name: str
+    status: str
+    reason: str
+    created_at: str
+    updated_at: str
+
+
+class BindingStatusRead(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+
+
+def _read(row: dict, *, reveal: bool) -> BindingRequestRead:
     row = dict(row)
     if not reveal:
         row["id_number"] = mask_id_number(row["id_number"])
         row["phone"] = mask_phone(row["phone"])
     for key in ("created_at", "updated_at"):
         row[key] = row[key].isoformat()
-    return row
+    return msgspec.convert(row, BindingRequestRead)
 
 
 def _own_person(principal: Principal) -> int:
@@ -48,7 +74,7 @@ def _own_person(principal: Principal) -> int:
     return principal.person_id
 
 
-async def request(principal: Principal, unit_id: int, department_id: int) -> dict:
+async def request(principal: Principal, unit_id: int, department_id: int) -> BindingRequestRead:
     person_id = _own_person(principal)
     # 002 §3.2.1: the basic profile comes first; the new unit reviews a complete record.
     if not await profile.is_complete(principal):
@@ -78,15 +104,15 @@ async def request(principal: Principal, unit_id: int, department_id: int) -> dic
     return await _one(row.id, reveal=True)
 
 
-async def _one(request_id: int, *, reveal: bool) -> dict:
+async def _one(request_id: int, *, reveal: bool) -> BindingRequestRead:
     row = await B.select(*_COLUMNS).where(B.id == request_id).first()
-    return _present(row, reveal=reveal)
+    return _read(row, reveal=reveal)
 
 
-async def mine(principal: Principal) -> list[dict]:
+async def mine(principal: Principal) -> list[BindingRequestRead]:
     rows = await B.select(*_COLUMNS).where(B.person == _own_person(principal)).order_by(
         B.created_at, ascending=False).order_by(B.id, ascending=False)
-    return [_present(r, reveal=True) for r in rows]
+    return [_read(r, reveal=True) for r in rows]
 
 
 def _units(principal: Principal) -> list[int]:
@@ -97,7 +123,7 @@ def _units(principal: Principal) -> list[int]:
 
 
 async def queue(principal: Principal, *, status: RegistrationStatus | None, page: int,
-                page_size: int) -> tuple[list[dict], int]:
+                page_size: int) -> Page[BindingRequestRead]:
     clauses = [B.unit.is_in(_units(principal))]
     if status is not None:
         clauses.append(B.status == status.value)
@@ -105,7 +131,7 @@ async def queue(principal: Principal, *, status: RegistrationStatus | None, page
     for clause in clauses:
         query, count = query.where(clause), count.where(clause)
     rows = await query.order_by(B.created_at).order_by(B.id).limit(page_size).offset((page - 1) * page_size)
-    return [_present(r, reveal=False) for r in rows], await count
+    return Page(items=[_read(r, reveal=False) for r in rows], total=await count)
 
 
 async def _reviewable(principal: Principal, request_id: int) -> dict:
@@ -118,7 +144,7 @@ async def _reviewable(principal: Principal, request_id: int) -> dict:
     return row
 
 
-async def review(principal: Principal, request_id: int, action: str, reason: str = "") -> dict:
+async def review(principal: Principal, request_id: int, action: str, reason: str = "") -> BindingStatusRead:
     reason = reason.strip()
     if action == "reject" and not reason:
         raise Invalid("reason", "请填写不通过的原因")
@@ -140,7 +166,7 @@ async def review(principal: Principal, request_id: int, action: str, reason: str
         await audit.record(f"binding_{action}", principal=principal, target_type="binding_request",
                            target_id=request_id, person_id=row["person"] if to == S.approved else None,
                            detail=f"{row['name']} 变更至 {row['unit_name']} / {row['department_name']} {word}")
-    return {"id": request_id, "status": to.value}
+    return BindingStatusRead(id=request_id, status=to.value)
 
 
 async def _move(row: dict, moment: dt.datetime) -> None:
@@ -158,7 +184,7 @@ async def _move(row: dict, moment: dt.datetime) -> None:
                                            **person))
 
 
-async def review_many(principal: Principal, ids: list[int], action: str, reason: str = "") -> list[dict]:
+async def review_many(principal: Principal, ids: list[int], action: str, reason: str = "") -> list[BatchResult]:
     """Each request on its own, so one conflict doesn't undo the others."""
     if action == "reject" and not reason.strip():
         raise Invalid("reason", "请填写不通过的原因")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+import msgspec
 
 from server.clock import now
 from server.services.errors import NotFound
@@ -11,8 +12,7 @@ from server.services.principal import Principal
 from server.tables import LoginSession
 
 
-@dataclass(frozen=True, slots=True)
-class Device:
+class DeviceRead(msgspec.Struct, frozen=True):
     id: int
     device: str
     ip: str
@@ -43,15 +43,15 @@ def _live():  # type: ignore[no-untyped-def]
     return LoginSession.revoked_at.is_null() & (LoginSession.expires_at > moment)
 
 
-async def list_devices(principal: Principal) -> list[Device]:
+async def list_devices(principal: Principal) -> list[DeviceRead]:
     rows = await (LoginSession.select(LoginSession.id, LoginSession.user_agent, LoginSession.ip,
                                       LoginSession.created_at, LoginSession.last_seen_at,
                                       LoginSession.expires_at, LoginSession.remember)
                   .where((LoginSession.account == principal.account_id) & _live())
                   .order_by(LoginSession.last_seen_at, ascending=False))
-    return [Device(id=r["id"], device=device_words(r["user_agent"]), ip=r["ip"], created_at=r["created_at"],
-                   last_seen_at=r["last_seen_at"], expires_at=r["expires_at"], remember=bool(r["remember"]),
-                   current=r["id"] == principal.session_id) for r in rows]
+    return [DeviceRead(id=r["id"], device=device_words(r["user_agent"]), ip=r["ip"], created_at=r["created_at"],
+                       last_seen_at=r["last_seen_at"], expires_at=r["expires_at"], remember=bool(r["remember"]),
+                       current=r["id"] == principal.session_id) for r in rows]
 
 
 async def end_device(principal: Principal, session_id: int) -> None:

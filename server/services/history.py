@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import msgspec
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -224,8 +225,7 @@ def _read(book) -> _Parsed:
 # -- writing ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class HistoryOutcome:
+class HistoryImportRead(msgspec.Struct, frozen=True):
     credits: int
     certificates: int
     skipped: int
@@ -235,7 +235,7 @@ def _key(person_id: int, v: dict) -> str:
     return f"import:{person_id}:{v['activity_date']}:{v['credit_class'].value}:{v['title']}"[:300]
 
 
-async def import_history(principal: Principal, data: bytes) -> HistoryOutcome:
+async def import_history(principal: Principal, data: bytes) -> HistoryImportRead:
     _check_caller(principal)
     parsed = await asyncio.to_thread(read_workbook, data)
     errors = parsed.errors
@@ -292,13 +292,47 @@ async def import_history(principal: Principal, data: bytes) -> HistoryOutcome:
         await audit.record("history_import", principal=principal, target_type="history",
                            detail=f"导入历史数据：学分记录 {made} 条，证书 {certificates} 张")
     skipped = len(news) - made + len(parsed.certificates) - certificates
-    return HistoryOutcome(credits=made, certificates=certificates, skipped=skipped)
+    return HistoryImportRead(credits=made, certificates=certificates, skipped=skipped)
 
 
 # -- the trainee's 历史记录 ---------------------------------------------------------------
 
 
-async def my_history(principal: Principal) -> dict:
+class HistoryCredit(msgspec.Struct, frozen=True):
+    id: int
+    year: int
+    activity_date: str
+    title: str
+    credit_class: str
+    category: str
+    credits: float
+    hours: float
+    project_no: str
+    organiser: str
+
+
+class HistoryCertificateRead(msgspec.Struct, frozen=True):
+    id: int
+    year: int
+    cert_no: str
+    issued_on: str
+    credits: float
+    hours: float
+    issuer: str
+
+
+class HistoryRead(msgspec.Struct, frozen=True):
+    credits: list[HistoryCredit]
+    certificates: list[HistoryCertificateRead]
+
+
+def _plain(row: dict) -> dict:
+    """The row with its amounts as numbers and its dates as text, as the API shows them."""
+    return {k: (float(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in row.items()}
+
+
+async def my_history(principal: Principal) -> HistoryRead:
     if principal.person_id is None:
         raise NotFound("person_not_found", "人员记录不存在")
     credits = await Credit.select(Credit.id, Credit.year, Credit.activity_date, Credit.title, Credit.credit_class,
@@ -310,9 +344,5 @@ async def my_history(principal: Principal) -> dict:
         HistoryCertificate.id, HistoryCertificate.year, HistoryCertificate.cert_no, HistoryCertificate.issued_on,
         HistoryCertificate.credits, HistoryCertificate.hours, HistoryCertificate.issuer).where(
         HistoryCertificate.person == principal.person_id).order_by(HistoryCertificate.year, ascending=False)
-
-    def plain(row: dict) -> dict:
-        return {k: (float(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, dt.date) else v)
-                for k, v in row.items()}
-
-    return {"credits": [plain(r) for r in credits], "certificates": [plain(r) for r in certificates]}
+    return HistoryRead(credits=[msgspec.convert(_plain(r), HistoryCredit) for r in credits],
+                       certificates=[msgspec.convert(_plain(r), HistoryCertificateRead) for r in certificates])

@@ -16,6 +16,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+import msgspec
+
 from server.clock import CHINA, now, today
 from server.services import audit, scope, titles
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
@@ -23,6 +25,7 @@ from server.services.idcard import parse_id_number
 from server.services.masking import mask_id_number, mask_phone
 from server.services.passwords import hash_initial_password
 from server.services.principal import Principal
+from server.services.results import Page
 from server.tables import Account, Department, Person, PersonYear, RoleGrant
 from server.tables.enums import AccountStatus, Role
 
@@ -70,13 +73,31 @@ def this_year() -> int:
     return today().year
 
 
-@dataclass(slots=True)
-class PersonPage:
-    items: list[dict]
-    total: int
+class PersonRead(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    sex: str
+    person_no: str
+    id_number: str
+    phone: str
+    unit_id: int
+    unit_name: str
+    department_id: int | None
+    department_name: str | None
+    title: str
+    title_level: str
+    staffing: str
+    status: str
+    birth_date: str | None
+    specialty: str
+    title_assessed_on: str | None
+    appointment_year: int | None
+    position: str
+    joins_cme: bool
+    has_photo: bool
 
 
-def present(row: dict, *, reveal: bool) -> dict:
+def _read(row: dict, *, reveal: bool) -> PersonRead:
     row = dict(row)
     # The ID number is masked for everyone, its owner too (issue 13): a screen shown or
     # photographed at a lecture must not carry it; the owner's own phone stays readable.
@@ -88,7 +109,7 @@ def present(row: dict, *, reveal: bool) -> dict:
             row[key] = row[key].isoformat()
     row["joins_cme"] = bool(row["joins_cme"])
     row["has_photo"] = bool(row.pop("photo", None))
-    return row
+    return msgspec.convert(row, PersonRead)
 
 
 # -- the list and its filters (seed 001 §2.1/§2.2 筛选区) ---------------------------
@@ -162,7 +183,7 @@ async def filter_clauses(principal: Principal, f: PeopleFilter) -> list:
 
 
 async def list_people(principal: Principal, f: PeopleFilter | None = None, *, page: int = 1,
-                      page_size: int = 20) -> PersonPage:
+                      page_size: int = 20) -> Page[PersonRead]:
     clauses = await filter_clauses(principal, f or PeopleFilter())
     query = Person.select(*_COLUMNS)
     count = Person.count()
@@ -173,17 +194,17 @@ async def list_people(principal: Principal, f: PeopleFilter | None = None, *, pa
         (page - 1) * page_size
     )
     total = await count
-    return PersonPage(items=[present(r, reveal=False) for r in rows], total=total)
+    return Page(items=[_read(r, reveal=False) for r in rows], total=total)
 
 
-async def get_person(principal: Principal, person_id: int) -> dict:
+async def get_person(principal: Principal, person_id: int) -> PersonRead:
     where = scope.people_where(principal, person=Person)
     if where is None:
         raise NotFound()
     row = await Person.select(*_COLUMNS).where(where).where(Person.id == person_id).first()
     if row is None:
         raise NotFound(*_NOT_FOUND)
-    return present(row, reveal=row["id"] == principal.person_id)
+    return _read(row, reveal=row["id"] == principal.person_id)
 
 
 # -- who may change whom ------------------------------------------------------------
@@ -206,7 +227,7 @@ async def writable_person(principal: Principal, person_id: int, *columns) -> dic
 
 
 async def check_department(principal: Principal, department_id: int, unit_id: int | None = None) -> dict:
-    """A department the caller may put people in (and, for a move, in the person's unit)."""
+    """The row of a department the caller may put people in (and, for a move, in the person's unit)."""
     department = await Department.select(Department.id, Department.unit, Department.name).where(
         (Department.id == department_id) & (Department.active == True)).first()  # noqa: E712
     if department is None or not (department_id in principal.department_ids()
@@ -323,7 +344,7 @@ def initial_password(id_number: str) -> str:
     return id_number[-6:]
 
 
-async def create_person(principal: Principal, new: NewPerson) -> dict:
+async def create_person(principal: Principal, new: NewPerson) -> PersonRead:
     """Person + account (username = ID number, first password its last six characters) + trainee grant."""
     if not principal.has_any(Role.dept_admin, Role.unit_admin):
         raise Forbidden("forbidden", "只有科室或单位管理员可以添加人员")
@@ -468,7 +489,7 @@ _EDIT_COLUMNS = (Person.id_number, Person.name, Person.sex, Person.birth_date, P
                  Person.specialty, Person.person_no, Person.position, Person.joins_cme)
 
 
-async def update_person(principal: Principal, person_id: int, changes: dict) -> dict:
+async def update_person(principal: Principal, person_id: int, changes: dict) -> PersonRead:
     """PATCH: change the given fields of a person in the caller's department or unit."""
     current = await writable_person(principal, person_id, *_EDIT_COLUMNS)
     current = {**current, "department_id": current["department"]}

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import msgspec
+
 from server.services import audit, people, scope
 from server.services.errors import Forbidden, Invalid
 from server.services.principal import Principal
+from server.services.results import Page
 from server.tables import AuditLog
 
 _COLUMNS = (
@@ -45,17 +48,33 @@ class ChangeFilter:
     date_to: dt.date | None = None
 
 
-def _present(row: dict) -> dict:
+class ChangeRead(msgspec.Struct, frozen=True):
+    id: int
+    at: dt.datetime
+    account: str
+    account_name: str
+    ip: str
+    action: str
+    action_label: str
+    summary: str
+    before: dict | None
+    after: dict | None
+    person_id: int
+    person_name: str
+    person_no: str
+
+
+def _read(row: dict) -> ChangeRead:
     row = dict(row)
     row["account_name"] = row.pop("account_display_name") or ""
     row["before"] = audit.load(row.pop("before_data"))
     row["after"] = audit.load(row.pop("after_data"))
     row["action_label"] = ACTIONS.get(row["action"], row["action"])
-    return row
+    return msgspec.convert(row, ChangeRead)
 
 
-async def list_changes(principal: Principal, f: ChangeFilter, *, page: int = 1, page_size: int = 20) -> tuple[
-        list[dict], int]:
+async def list_changes(principal: Principal, f: ChangeFilter, *, page: int = 1,
+                       page_size: int = 20) -> Page[ChangeRead]:
     """Changes of people the caller's admin grants reach, newest first."""
     where = scope.people_where(principal, person=AuditLog.person, admin_only=True)
     if where is None:
@@ -90,7 +109,7 @@ async def list_changes(principal: Principal, f: ChangeFilter, *, page: int = 1, 
         count = count.where(clause)
     rows = await query.order_by(AuditLog.at, ascending=False).order_by(AuditLog.id, ascending=False).limit(
         page_size).offset((page - 1) * page_size)
-    return [_present(r) for r in rows], await count
+    return Page(items=[_read(r) for r in rows], total=await count)
 
 
 def _start_of(day: dt.date) -> dt.datetime:

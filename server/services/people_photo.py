@@ -49,7 +49,7 @@ def crop_portrait(data: bytes) -> bytes:
     return out.getvalue()
 
 
-async def upload(principal: Principal, person_id: int, data: bytes, settings: Settings) -> dict:
+async def upload(principal: Principal, person_id: int, data: bytes, settings: Settings) -> people.PersonRead:
     current = await people.writable_person(principal, person_id, Person.photo)
     body = await asyncio.to_thread(crop_portrait, data)
     store = media.store(settings)

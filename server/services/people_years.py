@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import msgspec
+
 from server.services import audit, people
 from server.services.errors import Conflict, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
@@ -38,11 +40,25 @@ class YearForm:
     remark: str = ""
 
 
-def _present(row: dict) -> dict:
+class YearRead(msgspec.Struct, frozen=True):
+    id: int
+    year: int
+    title: str
+    title_level: str
+    title_assessed_on: str | None
+    status: str
+    remark: str
+    unit_id: int
+    unit_code: str | None
+    unit_name: str
+    unit_level: str
+
+
+def _read(row: dict) -> YearRead:
     row = dict(row)
     if isinstance(row.get("title_assessed_on"), dt.date):
         row["title_assessed_on"] = row["title_assessed_on"].isoformat()
-    return row
+    return msgspec.convert(row, YearRead)
 
 
 def check_year(year: int) -> int:
@@ -62,15 +78,16 @@ def _checked(form: YearForm) -> dict:
             "status": form.status, "remark": remark}
 
 
-async def list_years(principal: Principal, person_id: int) -> list[dict]:
+async def list_years(principal: Principal, person_id: int) -> list[YearRead]:
     """The person's rows, newest year first (the person themself, or admins whose scope holds them)."""
     await people.get_person(principal, person_id)
     rows = await PersonYear.select(*_COLUMNS).where(PersonYear.person == person_id).order_by(
         PersonYear.year, ascending=False)
-    return [_present(r) for r in rows]
+    return [_read(r) for r in rows]
 
 
 async def _row(person_id: int, year: int) -> dict:
+    """The year's row as stored (dates as dates), for checks and the change log."""
     row = await PersonYear.select(*_COLUMNS).where(
         (PersonYear.person == person_id) & (PersonYear.year == year)).first()
     if row is None:
@@ -78,7 +95,7 @@ async def _row(person_id: int, year: int) -> dict:
     return row
 
 
-async def add_year(principal: Principal, person_id: int, year: int, form: YearForm) -> dict:
+async def add_year(principal: Principal, person_id: int, year: int, form: YearForm) -> YearRead:
     person = await people.writable_person(principal, person_id)
     values = _checked(form)
     check_year(year)
@@ -95,14 +112,14 @@ async def add_year(principal: Principal, person_id: int, year: int, form: YearFo
         if is_unique_violation(error):
             raise _duplicate(year) from error
         raise
-    return _present(await _row(person_id, year))
+    return _read(await _row(person_id, year))
 
 
 def _duplicate(year: int) -> Conflict:
     return Conflict("duplicate", f"{year} 年度的记录已存在，请修改该年度的记录")
 
 
-async def update_year(principal: Principal, person_id: int, year: int, form: YearForm) -> dict:
+async def update_year(principal: Principal, person_id: int, year: int, form: YearForm) -> YearRead:
     await people.writable_person(principal, person_id)
     values = _checked(form)
     current = await _row(person_id, year)
@@ -121,7 +138,7 @@ async def update_year(principal: Principal, person_id: int, year: int, form: Yea
             await audit.record("person_year_update", principal=principal, person_id=person_id,
                                detail=f"修改 {year} 年度：" + people.summary(before, after),
                                before={"year": year, **before}, after={"year": year, **after})
-    return _present(await _row(person_id, year))
+    return _read(await _row(person_id, year))
 
 
 async def delete_year(principal: Principal, person_id: int, year: int) -> None:
@@ -199,7 +216,13 @@ def _touches_compliance(plan: _Plan, base_level: str | None, base_status: str | 
     return level != base_level or status != base_status
 
 
-async def preview(principal: Principal, change: BatchChange) -> dict:
+class BatchPreview(msgspec.Struct, frozen=True):
+    selected: int
+    changed: int
+    affected: int
+
+
+async def preview(principal: Principal, change: BatchChange) -> BatchPreview:
     """How many of the selected people the batch changes, and how many of their 达标 results it moves."""
     plans = await _plan(principal, change)
     affected = 0
@@ -210,7 +233,7 @@ async def preview(principal: Principal, change: BatchChange) -> dict:
             base = plan.row or current[plan.person_id]
             if _touches_compliance(plan, base["title_level"], base["status"]):
                 affected += 1
-    return {"selected": len(set(change.ids)), "changed": len(plans), "affected": affected}
+    return BatchPreview(selected=len(set(change.ids)), changed=len(plans), affected=affected)
 
 
 async def batch(principal: Principal, change: BatchChange) -> int:

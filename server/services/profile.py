@@ -17,6 +17,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import msgspec
+
 from server import clock
 from server.services import archive
 from server.services.errors import Forbidden, Invalid, NotFound
@@ -52,6 +54,32 @@ class ProfileForm:
     phone: str
     specialty: str
     position: str = ""
+
+
+class ProfileRead(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    sex: str
+    birth_date: str | None
+    id_number: str
+    person_no: str
+    unit_id: int
+    unit_name: str
+    department_id: int | None
+    department_name: str | None
+    title: str
+    title_level: str
+    title_assessed_on: str | None
+    appointment_year: int | None
+    staffing: str
+    status: str
+    phone: str
+    specialty: str
+    position: str
+    complete: bool
+    missing: list[str]
+    # The saved basic information waiting for the unit's approval (technical archive), if any.
+    pending_change: dict | None = None
 
 
 def missing_fields(row: dict) -> list[str]:
@@ -93,7 +121,7 @@ def _own_person(principal: Principal) -> int:
     return principal.person_id
 
 
-async def get_profile(principal: Principal) -> dict:
+async def get_profile(principal: Principal) -> ProfileRead:
     row = await Person.select(*_COLUMNS).where(Person.id == _own_person(principal)).first()
     if row is None:
         raise NotFound("person_not_found", "人员记录不存在")
@@ -105,7 +133,7 @@ async def get_profile(principal: Principal) -> dict:
     for key in ("birth_date", "title_assessed_on"):
         if isinstance(row[key], dt.date):
             row[key] = row[key].isoformat()
-    return row
+    return msgspec.convert(row, ProfileRead)
 
 
 def _check(form: ProfileForm) -> ProfileForm:
@@ -127,7 +155,7 @@ def _check(form: ProfileForm) -> ProfileForm:
     return form
 
 
-async def update_profile(principal: Principal, form: ProfileForm) -> dict:
+async def update_profile(principal: Principal, form: ProfileForm) -> ProfileRead:
     """The trainee's basic information goes to the unit for approval (seed 000 §7.1: 请等待审核)."""
     person_id = _own_person(principal)
     form = _check(form)

@@ -15,6 +15,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+import msgspec
+
 from server.clock import now
 from server.services import audit, batch, sms, standards, throttle
 from server.services.auth import check_sms_code, end_all_sessions
@@ -23,6 +25,7 @@ from server.services.idcard import IdNumber, parse_id_number
 from server.services.masking import mask_id_number, mask_phone
 from server.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from server.services.principal import Principal
+from server.services.results import BatchResult, Page
 from server.settings import Settings
 from server.tables import Account, Department, Person, Registration, RoleGrant, Unit
 from server.tables.enums import AccountStatus, RegistrationStatus, Role, SmsPurpose
@@ -31,6 +34,39 @@ S = RegistrationStatus
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,50}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MISMATCH = ("mismatch", "用户名和身份证号码不匹配")
+
+
+class RegistrationStatusRead(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+
+
+class RegistrationStateRead(msgspec.Struct, frozen=True):
+    status: str
+    reason: str
+
+
+class RegistrationRead(msgspec.Struct, frozen=True):
+    id: int
+    username: str
+    name: str
+    id_number: str
+    phone: str
+    email: str
+    unit_id: int
+    unit_name: str
+    department_id: int | None
+    department_name: str | None
+    joins_cme: bool
+    standard_id: int | None
+    status: str
+    reason: str
+    created_at: str
+    updated_at: str
+
+
+class UsernameRead(msgspec.Struct, frozen=True):
+    username: str
 
 
 @dataclass(slots=True)
@@ -86,7 +122,7 @@ def _person_no() -> str:
 
 
 async def register(*, phone: str, sms_code: str, username: str, id_number: str, password: str, form: Form,
-                   settings: Settings, ip: str) -> dict:
+                   settings: Settings, ip: str) -> RegistrationStatusRead:
     phone = sms.check_phone(phone)
     parsed = parse_id(id_number)
     username = username.strip()
@@ -110,7 +146,7 @@ async def register(*, phone: str, sms_code: str, username: str, id_number: str, 
         if is_unique_violation(error):
             raise Conflict("duplicate", "用户名、手机号或身份证号码刚刚已被注册，请检查后重试") from error
         raise
-    return {"id": registration.id, "status": S.pending.value}
+    return RegistrationStatusRead(id=registration.id, status=S.pending.value)
 
 
 async def _create(code_id: int, *, phone: str, username: str, parsed: IdNumber, form: Form, password_hash: str,
@@ -136,16 +172,18 @@ async def _create(code_id: int, *, phone: str, username: str, parsed: IdNumber, 
     return registration
 
 
-async def status(username: str, id_number: str) -> dict:
+async def status(username: str, id_number: str) -> RegistrationStateRead:
     row = await Registration.select(Registration.status, Registration.reason).where(
         (Registration.username == username.strip()) & (Registration.id_number == id_number.strip().upper())
     ).first()
     if row is None:
         raise NotFound(*_MISMATCH)
-    return {"status": row["status"], "reason": row["reason"] if row["status"] == S.rejected.value else ""}
+    return RegistrationStateRead(status=row["status"],
+                                 reason=row["reason"] if row["status"] == S.rejected.value else "")
 
 
-async def lookup(username: str, id_number: str, password: str, *, settings: Settings, ip: str) -> dict:
+async def lookup(username: str, id_number: str, password: str, *, settings: Settings,
+                 ip: str) -> RegistrationRead:
     """The registrant's own form, to edit it before resubmitting; the password proves ownership."""
     username = username.strip()
     # Counted like a login before the check: the same password is being guessed.
@@ -159,11 +197,11 @@ async def lookup(username: str, id_number: str, password: str, *, settings: Sett
     await throttle.passed(throttle.login_user(settings), username)
     row = dict(row)
     del row["password_hash"]
-    return _present(row)
+    return _read(row, masked=False)
 
 
 async def resubmit(registration_id: int, *, username: str, id_number: str, password: str, form: Form,
-                   ip: str, settings: Settings) -> dict:
+                   ip: str, settings: Settings) -> RegistrationStatusRead:
     """Edit a pending or rejected registration; it goes back to the unit as pending."""
     # Counted like a login before the check: a wrong password (422) and a right one
     # (then 409 for an approved registration) must not be an unlimited oracle.
@@ -199,7 +237,7 @@ async def resubmit(registration_id: int, *, username: str, id_number: str, passw
             Account.id == row["account"])
         await audit.record("registration_resubmit", account_id=row["account"], account_name=username.strip(),
                            ip=ip, target_type="registration", target_id=registration_id, detail="修改并重新提交注册")
-    return {"id": registration_id, "status": S.pending.value}
+    return RegistrationStatusRead(id=registration_id, status=S.pending.value)
 
 
 # -- the unit's review ---------------------------------------------------------
@@ -221,7 +259,7 @@ def _units(principal: Principal) -> list[int]:
 
 
 async def queue(principal: Principal, *, status: RegistrationStatus | None, page: int,
-                page_size: int) -> tuple[list[dict], int]:
+                page_size: int) -> Page[RegistrationRead]:
     clauses = [Registration.unit.is_in(_units(principal))]
     if status is not None:
         clauses.append(Registration.status == status.value)
@@ -229,23 +267,23 @@ async def queue(principal: Principal, *, status: RegistrationStatus | None, page
     for clause in clauses:
         query, count = query.where(clause), count.where(clause)
     rows = await query.order_by(Registration.created_at).limit(page_size).offset((page - 1) * page_size)
-    items = []
-    for row in rows:
-        row = _present(dict(row))
+    return Page(items=[_read(r, masked=True) for r in rows], total=await count)
+
+
+def _read(row: dict, *, masked: bool) -> RegistrationRead:
+    """``masked``: the unit's queue; the registrant's own lookup shows their ID number and phone."""
+    row = dict(row)
+    if masked:
         row["id_number"] = mask_id_number(row["id_number"])
         row["phone"] = mask_phone(row["phone"])
-        items.append(row)
-    return items, await count
-
-
-def _present(row: dict) -> dict:
     row["joins_cme"] = bool(row["joins_cme"])
     for key in ("created_at", "updated_at"):
         row[key] = row[key].isoformat()
-    return row
+    return msgspec.convert(row, RegistrationRead)
 
 
-async def review(principal: Principal, registration_id: int, action: str, reason: str = "") -> dict:
+async def review(principal: Principal, registration_id: int, action: str,
+                 reason: str = "") -> RegistrationStatusRead:
     reason = reason.strip()
     if action == "reject" and not reason:
         raise Invalid("reason", "请填写不通过的原因")
@@ -275,10 +313,10 @@ async def review(principal: Principal, registration_id: int, action: str, reason
         word = "审核通过" if to == S.approved else f"审核不通过：{reason}"
         await audit.record(f"registration_{action}", principal=principal, target_type="registration",
                            target_id=registration_id, detail=f"注册 {row['username']} {word}")
-    return {"id": registration_id, "status": to.value}
+    return RegistrationStatusRead(id=registration_id, status=to.value)
 
 
-async def review_many(principal: Principal, ids: list[int], action: str, reason: str = "") -> list[dict]:
+async def review_many(principal: Principal, ids: list[int], action: str, reason: str = "") -> list[BatchResult]:
     """Each registration on its own, so one conflict doesn't undo the others."""
     if action == "reject" and not reason.strip():
         raise Invalid("reason", "请填写不通过的原因")
@@ -312,7 +350,8 @@ async def reset_password(phone: str, sms_code: str, new_password: str, *, settin
                            target_type="account", target_id=account["id"], detail="短信验证码重置密码")
 
 
-async def find_username(id_number: str, phone: str, sms_code: str, *, settings: Settings, ip: str) -> dict:
+async def find_username(id_number: str, phone: str, sms_code: str, *, settings: Settings,
+                        ip: str) -> UsernameRead:
     value = (id_number or "").strip().upper()
     phone, key, code_id = await check_sms_code(phone, SmsPurpose.find_username, sms_code, settings=settings, ip=ip)
     account = await Account.select(Account.id, Account.username).where(
@@ -324,4 +363,4 @@ async def find_username(id_number: str, phone: str, sms_code: str, *, settings: 
         await throttle.passed(throttle.login_user(settings), key)
         await audit.record("find_username", account_id=account["id"], account_name=account["username"], ip=ip,
                            target_type="account", target_id=account["id"], detail="短信验证找回用户名")
-    return {"username": account["username"]}
+    return UsernameRead(username=account["username"])

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import msgspec
+
 from server import db
 from server.clock import now
 from server.services import audit, scope
@@ -127,35 +129,59 @@ _COLUMNS = (
 )
 
 
-def present(row: dict) -> dict:
+class RuleRead(msgspec.Struct, frozen=True, rename={"credit_class": "class"}):
+    id: int
+    code: str
+    name: str
+    subtype: str
+    credit_class: str
+    category: str
+    unit: str
+    unit_size: float
+    credits_per_step: float
+    credits_per_unit: float
+    author_credits: list[float]
+    cap: float | None
+    daily_limit: float | None
+    evidence_required: bool
+    guidance: str
+    rule_text: str
+    year: int
+    national: bool
+    region_id: int | None
+    active: bool
+    sort: int
+
+
+def _read(row: dict) -> RuleRead:
     unit_size = Decimal(row["unit_size"])
     per_step = Decimal(row["credits_per_step"])
-    return {
-        "id": row["id"],
-        "code": row["code"],
-        "name": row["name"],
-        "subtype": row["subtype"],
-        "class": row["credit_class"],
-        "category": row["category"],
-        "unit": row["unit"],
-        "unit_size": float(unit_size),
-        "credits_per_step": float(per_step),
+    return RuleRead(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        subtype=row["subtype"],
+        credit_class=row["credit_class"],
+        category=row["category"],
+        unit=row["unit"],
+        unit_size=float(unit_size),
+        credits_per_step=float(per_step),
         # A rate, not an amount: four places so that quantity × rate rounds to
         # the same cent as our exact computation.
-        "credits_per_unit": float((per_step / unit_size).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+        credits_per_unit=float((per_step / unit_size).quantize(Decimal("0.0001"), ROUND_HALF_UP))
         if row["unit"] != RuleUnit.authorship.value else float(max(author_table(row), default=Decimal(0))),
-        "author_credits": [float(c) for c in author_table(row)],
-        "cap": None if row["cap"] is None else float(row["cap"]),
-        "daily_limit": None if row["daily_limit"] is None else float(row["daily_limit"]),
-        "evidence_required": bool(row["evidence_required"]),
-        "guidance": row["guidance"],
-        "rule_text": rule_text(row),
-        "year": row["year"],
-        "national": row["region"] is None,
-        "region_id": row["region"],
-        "active": bool(row["active"]),
-        "sort": row["sort"],
-    }
+        author_credits=[float(c) for c in author_table(row)],
+        cap=None if row["cap"] is None else float(row["cap"]),
+        daily_limit=None if row["daily_limit"] is None else float(row["daily_limit"]),
+        evidence_required=bool(row["evidence_required"]),
+        guidance=row["guidance"],
+        rule_text=rule_text(row),
+        year=row["year"],
+        national=row["region"] is None,
+        region_id=row["region"],
+        active=bool(row["active"]),
+        sort=row["sort"],
+    )
 
 
 async def province_of_unit(unit_id: int) -> int | None:
@@ -203,7 +229,7 @@ async def _usage(principal: Principal, year: int) -> dict[str, int]:
 
 
 async def catalogue(principal: Principal, *, year: int, q: str = "", subtype: str = "",
-                    include_inactive: bool = False, by_use: bool = False) -> list[dict]:
+                    include_inactive: bool = False, by_use: bool = False) -> list[RuleRead]:
     """The rules of ``year``; ``by_use``: most used in the caller's unit first (the entry form's picker)."""
     province = await _caller_province(principal)
     query = CreditRule.select(*_COLUMNS).where(CreditRule.year == year).where(_available(province))
@@ -219,11 +245,11 @@ async def catalogue(principal: Principal, *, year: int, q: str = "", subtype: st
     if by_use:
         uses = await _usage(principal, year)
         rows = sorted(rows, key=lambda r: -uses.get(r["code"], 0))  # stable: catalogue order among equals
-    return [present(r) for r in rows]
+    return [_read(r) for r in rows]
 
 
 async def rule_for_person(code: str, year: int, unit_id: int) -> dict:
-    """The active rule ``code`` of ``year`` that applies to a person of ``unit_id``."""
+    """The row of the active rule ``code`` of ``year`` that applies to a person of ``unit_id``."""
     province = await province_of_unit(unit_id)
     rows = await CreditRule.select(*_COLUMNS).where(
         (CreditRule.code == code) & (CreditRule.year == year) & (CreditRule.active == True)  # noqa: E712
@@ -234,6 +260,7 @@ async def rule_for_person(code: str, year: int, unit_id: int) -> dict:
 
 
 async def get_rule(rule_id: int) -> dict | None:
+    """The rule's row (amounts as stored), or None."""
     return await CreditRule.select(*_COLUMNS).where(CreditRule.id == rule_id).first()
 
 
@@ -337,7 +364,7 @@ def _check_fields(fields: RuleFields) -> dict:
     }
 
 
-async def create_rule(principal: Principal, year: int, fields: RuleFields) -> dict:
+async def create_rule(principal: Principal, year: int, fields: RuleFields) -> RuleRead:
     province = await _editor_province(principal)
     values = _check_fields(fields)
     row = CreditRule(year=year, region=province, **{col._meta.name: v for col, v in values.items()})
@@ -350,10 +377,10 @@ async def create_rule(principal: Principal, year: int, fields: RuleFields) -> di
         if is_unique_violation(error):
             raise Conflict("duplicate", f"{year} 年度已有编码为“{fields.code}”的规则") from error
         raise
-    return present(await get_rule(row.id))
+    return _read(await get_rule(row.id))
 
 
-async def update_rule(principal: Principal, rule_id: int, fields: RuleFields) -> dict:
+async def update_rule(principal: Principal, rule_id: int, fields: RuleFields) -> RuleRead:
     province = await _editor_province(principal)
     current = await get_rule(rule_id)
     if current is None or current["region"] != province:
@@ -371,7 +398,7 @@ async def update_rule(principal: Principal, rule_id: int, fields: RuleFields) ->
         if is_unique_violation(error):
             raise Conflict("duplicate", f"该年度已有编码为“{fields.code}”的规则") from error
         raise
-    return present(await get_rule(rule_id))
+    return _read(await get_rule(rule_id))
 
 
 async def copy_year(principal: Principal, from_year: int, to_year: int) -> int:

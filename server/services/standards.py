@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import msgspec
+
 from server import clock, compliance, labels
 from server.compliance import Cap, Requirement
 from server.services import audit
@@ -28,7 +30,7 @@ from server.tables import Person, PersonStandard, Region, Standard, Unit
 from server.tables.enums import Role, StandardScheme
 
 __all__ = [
-    "Choice", "StandardFields", "StandardInfo", "amount_words", "category_word", "check_for_unit", "choices", "choose", "copy_year",
+    "ChoiceRead", "StandardFields", "StandardInfo", "amount_words", "category_word", "check_for_unit", "choices", "choose", "copy_year",
     "create", "for_unit", "get", "keep_registration_choice", "line_words", "list_standards", "match", "may_edit", "of_year", "retire", "unchoose", "update",
 ]
 
@@ -417,8 +419,7 @@ async def match(principal: Principal, *, year: int, title_level: str, unit_level
 # -- a person's own choice (个人学分标准) ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class ChoiceRead(msgspec.Struct, frozen=True):
     id: int
     year: int
     scheme: str
@@ -433,7 +434,7 @@ def _own_person(principal: Principal) -> int:
     return principal.person_id
 
 
-async def choices(principal: Principal, *, year: int | None = None) -> list[Choice]:
+async def choices(principal: Principal, *, year: int | None = None) -> list[ChoiceRead]:
     person_id = _own_person(principal)
     query = PersonStandard.select(
         PersonStandard.id, PersonStandard.year, PersonStandard.scheme, PersonStandard.standard,
@@ -443,11 +444,11 @@ async def choices(principal: Principal, *, year: int | None = None) -> list[Choi
     if year is not None:
         query = query.where(PersonStandard.year == year)
     rows = await query.order_by(PersonStandard.year, ascending=False).order_by(PersonStandard.id)
-    return [Choice(r["id"], r["year"], r["scheme"], r["standard"], r["standard_name"], r["retired_at"] is not None)
-            for r in rows]
+    return [ChoiceRead(r["id"], r["year"], r["scheme"], r["standard"], r["standard_name"],
+                       r["retired_at"] is not None) for r in rows]
 
 
-async def choose(principal: Principal, year: int, standard_id: int) -> Choice:
+async def choose(principal: Principal, year: int, standard_id: int) -> ChoiceRead:
     person_id = _own_person(principal)
     if not 2000 <= year <= 2100:
         raise Invalid("year", "年度须在 2000 至 2100 之间")
@@ -462,7 +463,7 @@ async def choose(principal: Principal, year: int, standard_id: int) -> Choice:
         if is_unique_violation(error):
             raise Conflict("duplicate", f"{year} 年度已设置过个人学分标准，请先删除原来的") from error
         raise
-    return Choice(row.id, year, standard.scheme, standard.id, standard.name, False)
+    return ChoiceRead(row.id, year, standard.scheme, standard.id, standard.name, False)
 
 
 async def keep_registration_choice(person_id: int, standard_id: int) -> None:
