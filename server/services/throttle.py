@@ -142,7 +142,7 @@ def _now() -> int:
     return int(time.time())
 
 
-def _estimate(row: dict | None, limit: Limit, now: int) -> float:
+def estimate(row: dict | None, limit: Limit, now: int) -> float:
     """The sliding count of a row at ``now``: this window's hits plus the previous window's, weighed."""
     if row is None:
         return 0.0
@@ -162,7 +162,7 @@ def room_condition(limit: Limit, subject: object, now: int | None = None) -> tup
 
     For a statement that checks the limit itself instead of reading it first (the check-in
     on PostgreSQL: one round trip instead of two). The same sliding count as
-    :func:`_estimate`, so the two agree (a table of cases in the tests holds them to it).
+    :func:`estimate`, so the two agree (a table of cases in the tests holds them to it).
     """
     if limit.cooldown:
         raise ValueError("room_condition covers sliding-window limits only")
@@ -241,7 +241,7 @@ def _count_program(limit: Limit, subject: str, now: int, *, within: bool) -> Pro
     if not rows:
         current = yield (_READ_SQL, (limit.scope, subject))
         raise _Refused(limit, current[0] if current else None, now)
-    return _estimate(rows[0], limit, now)
+    return estimate(rows[0], limit, now)
 
 
 def _with_sweep(program: Program, now: int) -> Program:
@@ -304,7 +304,7 @@ async def count(limit: Limit, subject: object, *, memo: bool = False) -> float:
                                    limit.scope, subject)
     else:
         rows = await db.fetch(_engine(), _READ_SQL, limit.scope, subject)
-    return _estimate(rows[0] if rows else None, limit, _now())
+    return estimate(rows[0] if rows else None, limit, _now())
 
 
 async def guard(limit: Limit, subject: object, *, memo: bool = False) -> float:
@@ -316,7 +316,7 @@ async def guard(limit: Limit, subject: object, *, memo: bool = False) -> float:
     else:
         rows = await db.fetch(_engine(), _READ_SQL, limit.scope, subject)
     row, now = (rows[0] if rows else None), _now()
-    current = _estimate(row, limit, now)
+    current = estimate(row, limit, now)
     if current + 1 > limit.most:
         raise limit.refusal(_retry_after(row, limit, now))
     return current

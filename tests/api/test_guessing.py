@@ -122,6 +122,48 @@ def test_wrong_check_in_codes_count_against_the_address_too(strict):
     assert answers == [400] * 5 + [429]
 
 
+def test_a_blocked_address_gets_429_for_a_right_check_in_code_too(strict):
+    # On PostgreSQL the check-in statement checks the count itself (throttle.room_condition).
+    dept = login(strict, "dept1")
+    _, session = open_session(strict, dept, login(strict, "unit1"))
+    code = current_code(strict, dept, session["id"])
+    trainee = login(strict, "trainee1")
+    for _ in range(6):
+        strict.post("/api/checkins", headers=trainee, json={"session_id": session["id"], "code": _wrong_code(code)})
+    right = strict.post("/api/checkins", headers=trainee, json={"session_id": session["id"], "code": code})
+    assert right.status_code == 429 and right.json()["code"] == "too_many_attempts"
+    assert int(right.headers["retry-after"]) >= 1
+
+
+# A throttle row (its period relative to now's, hits, prev_hits) and the second into a 300 s window;
+# the limit is 5: cases on both sides of it, in this window and the one before.
+_ROOM_CASES = [
+    (None, 0), ((0, 4, 0), 0), ((0, 5, 0), 0), ((0, 4, 2), 0), ((0, 3, 4), 150), ((0, 3, 4), 290),
+    ((-1, 5, 0), 10), ((-1, 5, 0), 290), ((-1, 4, 3), 100), ((-2, 9, 9), 0), ((0, 0, 5), 1), ((0, 0, 5), 299),
+]
+
+
+@pytest.mark.parametrize("case", _ROOM_CASES, ids=[str(c) for c in _ROOM_CASES])
+def test_the_check_in_statement_and_guard_agree_on_room(client, strict_settings, case):
+    from server import db
+
+    row, into = case
+    limit = dataclasses.replace(throttle.wrong_codes(strict_settings), window=300)
+    now = 1_800_000_000 // 300 * 300 + into
+
+    async def both() -> tuple[bool, bool]:
+        if row is not None:
+            await Throttle.insert(Throttle(scope=limit.scope, subject="9.9.9.9", period=now // 300 + row[0],
+                                           hits=row[1], prev_hits=row[2], touched=now))
+        sql, args = throttle.room_condition(limit, "9.9.9.9", now)
+        in_sql = (await db.fetch(Throttle._meta.db, "SELECT " + sql + " AS ok", *args))[0]["ok"]
+        stored = await Throttle.select(Throttle.period, Throttle.hits, Throttle.prev_hits).first()
+        return bool(in_sql), throttle.estimate(stored, limit, now) + 1 <= limit.most
+
+    in_sql, in_python = client.blocking_portal.call(both)
+    assert in_sql == in_python
+
+
 # -- SMS pumping ------------------------------------------------------------------------------
 
 
