@@ -62,7 +62,7 @@ PROJECT_CAP = Decimal("10")
 MAX_COURSES = 60
 
 # The credit rules a project's attendance and speakers count by: rows of the
-# national catalogue (migration 0012: 国家级 3 h = 1, speaker 2/h; 省级 6 h = 1,
+# national catalogue (migration jijiao_0102: 国家级 3 h = 1, speaker 2/h; 省级 6 h = 1,
 # speaker 1/h; at most 10 per project). The national 2006 办法 knows only
 # national and provincial projects; a city-level project (地市级, seed 001 §3.1)
 # is approved below the province, so it is counted at the provincial rates,

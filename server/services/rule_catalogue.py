@@ -1,7 +1,7 @@
 """The province catalogue of seed 001 §5.2 (thirteen rules) plus the self-declared training day of 004 §5.
 
 National rules (国家级/省级继续医学教育项目 and their speakers) are not here:
-they hold in every province and come with the database (migration 0012).
+they hold in every province and come with the database (migration jijiao_0102).
 """
 
 from __future__ import annotations

@@ -187,7 +187,7 @@ async def _rows(who_: Who, year: int, standard_id: int | None, at: dt.datetime, 
     # the totals are then read in the order they are stored, not by a seek at a random place each.
     joins = [
         "CROSS JOIN unit u",
-        # (person, year) is unique (migration 0002): at most one history row.
+        # (person, year) is unique (migration jijiao_0101): at most one history row.
         "LEFT JOIN person_year py ON py.person = p.id AND py.year = {}",
         "LEFT JOIN credit_year y ON y.year = {} AND y.person = p.id",
     ]

@@ -68,7 +68,7 @@ class ExamAttempt(Table, tablename="exam_attempt"):
     """One sitting of a course's exam: served (shuffled) at ``started_at``, due by ``deadline``.
 
     At most one open (unsubmitted) attempt per person and course: a partial
-    unique index of migration 0051.
+    unique index of migration jijiao_0101.
     """
 
     person = ForeignKey(Person, on_delete=OnDelete.cascade)

@@ -19,7 +19,7 @@ class Credit(Table):
     """A credit record: credits and hours kept apart (national rules convert differently)."""
 
     # Indexed through the composites (person, year), (unit, status) and
-    # (department, status) of migration 0004: every index is paid for on each
+    # (department, status) of migration jijiao_0101: every index is paid for on each
     # check-in, so none is kept twice.
     person = ForeignKey(Person)
     # Where the person was when the record was made: the review queues are

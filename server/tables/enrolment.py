@@ -14,7 +14,7 @@ from server.tables.provider import TrainingClass
 
 
 class Enrolment(Table):
-    """At most one per (class, person): the unique index of migration 0050."""
+    """At most one per (class, person): the unique index of migration jijiao_0101."""
 
     training_class = ForeignKey(TrainingClass, on_delete=OnDelete.cascade)
     person = ForeignKey(Person, index=True)

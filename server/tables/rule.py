@@ -15,7 +15,7 @@ class CreditRule(Table):
 
     ``region`` is the province whose administration owns the rule; None marks a
     national rule that applies in every province. Unique on (year, code,
-    region) through migration 0009's expression index (NULL-safe).
+    region) through migration jijiao_0101's expression index (NULL-safe).
     """
 
     year = Integer()

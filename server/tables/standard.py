@@ -18,7 +18,7 @@ class Standard(Table):
     are JSON lists, always read and written whole with the standard (validated
     by ``services/standards.py``). A retired standard stays for the record
     (people chose it, certificates cite it) but applies to no one. Live names
-    are unique per year and region (migration 0021's partial index).
+    are unique per year and region (migration jijiao_0101's partial index).
     """
 
     year = Integer(index=True)

@@ -9,7 +9,7 @@ class Throttle(Table):
 
     Instants are whole epoch seconds rather than Timestamptz: the counting is
     one SQL statement of integer arithmetic that must read the same on SQLite
-    and PostgreSQL. Unique on (scope, subject) (migration jijiao_0014).
+    and PostgreSQL. Unique on (scope, subject) (migration jijiao_0101, which makes this table in SQL).
     """
 
     scope = Varchar(length=30)

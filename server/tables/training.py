@@ -37,7 +37,7 @@ class Training(Table):
     # Set on the Training a provider's class owns for its attendance sessions
     # (its unit and department are then empty): check-ins of its sessions are
     # for the class's confirmed enrolments and earn no credit by themselves.
-    # Unique through migration 0050's index (SQLite cannot ALTER in a UNIQUE column).
+    # Unique through migration jijiao_0101's index (SQLite cannot ALTER in a UNIQUE column).
     training_class = ForeignKey(TrainingClass, null=True, on_delete=OnDelete.cascade)
     # A delegated CME project runs its sessions, QR check-in and review queue
     # through a training row of kind "project" (server/services/projects.py).
@@ -73,7 +73,7 @@ class TrainingCourse(Table):
 class Checkin(Table):
     """A person's presence at a session; at most one per (session, person)."""
 
-    # Indexed by the unique (session, person) of migration 0004.
+    # Indexed by the unique (session, person) of migration jijiao_0101.
     session = ForeignKey(TrainingSession)
     training = ForeignKey(Training, index=True)
     person = ForeignKey(Person, index=True)

@@ -130,6 +130,35 @@ def test_backup_and_restore_round_trip_through_the_command(client, fresh_setting
     assert (empty_target.data_dir / key).read_bytes() == PDF
 
 
+def execute(settings, sql: str) -> None:
+    """One statement on the database ``settings`` names, committed."""
+    if settings.is_sqlite:
+        connection = sqlite3.connect(settings.sqlite_path)
+        try:
+            with connection:
+                connection.execute(sql)
+        finally:
+            connection.close()
+    else:
+        rows(settings, sql)
+
+
+def test_a_restored_database_migrates_only_when_it_knows_its_migrations(client, fresh_settings, empty_target,
+                                                                         tmp_path):
+    target = tmp_path / "nightly.backup"
+    assert jijiao(fresh_settings, "backup", str(target)).returncode == 0
+    assert jijiao(empty_target, "restore", str(target)).returncode == 0
+    # A backup of this version: its migrations are all applied already.
+    assert jijiao(empty_target, "migrate").returncode == 0
+    # One that ran a migration this version does not have (here the first of those squashed into
+    # jijiao_0100): refused by name, instead of the initial schema run again over its tables.
+    execute(empty_target, "INSERT INTO migration (name, app_name, ran_on) "
+                          "VALUES ('2026-11-24T21:07:53:497781', 'jijiao', CURRENT_TIMESTAMP)")
+    refused = jijiao(empty_target, "migrate")
+    assert refused.returncode != 0
+    assert "本版本没有的 1 个迁移（2026-11-24T21:07:53:497781" in refused.stderr
+
+
 def test_restore_refuses_a_database_that_is_not_empty(client, fresh_settings, tmp_path):
     target = tmp_path / "copy.backup"
     assert jijiao(fresh_settings, "backup", str(target)).returncode == 0

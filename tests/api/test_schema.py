@@ -10,7 +10,7 @@ not, or a table no class declares fails here, on SQLite and on PostgreSQL.
 
 Piccolo's own ``migrations new --auto`` diff cannot be the check: it replays
 the migrations' MigrationManager calls, so it does not see what migrations do
-in raw SQL (the throttle table of migration 0014 is all raw SQL, and it reports
+in raw SQL (the throttle table of migration jijiao_0101 is all raw SQL, and it reports
 that table as missing).
 """
 

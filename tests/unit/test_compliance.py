@@ -15,7 +15,7 @@ from decimal import Decimal as D
 import pytest
 
 from server.compliance import Cap, Profile, Record, Requirement, Standard, applicable, evaluate
-from server.migrations import jijiao_0023_seed_standards as seed
+from server.migrations import jijiao_0103_standards as seed
 from server.services.standards import _pure
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -303,7 +303,7 @@ def test_a_title_changed_mid_history_is_judged_by_each_years_title():
 
 # -- the seeded standards themselves, against shared/RULES.md ----------------------------------------
 #
-# The cases above judge standards written out in this file; these judge the rows migration 0023 seeds
+# The cases above judge standards written out in this file; these judge the rows migration jijiao_0103 seeds
 # (read through services/standards._pure, as the server reads them), so a figure changed in the seed
 # fails here by a hand calculation, not only by a comparison with itself.
 
@@ -318,7 +318,7 @@ N_DEMO_JUNIOR = "示例省 初级"
 
 def seeded_all() -> list[Standard]:
     out = []
-    for years, region, name, scheme, titles, units, requirements, caps, certificate, auto, _note in seed._STANDARDS:
+    for years, region, name, scheme, titles, units, requirements, caps, certificate, auto, _note in seed.STANDARDS:
         for year in years:
             out.append(_pure({
                 "id": len(out) + 1, "year": year, "region_code": region, "name": name, "scheme": scheme,

@@ -17,7 +17,7 @@ export function projectAccess(role, project) {
 
 export const EDITABLE = ['draft', 'returned'];
 
-// The national rules an attendee's and a speaker's credits follow (RULES.md, migration 0012);
+// The national rules an attendee's and a speaker's credits follow (RULES.md, migration jijiao_0102);
 // a city-level project counts at the provincial rates (server/services/projects.py says why).
 export const LEVEL_RULE_TEXT = {
   provincial: '省级项目：学员每 6 学时授予 1 学分，主讲人每学时 1 学分，每个项目最高 10 学分',

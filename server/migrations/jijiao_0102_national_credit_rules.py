@@ -1,14 +1,19 @@
+"""The national credit rules every database starts with (kept from the old jijiao_0012).
+
+The national rules hold in every province (no region): 国家级继续医学教育项目
+3 hours = 1 credit, its speakers 2 per hour; 省级项目 6 hours = 1 credit, its
+speakers 1 per hour; at most 10 credits per project. Written as data here so
+that every database has them, demo or not; later years are added the same way,
+by a new migration. Their category is the column's default, professional.
+"""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-24T23:41:00:000000"
+ID = "2026-12-06T10:00:02:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "national credit rules"
 
-# The national rules hold in every province (no region): 国家级继续医学教育项目
-# 3 hours = 1 credit, its speakers 2 per hour; 省级项目 6 hours = 1 credit, its
-# speakers 1 per hour; at most 10 credits per project. Written as data here so
-# that every database has them, demo or not; later years are added the same way.
 _YEARS = range(2024, 2031)
 _PROOF = "证明材料包括：学分证书或项目主办单位出具的参会（授课）证明。"
 _RULES = (

@@ -1,5 +1,7 @@
 """The compliance standards every database starts with, for the credit years 2024–2030.
 
+(Kept from the old jijiao_0023.)
+
 Sources, and how sure each figure is ("reprint": a secondary page reprints the rule's
 text; "confirmed": an official page carries it; see ../shared/RULES.md):
 
@@ -46,7 +48,7 @@ import json
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-12-06T03:51:00:000000"
+ID = "2026-12-06T10:00:03:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "seed the national, 人社部, Guangdong and demo-province standards"
 
@@ -69,7 +71,7 @@ _NOTE_GD = "广东省专业技术人员继续教育（2021年起）：公需科�
 _NOTE_DEMO = "示例省（演示数据）：按机构所属区域等级和职称级别设定的省级标准。"
 
 # years, region_code, name, scheme, title levels, unit levels, requirements, caps, certificate, auto, note
-_STANDARDS = [
+STANDARDS = [
     ((2024,), None, "全国继续医学教育（2006年办法）中级及以上", "cme", SENIOR, "",
      [_req("credits", "total", 25), _req("credits", "I", 5), _req("credits", "II", 15)],
      [_cap("credits", 10, source="attendance")], False, True, _NOTE_2006),
@@ -100,7 +102,7 @@ async def forwards():
 
     async def insert():
         engine = engine_finder()
-        for years, region, name, scheme, titles, units, requirements, caps, certificate, auto, note in _STANDARDS:
+        for years, region, name, scheme, titles, units, requirements, caps, certificate, auto, note in STANDARDS:
             region_sql = "NULL" if region is None else _text(region)
             same_region = "region_code IS NULL" if region is None else f"region_code = {_text(region)}"
             for year in years:
