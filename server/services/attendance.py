@@ -261,15 +261,14 @@ def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, 
 
 
 def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
-                      at: dt.datetime | None, notify: bool, room: tuple[str, tuple] | None) -> tuple[str, tuple]:
+                      at: dt.datetime | None, room: tuple[str, tuple] | None) -> tuple[str, tuple]:
     """PostgreSQL: :func:`_record_program` as one statement, so one round trip and one implicit transaction.
 
     On PostgreSQL each statement of a program is a round trip, and a check-in was five
     (BEGIN, check-in, credit, event, COMMIT) plus the session read; this one statement
     spends the claim, checks that the training is still open (the session row may come
-    from a cache), makes the check-in and, through the ledger, its credit and event, and
-    tells the organisers' screens (NOTIFY, delivered at commit, unless Redis carries the
-    signals); given ``room`` (throttle.room_condition), it also checks that the caller's
+    from a cache) and makes the check-in and, through the ledger, its credit and event;
+    given ``room`` (throttle.room_condition), it also checks that the caller's
     address is not past its wrong-code limit, which was a read of its own before. It answers
     one row: the training's status, whether the claim was spent, whether the address had
     room, and what was made (nothing made means a repeated scan, or a claim, training or
@@ -305,9 +304,8 @@ def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str
            + ("(SELECT count(*) FROM claim_used) AS claimed, " if claim_hash is not None else "")
            + ("(SELECT ok FROM room) AS room, " if room is not None else "")
            + "m.id, m.checked_in_at, " + credit
-           + (", CASE WHEN m.id IS NOT NULL THEN pg_notify({}, {}) END AS notified" if notify else "")
            + " FROM (SELECT 1) AS one LEFT JOIN checkin_made m ON true" + joined)
-    return sql, (*args, row["training"], *((live.CHANNEL, str(row["id"])) if notify else ()))
+    return sql, (*args, row["training"])
 
 
 async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "",
@@ -320,17 +318,13 @@ async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "
         result = await db.run_write(engine, _record_program(row, who, method=method, reason=reason,
                                                             claim_hash=claim_hash, at=at))
         if result.created:
-            live.hub.deliver(row["id"])  # one process: its own screens are every screen
+            await live.publish(row["id"])
         return result
-    # The screens hear of it through PostgreSQL itself unless Redis carries the signals.
-    by_postgres = live.hub.backend == "postgresql"
     sql, args = _record_statement(row, who, method=method, reason=reason, claim_hash=claim_hash, at=at,
-                                  notify=by_postgres,
                                   room=throttle.room_condition(*room) if room is not None else None)
     made = (await db.fetch(engine, sql, *args))[0]
     if made["id"] is not None:
-        if not by_postgres:
-            await live.publish(row["id"])
+        await live.publish(row["id"])
         return CheckinResult(True, _body(row, {**made, "checked_out_at": None}))
     if room is not None and not made["room"]:
         await throttle.guard(*room)  # the 429 with its wait

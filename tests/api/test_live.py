@@ -103,3 +103,32 @@ def test_another_units_admin_gets_404_for_a_sessions_stream(client) -> None:
     response = client.get(f"/api/sessions/{session['id']}/live", headers=login(client, "unit2"))
     assert response.status_code == 404
     assert response.json()["code"] == "session_not_found"
+
+
+def test_a_burst_of_check_ins_sends_each_session_once_per_round_and_loses_none() -> None:
+    import asyncio
+
+    import redis.asyncio as redis
+
+    from server.services import live
+
+    async def burst() -> list[bytes]:
+        hub = live.Hub()
+        hub.configure(database_url="", redis_url=REDIS_URL)
+        listener = redis.from_url(REDIS_URL).pubsub()
+        await listener.subscribe(live.CHANNEL)
+        await listener.get_message(timeout=1)  # the subscription's confirmation
+        for _ in range(200):
+            await hub.publish(901)
+            await hub.publish(902)
+        await asyncio.sleep(0.075)  # the first round (after 50 ms) is on its way
+        await hub.publish(903)
+        await hub.stop()  # sends what is left
+        heard = []
+        while (message := await listener.get_message(timeout=1)) is not None:
+            heard.append(message["data"])
+        await listener.aclose()
+        return heard
+
+    heard = asyncio.run(burst())
+    assert sorted(heard) == [b"901", b"902", b"903"]
