@@ -11,60 +11,11 @@ from litestar import Controller, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import JSONBody, QueryParameter
 
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, QueryId, Reason, ReasonUpdate
-from server.controllers.trainings import StatusRead
-from server.security import Caller
-from server.controllers.evidence import EvidenceRead
 from server.controllers.notices import deliver_notices
-from server.services import credits, entries, evidence
-from server.services.principal import Principal
+from server.controllers.schemas import BatchRead, Id, Page, PathId, QueryId, Reason, ReasonUpdate, StatusRead
+from server.security import Caller
+from server.services import credits, entries
 from server.tables.enums import CreditClass
-
-
-class CreditRead(msgspec.Struct):
-    id: int
-    person_id: int
-    person_name: str
-    person_no: str
-    unit_id: int
-    department_id: int | None
-    department_name: str | None
-    year: int
-    activity_date: str
-    credit_class: str
-    category: str
-    rule_code: str
-    title: str
-    credits: float
-    hours: float
-    source: str
-    training_id: int | None
-    status: str
-    reason: str
-    created_at: dt.datetime
-    effective_at: dt.datetime | None
-    rule_name: str | None = None
-    quantity: float | None = None
-    author_position: int | None = None
-    project_no: str = ""
-    organiser: str = ""
-    evidence_required: bool = False
-    evidence_count: int = 0
-    # Whether the caller may still edit or delete it (services/entries.py).
-    editable: bool = False
-
-
-class CreditEventRead(msgspec.Struct):
-    at: dt.datetime
-    from_status: str
-    to_status: str
-    reason: str
-    account_name: str | None
-
-
-class CreditDetailRead(CreditRead, kw_only=True):
-    events: list[CreditEventRead]
-    evidence: list[EvidenceRead]
 
 
 Quantity = Annotated[float, msgspec.Meta(ge=0, le=100000)]
@@ -125,24 +76,9 @@ class SubmitNote(msgspec.Struct):
     note: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
-class EntryCreated(msgspec.Struct):
-    id: int
-    status: str
-    credits: float
-
-
 def _decimal(value: float | None | msgspec.UnsetType) -> Decimal | None:
     # Through str: 1.1 stays 1.1, not 1.100000000000000088817841970012523.
     return None if value is None or value is msgspec.UNSET else Decimal(str(value))
-
-
-class TrainingGroupRead(msgspec.Struct):
-    training_id: int
-    title: str
-    activity_date: dt.date
-    credit_class: str
-    credits: float
-    count: int
 
 
 GroupStatus = Annotated[Literal["pending_dept", "pending_unit", "effective", "returned", "rejected"],
@@ -185,36 +121,30 @@ class CreditController(Controller):
         in_force: Annotated[bool, QueryParameter(description="effective and already counting (次日生效)")] = False,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 20,
-    ) -> Page[CreditRead]:
-        rows, total = await credits.list_credits(principal, status=status, year=year, person_id=person_id,
-                                                 training_id=training_id, source=source, page=page,
-                                                 page_size=page_size, q=q, department_id=department_id,
-                                                 date_from=date_from, date_to=date_to,
-                                                 credit_class=credit_class.value if credit_class else None,
-                                                 in_force_only=in_force)
-        counts = await evidence.counts([r["id"] for r in rows])
-        return Page(items=[msgspec.convert(_enrich(principal, r, counts), CreditRead) for r in rows], total=total)
+    ) -> Page[credits.CreditRead]:
+        return await credits.list_credits(principal, status=status, year=year, person_id=person_id,
+                                          training_id=training_id, source=source, page=page, page_size=page_size,
+                                          q=q, department_id=department_id, date_from=date_from, date_to=date_to,
+                                          credit_class=credit_class.value if credit_class else None,
+                                          in_force_only=in_force)
 
     @post("")
-    async def create(self, principal: Caller, data: JSONBody[EntryCreate]) -> EntryCreated:
-        return EntryCreated(**await entries.create(principal, data.declaration(), draft=data.draft,
-                                                   person_id=data.person_id))
+    async def create(self, principal: Caller, data: JSONBody[EntryCreate]) -> entries.EntryCreated:
+        return await entries.create(principal, data.declaration(), draft=data.draft, person_id=data.person_id)
 
     @get("/groups")
-    async def groups(self, principal: Caller, status: GroupStatus) -> Page[TrainingGroupRead]:
-        items = [msgspec.convert(g, TrainingGroupRead, from_attributes=True)
-                 for g in await credits.attendance_groups(principal, status)]
-        return Page(items=items, total=len(items))
+    async def groups(self, principal: Caller, status: GroupStatus) -> Page[credits.TrainingGroupRead]:
+        return await credits.attendance_groups(principal, status)
 
     @get("/{credit_id:int}")
-    async def detail(self, principal: Caller, credit_id: PathId) -> CreditDetailRead:
-        return await _detail(principal, await credits.get_credit(principal, credit_id))
+    async def detail(self, principal: Caller, credit_id: PathId) -> credits.CreditDetailRead:
+        return await credits.get_credit(principal, credit_id)
 
     @put("/{credit_id:int}")
-    async def update(self, principal: Caller, credit_id: PathId, data: JSONBody[EntryUpdate]) -> CreditDetailRead:
-        row = await entries.update(principal, credit_id, data.declaration(), new_credits=_decimal(data.credits),
-                                   new_hours=_decimal(data.hours), reason=data.reason)
-        return await _detail(principal, row)
+    async def update(self, principal: Caller, credit_id: PathId,
+                     data: JSONBody[EntryUpdate]) -> credits.CreditDetailRead:
+        return await entries.update(principal, credit_id, data.declaration(), new_credits=_decimal(data.credits),
+                                    new_hours=_decimal(data.hours), reason=data.reason)
 
     @delete("/{credit_id:int}")
     async def remove(self, principal: Caller, credit_id: PathId, state: State,
@@ -224,37 +154,26 @@ class CreditController(Controller):
     @post("/{credit_id:int}/submit", status_code=200)
     async def submit(self, principal: Caller, credit_id: PathId,
                      data: JSONBody[SubmitNote | None] = None) -> StatusRead:
-        return StatusRead(**await entries.submit(principal, credit_id, data.note if data else ""))
+        return await entries.submit(principal, credit_id, data.note if data else "")
 
     @post("/{credit_id:int}/approve", status_code=200)
     async def approve(self, principal: Caller, credit_id: PathId, state: State) -> StatusRead:
-        return StatusRead(**await credits.transition(principal, credit_id, "approve",
-                                                     personal_next_day=state.settings.personal_credit_next_day))
+        return await credits.transition(principal, credit_id, "approve",
+                                        personal_next_day=state.settings.personal_credit_next_day)
 
     @post("/{credit_id:int}/return", status_code=200, after_response=deliver_notices)
     async def return_(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
-        return StatusRead(**await credits.transition(principal, credit_id, "return", data.reason))
+        return await credits.transition(principal, credit_id, "return", data.reason)
 
     @post("/{credit_id:int}/reject", status_code=200, after_response=deliver_notices)
     async def reject(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
-        return StatusRead(**await credits.transition(principal, credit_id, "reject", data.reason))
+        return await credits.transition(principal, credit_id, "reject", data.reason)
 
     @post("/{credit_id:int}/revoke", status_code=200)
     async def revoke(self, principal: Caller, credit_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
-        return StatusRead(**await credits.transition(principal, credit_id, "revoke", data.reason))
+        return await credits.transition(principal, credit_id, "revoke", data.reason)
 
     @post("/batch", status_code=200, after_response=deliver_notices)
     async def batch(self, principal: Caller, data: JSONBody[CreditBatchUpdate], state: State) -> BatchRead:
-        results = await credits.transition_many(principal, data.ids, data.action, data.reason,
-                                                personal_next_day=state.settings.personal_credit_next_day)
-        return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])
-
-
-def _enrich(principal: Principal, row: dict, counts: dict[int, int]) -> dict:
-    return {**row, "evidence_count": counts.get(row["id"], 0), "editable": entries.editable(principal, row)}
-
-
-async def _detail(principal: Principal, row: dict) -> CreditDetailRead:
-    files = await evidence.list_for_credit(row["id"])
-    detail = {**_enrich(principal, row, {row["id"]: len(files)}), "evidence": files}
-    return msgspec.convert(detail, CreditDetailRead)
+        return BatchRead(results=await credits.transition_many(
+            principal, data.ids, data.action, data.reason, personal_next_day=state.settings.personal_credit_next_day))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import msgspec
@@ -25,36 +24,6 @@ class DisplayLinkCreate(msgspec.Struct):
     phase: QrPhase = QrPhase.checkin
 
 
-class DisplayLinkRead(msgspec.Struct):
-    id: int
-    url: str
-    expires_at: dt.datetime
-    phase: str
-
-
-class LiveLinkRead(msgspec.Struct):
-    id: int
-    phase: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-
-
-class DisplayRead(msgspec.Struct):
-    title: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    location: str
-    phase: str
-    open: bool
-    url: str | None
-    code: str | None
-    interval: int
-    expires_in: int
-    checked_in: int
-    checked_out: int
-    expires_at: dt.datetime
-
-
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -64,15 +33,13 @@ class SessionDisplayLinkController(Controller):
 
     @post("", status_code=HTTP_201_CREATED)
     async def create(self, principal: Caller, session_id: PathId, request: Request, state: State,
-                     data: Annotated[DisplayLinkCreate | None, Body()] = None) -> DisplayLinkRead:
+                     data: Annotated[DisplayLinkCreate | None, Body()] = None) -> display.DisplayLinkRead:
         phase = data.phase if data is not None else QrPhase.checkin
-        link = await display.create(principal, session_id, phase, base_url(request, state))
-        return msgspec.convert(link, DisplayLinkRead, from_attributes=True)
+        return await display.create(principal, session_id, phase, base_url(request, state))
 
     @get("")
-    async def live(self, principal: Caller, session_id: PathId) -> Page[LiveLinkRead]:
-        items = [msgspec.convert(x, LiveLinkRead, from_attributes=True) for x in await display.live_links(principal, session_id)]
-        return Page(items=items, total=len(items))
+    async def live(self, principal: Caller, session_id: PathId) -> Page[display.LiveLinkRead]:
+        return await display.live_links(principal, session_id)
 
 
 class DisplayLinkController(Controller):
@@ -91,9 +58,8 @@ class DisplayController(Controller):
     tags = ["attendance"]
 
     @get("", exclude_from_auth=True)
-    async def state(self, token: Token, request: Request, state: State) -> Response[DisplayRead]:
-        now = await display.state(token, base_url(request, state))
-        return Response(msgspec.convert(now, DisplayRead, from_attributes=True), headers=_NO_STORE)
+    async def state(self, token: Token, request: Request, state: State) -> Response[display.DisplayRead]:
+        return Response(await display.state(token, base_url(request, state)), headers=_NO_STORE)
 
     @get("/qr.svg", exclude_from_auth=True, media_type="image/svg+xml")
     async def qr_svg(self, token: Token, request: Request, state: State) -> Response[str]:

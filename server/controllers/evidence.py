@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, ClassVar
 from urllib.parse import quote
@@ -29,19 +28,6 @@ class EvidenceUpload:
     file: UploadFile
 
 
-class EvidenceRead(msgspec.Struct):
-    id: int
-    content_type: str
-    size: int
-    filename: str
-    width: int | None
-    height: int | None
-    captured_at: dt.datetime | None
-    created_at: dt.datetime
-    url: str
-    thumb_url: str | None
-
-
 class PagesRead(msgspec.Struct):
     count: int  # pages of a PDF proof that /pages/{n} renders (at most evidence.MAX_PAGES)
 
@@ -64,14 +50,14 @@ class EvidenceController(Controller):
 
     @post("/api/credits/{credit_id:int}/evidence", status_code=HTTP_201_CREATED)
     async def upload(self, principal: Caller, credit_id: PathId, state: State,
-                     data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> EvidenceRead:
+                     data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+                     ) -> evidence.EvidenceRead:
         # Read one byte past the limit: enough to know it is too large.
         try:
             content = await data.file.read(evidence.MAX_BYTES + 1)
         finally:
             await data.file.close()
-        row = await evidence.upload(principal, credit_id, content, data.file.filename, state.settings)
-        return msgspec.convert(row, EvidenceRead)
+        return await evidence.upload(principal, credit_id, content, data.file.filename, state.settings)
 
     # Photos and PDFs are compressed already.
     @get("/api/evidence/{evidence_id:int}", skip_compression=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import msgspec
@@ -20,28 +19,6 @@ async def deliver_notices(request: Request) -> None:
     await notices.deliver_pending(request.app.state.sms_gateway)
 
 
-class ReturnedRead(msgspec.Struct):
-    credit_id: int
-    title: str
-    reason: str
-
-
-class NoticeRead(msgspec.Struct):
-    id: int
-    kind: str
-    title: str
-    detail: str
-    credit_id: int | None
-    training_id: int | None
-    created_at: dt.datetime
-
-
-class AttentionRead(msgspec.Struct):
-    count: int
-    returned: list[ReturnedRead]
-    notices: list[NoticeRead]
-
-
 class NoticesReadUpdate(msgspec.Struct):
     credit_id: Annotated[Id, msgspec.Meta(description="mark every unread notice of this credit read")]
 
@@ -51,10 +28,8 @@ class NoticeController(Controller):
     tags = ["notices"]
 
     @get("/attention")
-    async def attention(self, principal: Caller) -> AttentionRead:
-        found = await notices.attention(principal)
-        return AttentionRead(count=found.count, returned=[ReturnedRead(**r) for r in found.returned],
-                             notices=[msgspec.convert(n, NoticeRead, from_attributes=True) for n in found.notices])
+    async def attention(self, principal: Caller) -> notices.AttentionRead:
+        return await notices.attention(principal)
 
     @post("/notices/{notice_id:int}/read", status_code=HTTP_204_NO_CONTENT)
     async def read_one(self, principal: Caller, notice_id: PathId) -> None:

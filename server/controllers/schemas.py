@@ -8,7 +8,12 @@ import msgspec
 from litestar.params import PathParameter, QueryParameter
 
 from server.services.principal import Principal
-from server.services.results import BatchRead, BatchResult, Page  # noqa: F401 - the boundary's names for them
+from server.services.results import (  # noqa: F401 - the boundary's names for them
+    BatchRead,
+    BatchResult,
+    Page,
+    StatusRead,
+)
 
 
 # Ids are 64-bit integers in both databases; a larger number can name nothing

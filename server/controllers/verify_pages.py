@@ -98,25 +98,24 @@ def certificate_page(data: CertificateData | None, raw_code: str) -> str:
     ))
 
 
-def report_page(report: dict) -> str:
+def report_page(report: ReportVerification) -> str:
     """The public page of a printed report: 文件有效, what it is, and who it lists."""
     e = html.escape
-    kind = KIND_WORDS.get(report.get("kind", ""), "学分文件")
-    issued = dt.datetime.fromisoformat(report["issued_at"]).astimezone(CHINA).date()
-    facts = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in report.get("facts", []))
-    people = report.get("people", [])
+    kind = KIND_WORDS.get(report.kind, "学分文件")
+    issued = dt.datetime.fromisoformat(report.issued_at).astimezone(CHINA).date()
+    facts = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in report.facts)
     items = "".join(
-        f"<li><div>{e(p.get('name', ''))}"
-        + (f" <span class=\"muted\">{e(p['person_no'])}</span>" if p.get("person_no") else "")
-        + f"</div><div class=\"muted\">{e(p.get('line', ''))}</div></li>"
-        for p in people
+        f"<li><div>{e(p.name)}"
+        + (f" <span class=\"muted\">{e(p.person_no)}</span>" if p.person_no else "")
+        + f"</div><div class=\"muted\">{e(p.line)}</div></li>"
+        for p in report.people
     ) or '<li class="muted">无人员</li>'
     return _page("文件有效", (
         '<section class="card status ok"><h1>✓ 文件有效</h1>'
-        f'<p class="muted">{e(kind)} · 验证码 <span class="code">{e(grouped(report["code"]))}</span></p>'
+        f'<p class="muted">{e(kind)} · 验证码 <span class="code">{e(grouped(report.code))}</span></p>'
         "</section>"
-        f'<section class="card"><h2>{e(report.get("title", kind))}</h2><dl>{facts}'
+        f'<section class="card"><h2>{e(report.title)}</h2><dl>{facts}'
         f"<dt>出具日期</dt><dd>{e(cn_date(issued))}</dd></dl></section>"
-        f'<section class="card"><h2>人员（{len(people)} 名）</h2><ul>{items}</ul></section>'
+        f'<section class="card"><h2>人员（{len(report.people)} 名）</h2><ul>{items}</ul></section>'
         '<p class="muted" style="text-align:center">以上内容为文件出具时的记录。</p>'
     ))

@@ -14,6 +14,8 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
+import msgspec
+
 import qr
 from server import clock, db
 from server.clock import CHINA, china_date
@@ -21,6 +23,7 @@ from server.labels import CHECKIN_METHOD, CREDIT_STATUS, label
 from server.services import audit, exports, ledger, live, throttle
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import Page
 from server.services.trainings import load_session
 from server.settings import Settings
 from server.sqlprog import Program
@@ -59,6 +62,55 @@ class QrState:
     code: str
     interval: int
     expires_in: int
+
+
+# -- what a client sees of a claim or a check-in -------------------------------------
+
+
+class TrainingBrief(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    credit_class: str
+    credits: float
+    hours: float
+
+
+class SessionBrief(msgspec.Struct, frozen=True):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+
+
+class ClaimRead(msgspec.Struct, frozen=True):
+    claim: str
+    expires_at: dt.datetime
+    training: TrainingBrief
+    session: SessionBrief
+
+
+class CreditBrief(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    credits: float
+
+
+class CheckinRead(msgspec.Struct, frozen=True):
+    """A check-in as its trainee or organiser sees it: the shape of CheckinResult.body."""
+
+    id: int
+    session_id: int
+    checked_in_at: dt.datetime
+    checked_out_at: dt.datetime | None
+    requires_checkout: bool
+    credit: CreditBrief | None
+    training: TrainingBrief
+    session: SessionBrief
+
+
+def _checkin_read(body: dict) -> CheckinRead:
+    """CheckinRead of a CheckinResult's body (its keys are CheckinRead's fields)."""
+    return msgspec.convert(body, CheckinRead)
 
 
 def checkin_url(base_url: str, session_id: int, code: str, phase: str = QrPhase.checkin.value) -> str:
@@ -146,7 +198,8 @@ async def _open_session_for_code(session_id: int, code: str, now: float, ip: str
 # -- claims ----------------------------------------------------------------------
 
 
-async def create_claim(session_id: int, code: str, *, ip: str, settings: Settings, now: float | None = None) -> dict:
+async def create_claim(session_id: int, code: str, *, ip: str, settings: Settings,
+                       now: float | None = None) -> ClaimRead:
     """Exchange a scanned code for a claim that survives logging in (no login needed)."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, ip, settings)
@@ -154,7 +207,7 @@ async def create_claim(session_id: int, code: str, *, ip: str, settings: Setting
     expires_at = dt.datetime.fromtimestamp(qr.claim_expiry(now, CLAIM_TTL_SECONDS), dt.timezone.utc)
     await CheckinClaim.insert(CheckinClaim(token_hash=qr.hash_token(token), session=session_id,
                                            expires_at=expires_at))
-    return {"claim": token, "expires_at": expires_at, **_summary(row)}
+    return msgspec.convert({"claim": token, "expires_at": expires_at, **_summary(row)}, ClaimRead)
 
 
 # -- check-in ----------------------------------------------------------------------
@@ -429,7 +482,7 @@ async def check_in_with_claim(principal: Principal, claim: str, settings: Settin
 
 
 async def check_out(principal: Principal, session_id: int, code: str, settings: Settings,
-                    now: float | None = None) -> CheckinResult:
+                    now: float | None = None) -> CheckinRead:
     """签退: the second scan of a training that asks for a minimum time present earns the credit."""
     now = time.time() if now is None else now
     row = await _open_session_for_code(session_id, code, now, principal.ip, settings)
@@ -438,7 +491,7 @@ async def check_out(principal: Principal, session_id: int, code: str, settings: 
     if existing is None:
         raise Conflict("not_checked_in", "您尚未签到，请先扫描签到二维码")
     if existing.body["checked_out_at"] is not None or not row["requires_checkout"]:
-        return existing
+        return _checkin_read(existing.body)
     moment = clock.now()
     present = moment - existing.body["checked_in_at"]
     needed = dt.timedelta(minutes=row["min_minutes"])
@@ -458,7 +511,7 @@ async def check_out(principal: Principal, session_id: int, code: str, settings: 
         await live.publish(row["id"])
     result = await _existing(row, who.person_id)
     assert result is not None
-    return CheckinResult(updated, result.body)
+    return _checkin_read(result.body)
 
 
 # -- reverse mode: the tablet scans the trainee's personal code -------------------------
@@ -470,7 +523,30 @@ _SCAN_EARLY = dt.timedelta(hours=2)
 _SCAN_DRIFT = dt.timedelta(minutes=2)
 
 
-async def personal_code(principal: Principal, now: float | None = None) -> dict:
+class PersonalCodeRead(msgspec.Struct, frozen=True):
+    payload: str
+    person_id: int
+    secret: str
+    step: int
+    expires_in: int
+
+
+class ScanResult(msgspec.Struct, frozen=True, omit_defaults=True):
+    client_id: str
+    ok: bool
+    created: bool | None = None
+    checkin_id: int | None = None
+    person_id: int | None = None
+    name: str | None = None
+    code: str | None = None
+    detail: str | None = None
+
+
+class ScanBatchRead(msgspec.Struct, frozen=True):
+    results: list[ScanResult]
+
+
+async def personal_code(principal: Principal, now: float | None = None) -> PersonalCodeRead:
     """The trainee's rotating personal code, and its secret so the phone can show it offline."""
     if principal.person_id is None:
         raise Forbidden("not_eligible", "只有学员账号有个人签到码")
@@ -479,12 +555,12 @@ async def personal_code(principal: Principal, now: float | None = None) -> dict:
         (Person.id == principal.person_id) & Person.checkin_secret.is_null())
     row = await Person.select(Person.checkin_secret).where(Person.id == principal.person_id).first()
     secret = row["checkin_secret"]
-    return {"payload": qr.personal_payload(principal.person_id, secret, now, PERSONAL_STEP),
-            "person_id": principal.person_id, "secret": secret, "step": PERSONAL_STEP,
-            "expires_in": qr.expires_in(now, PERSONAL_STEP)}
+    return PersonalCodeRead(payload=qr.personal_payload(principal.person_id, secret, now, PERSONAL_STEP),
+                            person_id=principal.person_id, secret=secret, step=PERSONAL_STEP,
+                            expires_in=qr.expires_in(now, PERSONAL_STEP))
 
 
-async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -> list[dict]:
+async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -> ScanBatchRead:
     """Record what the tablet scanned (possibly offline, synced later): each item on its own."""
     session, training, _ = await load_session(principal, session_id)
     if training["status"] != TrainingStatus.approved.value:
@@ -498,33 +574,41 @@ async def sync_scans(principal: Principal, session_id: int, items: list[dict]) -
               .where(Person.id.is_in(person_ids or [0]))}
     results = []
     for item, parsed in parsed_items:
-        outcome = {"client_id": item.get("client_id", "")}
+        client_id = item.get("client_id", "")
         scanned_at = item["scanned_at"]
         person = people.get(parsed.person_id) if parsed else None
         if parsed is None or person is None or not person["checkin_secret"] or not qr.verify_personal(
                 parsed, person["checkin_secret"], scanned_at.timestamp(), PERSONAL_STEP):
-            results.append({**outcome, "ok": False, "code": "invalid_code", "detail": "个人签到码无效或已过期"})
+            results.append(ScanResult(client_id, ok=False, code="invalid_code", detail="个人签到码无效或已过期"))
             continue
         if not (row["starts_at"] - _SCAN_EARLY <= scanned_at <= now + _SCAN_DRIFT):
-            results.append({**outcome, "ok": False, "code": "invalid_time", "detail": "扫码时间不在本场次时间内"})
+            results.append(ScanResult(client_id, ok=False, code="invalid_time", detail="扫码时间不在本场次时间内"))
             continue
         if row["training_class"] is None and person["unit"] != row["unit"] and row["kind"] != _OPEN_TO_ALL:
-            results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "非本单位人员"})
+            results.append(ScanResult(client_id, ok=False, code="not_eligible", detail="非本单位人员"))
             continue
         if row["training_class"] is not None and not await is_enrolled(row["training_class"], parsed.person_id):
-            results.append({**outcome, "ok": False, "code": "not_eligible", "detail": "未报名该培训班或报名未确认"})
+            results.append(ScanResult(client_id, ok=False, code="not_eligible", detail="未报名该培训班或报名未确认"))
             continue
         recorded = await _record(row, await _someone(principal, parsed.person_id), method=CheckinMethod.reverse,
                                  at=scanned_at)
-        results.append({**outcome, "ok": True, "created": recorded.created, "checkin_id": recorded.body["id"],
-                        "person_id": parsed.person_id, "name": person["name"]})
-    return results
+        results.append(ScanResult(client_id, ok=True, created=recorded.created, checkin_id=recorded.body["id"],
+                                  person_id=parsed.person_id, name=person["name"]))
+    return ScanBatchRead(results=results)
 
 
 # -- organiser actions -------------------------------------------------------------
 
 
-async def manual_add(principal: Principal, session_id: int, person_id: int, reason: str) -> CheckinResult:
+@dataclass(frozen=True, slots=True)
+class ManualCheckin:
+    """A 补签: the check-in, and whether this call made it (201) or found it already there (200)."""
+
+    created: bool
+    checkin: CheckinRead
+
+
+async def manual_add(principal: Principal, session_id: int, person_id: int, reason: str) -> ManualCheckin:
     """补签: the organiser adds someone who could not scan, with a reason."""
     if not reason.strip():
         raise Invalid("reason", "请填写补签原因")
@@ -543,7 +627,7 @@ async def manual_add(principal: Principal, session_id: int, person_id: int, reas
     if result.created:
         await audit.record("checkin_manual", principal=principal, target_type="checkin",
                            target_id=result.body["id"], detail=f"补签：{reason.strip()}")
-    return result
+    return ManualCheckin(created=result.created, checkin=_checkin_read(result.body))
 
 
 async def undo(principal: Principal, checkin_id: int, reason: str) -> None:
@@ -571,9 +655,23 @@ async def undo(principal: Principal, checkin_id: int, reason: str) -> None:
     await live.publish(found["session"])
 
 
-async def attendance(principal: Principal, session_id: int) -> list[dict]:
+class AttendanceRead(msgspec.Struct, frozen=True):
+    id: int
+    person_id: int
+    name: str
+    person_no: str
+    department_name: str | None
+    checked_in_at: dt.datetime
+    checked_out_at: dt.datetime | None
+    method: str
+    reason: str
+    credit_status: str | None
+
+
+async def attendance(principal: Principal, session_id: int) -> Page[AttendanceRead]:
+    """Who checked in to the session, the latest first."""
     session, training, _ = await load_session(principal, session_id)
-    return await Checkin.raw(
+    rows = await Checkin.raw(
         "SELECT c.id, c.person AS person_id, p.name, p.person_no, d.name AS department_name, c.checked_in_at, "
         "c.checked_out_at, c.method, c.reason, r.status AS credit_status "
         "FROM checkin c JOIN person p ON p.id = c.person LEFT JOIN department d ON d.id = p.department "
@@ -582,6 +680,9 @@ async def attendance(principal: Principal, session_id: int) -> list[dict]:
         "WHERE c.session = {} ORDER BY c.checked_in_at DESC, c.id DESC",
         session_id,
     )
+    # The rows' keys are exactly AttendanceRead's fields.
+    items = [msgspec.convert(r, AttendanceRead) for r in rows]
+    return Page(items=items, total=len(items))
 
 
 async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, str]:
@@ -589,13 +690,13 @@ async def attendance_csv(principal: Principal, session_id: int) -> tuple[bytes, 
     from urllib.parse import quote
 
     session, training, _ = await load_session(principal, session_id)
-    rows = await attendance(principal, session_id)
+    rows = (await attendance(principal, session_id)).items
     header = ["序号", "姓名", "人员编号", "科室", "签到时间", "签退时间", "方式", "备注", "学分状态"]
     lines = [[
-        index, r["name"], r["person_no"], r["department_name"] or "",
-        r["checked_in_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
-        r["checked_out_at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r["checked_out_at"] else "",
-        label(CHECKIN_METHOD, r["method"]), r["reason"], label(CREDIT_STATUS, r["credit_status"]),
+        index, r.name, r.person_no, r.department_name or "",
+        r.checked_in_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+        r.checked_out_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S") if r.checked_out_at else "",
+        label(CHECKIN_METHOD, r.method), r.reason, label(CREDIT_STATUS, r.credit_status),
     ] for index, r in enumerate(reversed(rows), start=1)]
     day = session["starts_at"].astimezone(CHINA).strftime("%Y%m%d")
     return exports.csv_bytes(header, lines), quote(f"{training['title']}-{day}-签到表.csv")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import msgspec
 from piccolo.query.functions.aggregate import Count, Max, Min
 
 from server import db
@@ -19,6 +20,7 @@ from server.labels import CREDIT_STATUS, label
 from server.services import audit, batch, notices, scope, totals
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import BatchResult, Page, StatusRead
 from server.tables import Credit, CreditEvent, Evidence
 from server.tables.enums import CreditSource, CreditStatus
 
@@ -88,25 +90,100 @@ _COLUMNS = (
 )
 
 
-def present(row: dict) -> dict:
-    row = dict(row)
-    row["credits"] = float(row["credits"])
-    row["hours"] = float(row["hours"])
-    row["quantity"] = None if row.get("quantity") is None else float(row["quantity"])
-    row["evidence_required"] = bool(row.get("evidence_required"))
-    if isinstance(row.get("activity_date"), dt.date):
-        row["activity_date"] = row["activity_date"].isoformat()
-    return row
+# -- what a client sees of a record ------------------------------------------------
+
+
+class EvidenceRead(msgspec.Struct, frozen=True):
+    """One proof file of a record (never its storage keys). Built by services/evidence.py's ``present``;
+    it lives here beside CreditDetailRead, which lists them, because evidence.py imports this module."""
+
+    id: int
+    content_type: str
+    size: int
+    filename: str
+    width: int | None
+    height: int | None
+    captured_at: dt.datetime | None
+    created_at: dt.datetime
+    url: str
+    thumb_url: str | None
+
+
+class CreditRead(msgspec.Struct, frozen=True):
+    id: int
+    person_id: int
+    person_name: str
+    person_no: str
+    unit_id: int
+    department_id: int | None
+    department_name: str | None
+    year: int
+    activity_date: str
+    credit_class: str
+    category: str
+    rule_code: str
+    title: str
+    credits: float
+    hours: float
+    source: str
+    training_id: int | None
+    status: str
+    reason: str
+    created_at: dt.datetime
+    effective_at: dt.datetime | None
+    rule_name: str | None = None
+    quantity: float | None = None
+    author_position: int | None = None
+    project_no: str = ""
+    organiser: str = ""
+    evidence_required: bool = False
+    evidence_count: int = 0
+    # Whether the caller may still edit or delete it (services/entries.py).
+    editable: bool = False
+
+
+class CreditEventRead(msgspec.Struct, frozen=True):
+    at: dt.datetime
+    from_status: str
+    to_status: str
+    reason: str
+    account_name: str | None
+
+
+class CreditDetailRead(CreditRead, frozen=True, kw_only=True):
+    events: list[CreditEventRead]
+    evidence: list[EvidenceRead]
+
+
+def _fields(principal: Principal, row: dict, evidence_count: int) -> dict:
+    """CreditRead's fields of a row selected with _COLUMNS."""
+    from server.services import entries  # entries builds on this module
+
+    day = row["activity_date"]
+    return dict(
+        id=row["id"], person_id=row["person_id"], person_name=row["person_name"], person_no=row["person_no"],
+        unit_id=row["unit_id"], department_id=row["department_id"], department_name=row["department_name"],
+        year=row["year"], activity_date=day.isoformat() if isinstance(day, dt.date) else day,
+        credit_class=row["credit_class"], category=row["category"], rule_code=row["rule_code"], title=row["title"],
+        credits=float(row["credits"]), hours=float(row["hours"]), source=row["source"],
+        training_id=row["training_id"], status=row["status"], reason=row["reason"], created_at=row["created_at"],
+        effective_at=row["effective_at"], rule_name=row["rule_name"],
+        quantity=None if row["quantity"] is None else float(row["quantity"]),
+        author_position=row["author_position"], project_no=row["project_no"], organiser=row["organiser"],
+        evidence_required=bool(row["evidence_required"]), evidence_count=evidence_count,
+        editable=entries.editable(principal, row))
 
 
 async def list_credits(principal: Principal, *, status: str | None, year: int | None, person_id: int | None,
                        training_id: int | None, source: str | None, page: int, page_size: int,
                        q: str = "", department_id: int | None = None, date_from: dt.date | None = None,
                        date_to: dt.date | None = None, credit_class: str | None = None,
-                       in_force_only: bool = False) -> tuple[list[dict], int]:
+                       in_force_only: bool = False) -> Page[CreditRead]:
+    from server.services import evidence  # evidence builds on this module
+
     where = visible_where(principal)
     if where is None:
-        return [], 0
+        return Page(items=[], total=0)
     clauses = [where]
     if status:
         clauses.append(Credit.status.is_in(status.split(",")))
@@ -141,11 +218,11 @@ async def list_credits(principal: Principal, *, status: str | None, year: int | 
         query, count = query.where(clause), count.where(clause)
     rows = await query.order_by(Credit.activity_date, ascending=False).order_by(Credit.id, ascending=False).limit(
         page_size).offset((page - 1) * page_size)
-    return [present(r) for r in rows], await count
+    counts = await evidence.counts([r["id"] for r in rows])
+    return Page(items=[CreditRead(**_fields(principal, r, counts.get(r["id"], 0))) for r in rows], total=await count)
 
 
-@dataclass(frozen=True, slots=True)
-class TrainingGroup:
+class TrainingGroupRead(msgspec.Struct, frozen=True):
     """The attendance credits of one training in one state, as one review row ("200 人")."""
 
     training_id: int
@@ -156,11 +233,11 @@ class TrainingGroup:
     count: int
 
 
-async def attendance_groups(principal: Principal, status: str) -> list[TrainingGroup]:
+async def attendance_groups(principal: Principal, status: str) -> Page[TrainingGroupRead]:
     """The caller's attendance credits in ``status`` grouped by training (a lecture is one row)."""
     where = scope_where(principal)
     if where is None:
-        return []
+        return Page(items=[], total=0)
     rows = await (Credit.select(Credit.training, Max(Credit.title).as_alias("title"),
                                 Min(Credit.activity_date).as_alias("activity_date"),
                                 Max(Credit.credit_class).as_alias("credit_class"),
@@ -168,13 +245,17 @@ async def attendance_groups(principal: Principal, status: str) -> list[TrainingG
                   .where(where).where((Credit.source == CreditSource.attendance.value) & (Credit.status == status)
                                       & Credit.training.is_not_null())
                   .group_by(Credit.training).order_by(Min(Credit.activity_date), ascending=False).limit(200))
-    return [TrainingGroup(training_id=r["training"], title=r["title"], credit_class=r["credit_class"],
-                          activity_date=r["activity_date"] if isinstance(r["activity_date"], dt.date)
-                          else dt.date.fromisoformat(str(r["activity_date"])[:10]),
-                          credits=float(r["credits"]), count=int(r["count"])) for r in rows]
+    items = [TrainingGroupRead(training_id=r["training"], title=r["title"], credit_class=r["credit_class"],
+                               activity_date=r["activity_date"] if isinstance(r["activity_date"], dt.date)
+                               else dt.date.fromisoformat(str(r["activity_date"])[:10]),
+                               credits=float(r["credits"]), count=int(r["count"])) for r in rows]
+    return Page(items=items, total=len(items))
 
 
-async def get_credit(principal: Principal, credit_id: int) -> dict:
+async def get_credit(principal: Principal, credit_id: int) -> CreditDetailRead:
+    """One record the caller may open, with its history and proof files."""
+    from server.services import evidence  # evidence builds on this module
+
     where = visible_where(principal)
     row = None
     if where is not None:
@@ -185,7 +266,11 @@ async def get_credit(principal: Principal, credit_id: int) -> dict:
         CreditEvent.at, CreditEvent.from_status, CreditEvent.to_status, CreditEvent.reason,
         CreditEvent.account.name.as_alias("account_name"),
     ).where(CreditEvent.credit == credit_id).order_by(CreditEvent.at).order_by(CreditEvent.id)
-    return {**present(row), "events": events}
+    files = await evidence.list_for_credit(credit_id)
+    return CreditDetailRead(
+        **_fields(principal, row, len(files)), evidence=files,
+        events=[CreditEventRead(at=e["at"], from_status=e["from_status"], to_status=e["to_status"],
+                                reason=e["reason"], account_name=e["account_name"]) for e in events])
 
 
 # -- transitions -------------------------------------------------------------------
@@ -225,7 +310,7 @@ def in_force(moment: dt.datetime | None = None):
 
 
 async def transition(principal: Principal, credit_id: int, action: str, reason: str = "", *,
-                     personal_next_day: bool = False) -> dict:
+                     personal_next_day: bool = False) -> StatusRead:
     reason = reason.strip()
     if action in _NEEDS_REASON and not reason:
         raise Invalid("reason", "请填写原因")
@@ -287,10 +372,10 @@ async def transition(principal: Principal, credit_id: int, action: str, reason: 
             await notices.credit_reviewed(credit_id, row["person"], row["title"], move.to, reason)
         await audit.record(f"credit_{action}", principal=principal, target_type="credit", target_id=credit_id,
                            detail=f"{_WORDS[action]}学分《{row['title']}》" + (f"：{reason}" if reason else ""))
-    return {"id": credit_id, "status": move.to.value}
+    return StatusRead(id=credit_id, status=move.to.value)
 
 
 async def transition_many(principal: Principal, ids: list[int], action: str, reason: str = "", *,
-                          personal_next_day: bool = False) -> list[dict]:
+                          personal_next_day: bool = False) -> list[BatchResult]:
     return await batch.one_by_one(ids, lambda credit_id: transition(principal, credit_id, action, reason,
                                                                      personal_next_day=personal_next_day))

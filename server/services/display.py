@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import dataclass
+
+import msgspec
 
 import qr
 from server import db
@@ -19,29 +20,29 @@ from server.services import audit
 from server.services.attendance import checkin_url
 from server.services.errors import Conflict, NotFound
 from server.services.principal import Principal
+from server.services.results import Page
 from server.services.trainings import load_session
 from server.tables import DisplayLink
 from server.tables.enums import QrPhase, TrainingStatus
 
 
-@dataclass(frozen=True, slots=True)
-class CreatedLink:
+class DisplayLinkRead(msgspec.Struct, frozen=True):
+    """A link just made: the only time its URL (and so its token) is shown."""
+
     id: int
     url: str
     expires_at: dt.datetime
     phase: str
 
 
-@dataclass(frozen=True, slots=True)
-class LiveLink:
+class LiveLinkRead(msgspec.Struct, frozen=True):
     id: int
     phase: str
     created_at: dt.datetime
     expires_at: dt.datetime
 
 
-@dataclass(frozen=True, slots=True)
-class DisplayState:
+class DisplayRead(msgspec.Struct, frozen=True):
     """What the display shows now. ``url``/``code`` are None while check-in is not open."""
 
     title: str
@@ -66,7 +67,7 @@ def _not_found() -> NotFound:
     return NotFound("display_link_not_found", "投屏链接已结束或不存在")
 
 
-async def create(principal: Principal, session_id: int, phase: QrPhase, base_url: str) -> CreatedLink:
+async def create(principal: Principal, session_id: int, phase: QrPhase, base_url: str) -> DisplayLinkRead:
     """A new link for a session the caller organises; 409 once the session is over."""
     session, training, _ = await load_session(principal, session_id)
     if session["ends_at"] <= now():
@@ -78,8 +79,8 @@ async def create(principal: Principal, session_id: int, phase: QrPhase, base_url
         await link.save()
         await audit.record("display_link_create", principal=principal, target_type="display_link",
                            target_id=link.id, detail=f"为《{training['title']}》开启投屏链接")
-    return CreatedLink(id=link.id, url=qr.display_url(base_url, token), expires_at=session["ends_at"],
-                       phase=phase.value)
+    return DisplayLinkRead(id=link.id, url=qr.display_url(base_url, token), expires_at=session["ends_at"],
+                           phase=phase.value)
 
 
 _LIVE_SQL = """
@@ -88,13 +89,14 @@ WHERE l.session = {} AND l.ended_at IS NULL AND s.ends_at > {} ORDER BY l.id
 """
 
 
-async def live_links(principal: Principal, session_id: int) -> list[LiveLink]:
+async def live_links(principal: Principal, session_id: int) -> Page[LiveLinkRead]:
     """The session's links still showing (their tokens are not kept: a lost one is ended, not re-shown)."""
     await load_session(principal, session_id)
     rows = await db.fetch(DisplayLink._meta.db, _LIVE_SQL, session_id, now(),
                           types={"created_at": "timestamp", "ends_at": "timestamp"})
-    return [LiveLink(id=r["id"], phase=r["phase"], created_at=r["created_at"], expires_at=r["ends_at"])
-            for r in rows]
+    items = [LiveLinkRead(id=r["id"], phase=r["phase"], created_at=r["created_at"], expires_at=r["ends_at"])
+             for r in rows]
+    return Page(items=items, total=len(items))
 
 
 async def end(principal: Principal, link_id: int) -> None:
@@ -127,7 +129,7 @@ WHERE l.token_hash = {} AND l.ended_at IS NULL
 _COUNT_SQL = "SELECT COUNT(*) AS checked_in, COUNT(checked_out_at) AS checked_out FROM checkin WHERE session = {}"
 
 
-async def state(token: str, base_url: str, at: float | None = None) -> DisplayState:
+async def state(token: str, base_url: str, at: float | None = None) -> DisplayRead:
     """What the display link ``token`` shows now (no login); 404 once it is ended or its session is over."""
     if not _TOKEN_SHAPE.match(token):
         raise _not_found()  # names no link: answered like one that ended
@@ -142,11 +144,11 @@ async def state(token: str, base_url: str, at: float | None = None) -> DisplaySt
     is_open = row["status"] == TrainingStatus.approved.value
     code = qr.code_at(row["secret"], at, row["step"]) if is_open else None
     url = checkin_url(base_url, row["session_id"], code, row["phase"]) if code is not None else None
-    return DisplayState(title=row["title"], starts_at=row["starts_at"], ends_at=row["ends_at"],
-                        location=row["location"], phase=row["phase"], open=is_open, url=url, code=code,
-                        interval=row["step"], expires_in=qr.expires_in(at, row["step"]),
-                        checked_in=int(counts["checked_in"]), checked_out=int(counts["checked_out"]),
-                        expires_at=row["ends_at"])
+    return DisplayRead(title=row["title"], starts_at=row["starts_at"], ends_at=row["ends_at"],
+                       location=row["location"], phase=row["phase"], open=is_open, url=url, code=code,
+                       interval=row["step"], expires_in=qr.expires_in(at, row["step"]),
+                       checked_in=int(counts["checked_in"]), checked_out=int(counts["checked_out"]),
+                       expires_at=row["ends_at"])
 
 
 async def qr_url(token: str, base_url: str) -> str:

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+import msgspec
+
 from server import db
 from server.clock import now, today
 from server.services import audit, credits, ledger, media, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.principal import Principal
+from server.services.results import StatusRead
 from server.settings import Settings
 from server.tables import Credit, CreditEvent, Evidence, Person
 from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, PersonStatus
@@ -134,7 +137,7 @@ def may_change(principal: Principal, *, person_id: int | None, department_id: in
 
 
 def editable(principal: Principal, row: dict) -> bool:
-    """Whether the caller may change a presented row (the page's 修改 button): may_change, no query."""
+    """Whether the caller may change a ledger row (the page's 修改 button): may_change, no query."""
     return may_change(principal, person_id=row["person_id"], department_id=row["department_id"],
                       unit_id=row["unit_id"], source=row["source"], status=row["status"]) == "ok"
 
@@ -230,7 +233,13 @@ async def _check_not_duplicate(key: str, exclude_id: int | None = None) -> None:
         raise _duplicate()
 
 
-async def create(principal: Principal, d: Declaration, *, draft: bool, person_id: int | None) -> dict:
+class EntryCreated(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    credits: float
+
+
+async def create(principal: Principal, d: Declaration, *, draft: bool, person_id: int | None) -> EntryCreated:
     person = await _target_person(principal, person_id)
     if person["status"] != PersonStatus.active.value:
         raise Conflict("person_inactive", f"{person['name']}当前人员状态为“{person['status']}”，不能录入学分")
@@ -257,7 +266,7 @@ async def create(principal: Principal, d: Declaration, *, draft: bool, person_id
         if on_behalf:
             await audit.record("credit_enter", principal=principal, target_type="credit", target_id=born.id,
                                detail=f"代{person['name']}录入学分《{new.title}》{rules.number_text(new.credits)} 分")
-    return {"id": born.id, "status": status.value, "credits": float(born.credits)}
+    return EntryCreated(id=born.id, status=status.value, credits=float(born.credits))
 
 
 # -- changes ---------------------------------------------------------------------
@@ -280,7 +289,7 @@ def _show(value) -> str:
 
 
 async def update(principal: Principal, credit_id: int, d: Declaration, *, new_credits: Decimal | None,
-                 new_hours: Decimal | None, reason: str) -> dict:
+                 new_hours: Decimal | None, reason: str) -> credits.CreditDetailRead:
     row = await load_for_change(principal, credit_id)
     reason = reason.strip()
     if row["as_admin"] and row["person"] != principal.person_id and not reason:
@@ -372,7 +381,7 @@ async def delete(principal: Principal, credit_id: int, reason: str, *, settings:
     await media.store(settings).remove(files)
 
 
-async def submit(principal: Principal, credit_id: int, note: str = "") -> dict:
+async def submit(principal: Principal, credit_id: int, note: str = "") -> StatusRead:
     """Send a draft or returned record (back) to review; ``note`` says what changed.
 
     A returned record of a training (a check-in the department sent back) has
@@ -407,4 +416,4 @@ async def submit(principal: Principal, credit_id: int, note: str = "") -> dict:
                                              from_status=row["status"], to_status=to,
                                              reason=(f"重新上报：{note}" if note else "上报")[:1000],
                                              ip=principal.ip[:64]))
-    return {"id": credit_id, "status": to.value}
+    return StatusRead(id=credit_id, status=to.value)

@@ -32,7 +32,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from server import db
 from server.clock import CHINA, china_time, now
 from server.services import audit, entries, media
-from server.services.credits import drafts_hidden, reviewers_where
+from server.services.credits import EvidenceRead, drafts_hidden, reviewers_where
 from server.services.errors import (
     Conflict,
     NotFound,
@@ -278,18 +278,17 @@ _READ_COLUMNS = (Evidence.id, Evidence.credit.as_alias("credit_id"), Evidence.co
                  Evidence.thumb_key)
 
 
-def present(row: dict) -> dict:
-    """EvidenceRead: what a client sees of one file (never the storage keys)."""
-    return {
-        "id": row["id"], "content_type": row["content_type"], "size": row["size"],
-        "filename": row["filename"], "width": row["width"], "height": row["height"],
-        "captured_at": row["captured_at"], "created_at": row["created_at"],
-        "url": f"/api/evidence/{row['id']}",
-        "thumb_url": f"/api/evidence/{row['id']}/thumb" if row["thumb_key"] else None,
-    }
+def present(row: dict) -> EvidenceRead:
+    """What a client sees of one file (never the storage keys)."""
+    return EvidenceRead(
+        id=row["id"], content_type=row["content_type"], size=row["size"], filename=row["filename"],
+        width=row["width"], height=row["height"], captured_at=row["captured_at"], created_at=row["created_at"],
+        url=f"/api/evidence/{row['id']}",
+        thumb_url=f"/api/evidence/{row['id']}/thumb" if row["thumb_key"] else None,
+    )
 
 
-async def list_for_credit(credit_id: int) -> list[dict]:
+async def list_for_credit(credit_id: int) -> list[EvidenceRead]:
     """The files of one record, oldest first (the caller has checked it may see the record)."""
     rows = await Evidence.select(*_READ_COLUMNS).where(Evidence.credit == credit_id).order_by(Evidence.id)
     return [present(r) for r in rows]
@@ -396,7 +395,7 @@ async def pdf_page(principal: Principal, evidence_id: int, page: int, settings: 
 
 
 async def upload(principal: Principal, credit_id: int, data: bytes, filename: str | None,
-                 settings: Settings) -> dict:
+                 settings: Settings) -> EvidenceRead:
     credit = await entries.load_for_change(principal, credit_id)
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge(*_TOO_LARGE)

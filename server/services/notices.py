@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+
+import msgspec
 
 from server import db
 from server.clock import china_time, now
@@ -31,8 +32,13 @@ REMIND_EVERY = dt.timedelta(hours=20)
 _SMS_TITLE_MAX = 20
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeItem:
+class ReturnedRead(msgspec.Struct, frozen=True):
+    credit_id: int
+    title: str
+    reason: str
+
+
+class NoticeRead(msgspec.Struct, frozen=True):
     id: int
     kind: str
     title: str
@@ -42,16 +48,12 @@ class NoticeItem:
     created_at: dt.datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Attention:
+class AttentionRead(msgspec.Struct, frozen=True):
     """What the home card, the tab dot and the pinned items show: credits to fix, notices unread."""
 
-    returned: list[dict]
-    notices: list[NoticeItem]
-
-    @property
-    def count(self) -> int:
-        return len(self.returned) + len(self.notices)
+    count: int  # of both lists
+    returned: list[ReturnedRead]
+    notices: list[NoticeRead]
 
 
 def _short(title: str) -> str:
@@ -106,13 +108,13 @@ async def deliver_pending(gateway: SmsGateway, limit: int = 500) -> int:
 # -- reading -------------------------------------------------------------------
 
 
-async def attention(principal: Principal) -> Attention:
-    returned: list[dict] = []
+async def attention(principal: Principal) -> AttentionRead:
+    returned: list[ReturnedRead] = []
     if principal.person_id is not None:
         rows = await (Credit.select(Credit.id, Credit.title, Credit.reason, Credit.updated_at)
                       .where((Credit.person == principal.person_id) & (Credit.status == CreditStatus.returned.value))
                       .order_by(Credit.updated_at, ascending=False))
-        returned = [{"credit_id": r["id"], "title": r["title"], "reason": r["reason"]} for r in rows]
+        returned = [ReturnedRead(credit_id=r["id"], title=r["title"], reason=r["reason"]) for r in rows]
     # A returned credit is listed above as one to fix for as long as it is returned (its notice
     # carried the SMS); the other notices stay until read.
     rows = await (Notice.select(Notice.id, Notice.kind, Notice.title, Notice.detail, Notice.credit,
@@ -120,9 +122,9 @@ async def attention(principal: Principal) -> Attention:
                   .where((Notice.account == principal.account_id) & Notice.read_at.is_null()
                          & (Notice.kind != NoticeKind.credit_returned.value))
                   .order_by(Notice.created_at, ascending=False).limit(50))
-    notices = [NoticeItem(id=r["id"], kind=r["kind"], title=r["title"], detail=r["detail"], credit_id=r["credit"],
+    notices = [NoticeRead(id=r["id"], kind=r["kind"], title=r["title"], detail=r["detail"], credit_id=r["credit"],
                           training_id=r["training"], created_at=r["created_at"]) for r in rows]
-    return Attention(returned=returned, notices=notices)
+    return AttentionRead(count=len(returned) + len(notices), returned=returned, notices=notices)
 
 
 async def mark_read(principal: Principal, *, notice_id: int | None = None, credit_id: int | None = None) -> int:

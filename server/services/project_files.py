@@ -16,7 +16,7 @@ from server import db
 from server.services import audit, evidence, media
 from server.services.errors import Conflict, Forbidden, NotFound, PayloadTooLarge
 from server.services.principal import Principal
-from server.services.projects import load
+from server.services.projects import ProjectFileRead, load
 from server.settings import Settings
 from server.tables import Project, ProjectFile
 from server.tables.enums import PrepStatus, ProjectFileKind, ProjectStatus
@@ -26,12 +26,13 @@ _NOT_FOUND = ("file_not_found", "文件不存在或无权查看")
 _KIND_WORDS = {ProjectFileKind.attachment.value: "申报附件", ProjectFileKind.notice.value: "举办通知"}
 
 
-def present(row: dict) -> dict:
-    return {"id": row["id"], "kind": row["kind"], "content_type": row["content_type"], "size": row["size"],
-            "filename": row["filename"], "created_at": row["created_at"], "url": f"/api/project-files/{row['id']}"}
+def present(row: dict) -> ProjectFileRead:
+    return ProjectFileRead(id=row["id"], kind=row["kind"], content_type=row["content_type"], size=row["size"],
+                           filename=row["filename"], created_at=row["created_at"],
+                           url=f"/api/project-files/{row['id']}")
 
 
-async def files_of(project_id: int) -> list[dict]:
+async def files_of(project_id: int) -> list[ProjectFileRead]:
     rows = await ProjectFile.select(ProjectFile.id, ProjectFile.kind, ProjectFile.content_type, ProjectFile.size,
                                     ProjectFile.filename, ProjectFile.created_at).where(
         ProjectFile.project == project_id).order_by(ProjectFile.id)
@@ -56,7 +57,7 @@ def _may_change(row: dict, acc, kind: str) -> None:  # type: ignore[no-untyped-d
 
 
 async def upload(principal: Principal, project_id: int, kind: str, data: bytes, filename: str | None,
-                 settings: Settings) -> dict:
+                 settings: Settings) -> ProjectFileRead:
     row, acc = await load(principal, project_id)
     _may_change(row, acc, kind)
     if len(data) > evidence.MAX_BYTES:

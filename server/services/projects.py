@@ -24,12 +24,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import msgspec
+
 from server import db
 from server.clock import china_date, now
 from server.labels import PROJECT_LEVEL, PROJECT_STATUS, label
 from server.services import audit, ledger, rules, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import Page
 from server.services.trainings import amount, check_year  # the same bounds as a training's
 from server.tables import (
     CreditRule,
@@ -141,7 +144,7 @@ _COLUMNS = (
 
 
 async def load(principal: Principal, project_id: int) -> tuple[dict, Access]:
-    """The project and the caller's access to it; 404 when they may not see it."""
+    """The project's row (selected with _COLUMNS) and the caller's access to it; 404 when they may not see it."""
     row = await Project.select(*_COLUMNS).where(Project.id == project_id).first()
     if row is None:
         raise NotFound(*_NOT_FOUND)
@@ -149,6 +152,138 @@ async def load(principal: Principal, project_id: int) -> tuple[dict, Access]:
     if not (acc.in_scope or (acc.province and row["status"] == S.published.value)):
         raise NotFound(*_NOT_FOUND)
     return row, acc
+
+
+# -- what a client sees of a project -------------------------------------------------------
+
+
+class ProjectRead(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    level: str
+    year: int
+    credits: float
+    hours: float
+    starts_on: dt.date
+    ends_on: dt.date
+    location: str
+    leader: str
+    discipline: str
+    subdiscipline: str
+    format: str
+    audience: str
+    intake: int
+    budget_note: str
+    status: str
+    project_no: str | None
+    review_reason: str
+    department_id: int
+    department_name: str
+    unit_id: int
+    unit_name: str
+    region_code: str
+    delegated_department_id: int | None
+    delegated_department_name: str | None
+    training_id: int | None
+    prep_status: str
+    prep_reason: str
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+
+
+class CourseRead(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    hours: float
+    speaker_id: int | None
+    speaker_name: str
+    speaker_title: str
+    speaker_unit: str
+
+
+class ProjectFileRead(msgspec.Struct, frozen=True):
+    """One file of a project (never its storage keys). Built by services/project_files.py's ``present``;
+    it lives here beside ProjectDetailRead, which lists them, because project_files.py imports this module."""
+
+    id: int
+    kind: str
+    content_type: str
+    size: int
+    filename: str
+    created_at: dt.datetime
+    url: str
+
+
+class ProjectEventRead(msgspec.Struct, frozen=True):
+    id: int
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    reason: str
+    account_name: str | None
+
+
+class ProjectSessionRead(msgspec.Struct, frozen=True):
+    id: int
+    training_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    project_id: int | None = None
+
+
+class ProjectDetailRead(ProjectRead, frozen=True, kw_only=True):
+    """One project with what its page shows: the schedule, files, history and sessions."""
+
+    attendee_credits: float | None
+    courses: list[CourseRead]
+    files: list[ProjectFileRead]
+    events: list[ProjectEventRead]
+    sessions: list[ProjectSessionRead]
+
+
+class ProjectStatusRead(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    project_no: str | None
+
+
+class PrepStatusRead(msgspec.Struct, frozen=True):
+    id: int
+    prep_status: str
+
+
+class CloseRead(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    training_status: str
+
+
+def _fields(row: dict) -> dict:
+    """ProjectRead's fields of a row selected with _COLUMNS."""
+    return dict(
+        id=row["id"], title=row["title"], level=row["level"], year=row["year"], credits=float(row["credits"]),
+        hours=float(row["hours"]), starts_on=row["starts_on"], ends_on=row["ends_on"], location=row["location"],
+        leader=row["leader"], discipline=row["discipline"], subdiscipline=row["subdiscipline"],
+        format=row["format"], audience=row["audience"], intake=row["intake"], budget_note=row["budget_note"],
+        status=row["status"], project_no=row["project_no"], review_reason=row["review_reason"],
+        department_id=row["department"], department_name=row["department_name"], unit_id=row["unit"],
+        unit_name=row["unit_name"], region_code=row["region_code"],
+        delegated_department_id=row["delegated_department"],
+        delegated_department_name=row["delegated_department_name"], training_id=row["training"],
+        prep_status=row["prep_status"], prep_reason=row["prep_reason"], created_at=row["created_at"],
+        published_at=row["published_at"],
+    )
+
+
+def _read(row: dict) -> ProjectRead:
+    return ProjectRead(**_fields(row))
+
+
+def _session(session: dict, training_id: int, project_id: int) -> ProjectSessionRead:
+    return ProjectSessionRead(id=session["id"], training_id=training_id, starts_at=session["starts_at"],
+                              ends_at=session["ends_at"], location=session["location"], project_id=project_id)
 
 
 # -- credits by the level's rules ------------------------------------------------------
@@ -236,7 +371,7 @@ async def _applying_department(principal: Principal, department_id: int | None) 
     return row
 
 
-async def create(principal: Principal, fields: dict) -> dict:
+async def create(principal: Principal, fields: dict) -> ProjectRead:
     department = await _applying_department(principal, fields.pop("department_id", None))
     courses = fields.pop("courses", None)
     values = _clean(fields)
@@ -251,13 +386,13 @@ async def create(principal: Principal, fields: dict) -> dict:
         await audit.record("project_create", principal=principal, target_type="project", target_id=project.id,
                            detail=f"新项目申报《{project.title}》")
     row, _ = await load(principal, project.id)
-    return row
+    return _read(row)
 
 
 _PREP_FIELDS = {"location", "starts_on", "ends_on", "leader", "audience", "intake"}
 
 
-async def update(principal: Principal, project_id: int, fields: dict) -> dict:
+async def update(principal: Principal, project_id: int, fields: dict) -> ProjectRead:
     """The applying department edits a draft or returned application; the delegated department
     keeps a published project's pre-event information (地点, 日期, 负责人, 对象, 人数)."""
     row, acc = await load(principal, project_id)
@@ -277,7 +412,7 @@ async def update(principal: Principal, project_id: int, fields: dict) -> dict:
     courses = given.pop("courses", None)
     values = _clean(given, row)
     if not values and courses is None:
-        return row
+        return _read(row)
     where = (Project.id == project_id) & Project.status.is_in(states)
     if prep_states is not None:
         where &= Project.prep_status.is_in(prep_states)
@@ -293,7 +428,7 @@ async def update(principal: Principal, project_id: int, fields: dict) -> dict:
                            detail="修改项目：" + "、".join(sorted([*values, *(["courses"] if courses is not None
                                                                              else [])])))
     row, _ = await load(principal, project_id)
-    return row
+    return _read(row)
 
 
 async def _replace_courses(project_id: int, unit_id: int, courses: list[dict]) -> None:
@@ -325,6 +460,7 @@ async def _replace_courses(project_id: int, unit_id: int, courses: list[dict]) -
 
 
 async def courses_of(project_id: int) -> list[dict]:
+    """The schedule's rows, in order."""
     return await ProjectCourse.select(
         ProjectCourse.id, ProjectCourse.title, ProjectCourse.speaker.as_alias("speaker_id"),
         ProjectCourse.speaker_name, ProjectCourse.speaker_title, ProjectCourse.speaker_unit, ProjectCourse.hours,
@@ -332,6 +468,7 @@ async def courses_of(project_id: int) -> list[dict]:
 
 
 async def events_of(project_id: int) -> list[dict]:
+    """The history's rows, oldest first."""
     return await ProjectEvent.select(
         ProjectEvent.id, ProjectEvent.at, ProjectEvent.action, ProjectEvent.from_status, ProjectEvent.to_status,
         ProjectEvent.reason, ProjectEvent.account.name.as_alias("account_name"),
@@ -347,7 +484,7 @@ _ACTION_WORDS = {
 
 
 async def _move(principal: Principal, row: dict, *, action: str, from_state: str | set[str], to_state: S,
-                reason: str = "", publish: bool = False) -> dict:
+                reason: str = "", publish: bool = False) -> ProjectStatusRead:
     """One conditional UPDATE on the expected state, its event row and audit line, in one transaction."""
     states = sorted({from_state} if isinstance(from_state, str) else from_state)
     moment = now()
@@ -368,7 +505,7 @@ async def _move(principal: Principal, row: dict, *, action: str, from_state: str
         await audit.record(f"project_{action}", principal=principal, target_type="project", target_id=row["id"],
                            detail=f"{_ACTION_WORDS[action]}《{row['title']}》" + (f"：{reason}" if reason else "")
                            + (f"，项目编号 {number}" if number else ""))
-    return {"id": row["id"], "status": to_state.value, "project_no": number or row["project_no"]}
+    return ProjectStatusRead(id=row["id"], status=to_state.value, project_no=number or row["project_no"])
 
 
 async def _next_number(row: dict) -> str:
@@ -388,7 +525,7 @@ async def _next_number(row: dict) -> str:
     return f"{prefix}-{bumped[0]['last']:04d}"
 
 
-async def submit(principal: Principal, project_id: int) -> dict:
+async def submit(principal: Principal, project_id: int) -> ProjectStatusRead:
     row, acc = await load(principal, project_id)
     if not acc.department:
         raise Forbidden("forbidden", "只有申报科室可以提交项目")
@@ -397,7 +534,7 @@ async def submit(principal: Principal, project_id: int) -> dict:
     return await _move(principal, row, action="submit", from_state=_EDITABLE, to_state=S.submitted)
 
 
-async def approve(principal: Principal, project_id: int) -> dict:
+async def approve(principal: Principal, project_id: int) -> ProjectStatusRead:
     """The unit's approval (submitted → pending_region), then the commission's (→ published)."""
     row, acc = await load(principal, project_id)
     if acc.unit and row["status"] == S.submitted.value:
@@ -420,7 +557,7 @@ def _reason(reason: str) -> str:
     return reason
 
 
-async def return_(principal: Principal, project_id: int, reason: str) -> dict:
+async def return_(principal: Principal, project_id: int, reason: str) -> ProjectStatusRead:
     """The unit sends a submitted application back to its department to correct (退回修改)."""
     reason = _reason(reason)
     row, acc = await load(principal, project_id)
@@ -432,7 +569,7 @@ async def return_(principal: Principal, project_id: int, reason: str) -> dict:
                        reason=reason)
 
 
-async def reject(principal: Principal, project_id: int, reason: str) -> dict:
+async def reject(principal: Principal, project_id: int, reason: str) -> ProjectStatusRead:
     """审核不通过 by the unit (submitted) or 不予立项 by the commission (pending_region); final."""
     reason = _reason(reason)
     row, acc = await load(principal, project_id)
@@ -456,7 +593,7 @@ def status_word(status: str) -> str:
 # -- delegation (代办) and the pre-event information --------------------------------------------
 
 
-async def delegate(principal: Principal, project_id: int, department_id: int) -> dict:
+async def delegate(principal: Principal, project_id: int, department_id: int) -> ProjectRead:
     """The unit hands a published project to one of its departments, which then runs it.
 
     The first delegation makes the project's training row (kind "project"); handing it to
@@ -506,7 +643,7 @@ async def delegate(principal: Principal, project_id: int, department_id: int) ->
         await audit.record("project_delegate", principal=principal, target_type="project", target_id=project_id,
                            detail=f"项目《{row['title']}》交由{department['name']}代办")
     row, _ = await load(principal, project_id)
-    return row
+    return _read(row)
 
 
 async def running(principal: Principal, project_id: int) -> tuple[dict, int]:
@@ -522,15 +659,15 @@ async def running(principal: Principal, project_id: int) -> tuple[dict, int]:
 
 
 async def add_session(principal: Principal, project_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
-                      location: str) -> dict:
+                      location: str) -> ProjectSessionRead:
     from server.services import trainings
 
     row, training_id = await running(principal, project_id)
     session = await trainings.add_session(principal, training_id, starts_at, ends_at, location or row["location"])
-    return {**session, "project_id": project_id}
+    return _session(msgspec.structs.asdict(session), training_id, project_id)
 
 
-async def close(principal: Principal, project_id: int) -> dict:
+async def close(principal: Principal, project_id: int) -> CloseRead:
     """举办结束: the project's training closes and its speakers get their credits (award_speakers)."""
     from server.services import trainings
 
@@ -542,7 +679,7 @@ async def close(principal: Principal, project_id: int) -> dict:
                        "项目尚未立项或尚未指定代办科室")
     result = await trainings.close(principal, row["training"])
     await _event(principal, project_id, "close", row["status"], row["status"])
-    return {"id": project_id, "status": row["status"], "training_status": result["status"]}
+    return CloseRead(id=project_id, status=row["status"], training_status=result.status)
 
 
 async def award_speakers(principal: Principal, training: dict) -> None:
@@ -581,6 +718,7 @@ async def award_speakers(principal: Principal, training: dict) -> None:
 
 
 async def sessions_of(row: dict) -> list[dict]:
+    """The session rows of a project's training (none before delegation)."""
     if row["training"] is None:
         return []
     from server.services import trainings
@@ -589,7 +727,7 @@ async def sessions_of(row: dict) -> list[dict]:
 
 
 async def _prep_move(principal: Principal, row: dict, *, action: str, from_states: set[str], to: PrepStatus,
-                     reason: str = "") -> dict:
+                     reason: str = "") -> PrepStatusRead:
     moment = now()
     async with Project._meta.db.transaction():
         changed = await Project.update({Project.prep_status: to, Project.prep_reason: reason,
@@ -601,13 +739,13 @@ async def _prep_move(principal: Principal, row: dict, *, action: str, from_state
         await _event(principal, row["id"], action, row["prep_status"], to.value, reason)
         await audit.record(f"project_{action}", principal=principal, target_type="project", target_id=row["id"],
                            detail=f"项目《{row['title']}》{_PREP_WORDS[action]}" + (f"：{reason}" if reason else ""))
-    return {"id": row["id"], "prep_status": to.value}
+    return PrepStatusRead(id=row["id"], prep_status=to.value)
 
 
 _PREP_WORDS = {"prep_submit": "提交举办前信息", "prep_check": "举办前信息审核通过", "prep_return": "退回举办前信息"}
 
 
-async def submit_prep(principal: Principal, project_id: int) -> dict:
+async def submit_prep(principal: Principal, project_id: int) -> PrepStatusRead:
     """The delegated department sends the pre-event information (notice uploaded, sessions planned)."""
     from server.tables import ProjectFile
 
@@ -622,7 +760,8 @@ async def submit_prep(principal: Principal, project_id: int) -> dict:
                             from_states={PrepStatus.open.value, PrepStatus.returned.value}, to=PrepStatus.submitted)
 
 
-async def check_prep(principal: Principal, project_id: int, *, approve: bool, reason: str = "") -> dict:
+async def check_prep(principal: Principal, project_id: int, *, approve: bool,
+                     reason: str = "") -> PrepStatusRead:
     if not approve:
         reason = _reason(reason)
     row, acc = await load(principal, project_id)
@@ -641,7 +780,7 @@ async def check_prep(principal: Principal, project_id: int, *, approve: bool, re
 async def list_projects(principal: Principal, *, status: str | None, year: int | None, level: str | None,
                         discipline: str, unit_id: int | None, department_id: int | None, q: str,
                         date_from: dt.date | None, date_to: dt.date | None, delegated: bool,
-                        page: int, page_size: int) -> tuple[list[dict], int]:
+                        page: int, page_size: int) -> Page[ProjectRead]:
     """Projects the caller may list. ``status=published`` is the province's published list
     (已公布项目): every admin of the province sees every published project there."""
     if not principal.is_admin:
@@ -650,7 +789,7 @@ async def list_projects(principal: Principal, *, status: str | None, year: int |
     if status == S.published.value and not delegated:
         reach = [Project.region_code.like(f"{p}%") for p in sorted(await provinces(principal))]
         if not reach:
-            return [], 0
+            return Page(items=[], total=0)
         where = reach[0]
         for clause in reach[1:]:
             where |= clause
@@ -662,7 +801,7 @@ async def list_projects(principal: Principal, *, status: str | None, year: int |
             delegated_here = Project.delegated_department.is_in(sorted(departments))
             reach = delegated_here if reach is None else reach | delegated_here
         if reach is None:
-            return [], 0
+            return Page(items=[], total=0)
         clauses.append(reach)
     if status:
         clauses.append(Project.status.is_in(status.split(",")))
@@ -694,21 +833,27 @@ async def list_projects(principal: Principal, *, status: str | None, year: int |
     order = Project.published_at if status == S.published.value else Project.created_at
     rows = await query.order_by(order, ascending=False).order_by(Project.id, ascending=False).limit(
         page_size).offset((page - 1) * page_size)
-    return rows, await count
+    return Page(items=[_read(r) for r in rows], total=await count)
 
 
-async def detail_parts(row: dict) -> dict:
-    """What a project's page shows beside its fields: the attendee credits its rule gives,
+async def detail(principal: Principal, project_id: int) -> ProjectDetailRead:
+    """A project with what its page shows beside its fields: the attendee credits its rule gives,
     the schedule, files, history and sessions."""
     from server.services import project_files
 
+    row, _ = await load(principal, project_id)
     if row["training"] is not None:
         credits = await Training.select(Training.credits).where(Training.id == row["training"]).first()
         attendee = float(credits["credits"]) if credits else None
     else:
         rule = await level_rule(row["level"], row["year"])
         attendee = float(attendee_credits(row, rule)) if rule else None
-    courses = [{**c, "hours": float(c["hours"])} for c in await courses_of(row["id"])]
-    sessions = [{**s, "training_id": row["training"], "project_id": row["id"]} for s in await sessions_of(row)]
-    return {"attendee_credits": attendee, "courses": courses, "files": await project_files.files_of(row["id"]),
-            "events": await events_of(row["id"]), "sessions": sessions}
+    courses = [CourseRead(id=c["id"], title=c["title"], hours=float(c["hours"]), speaker_id=c["speaker_id"],
+                          speaker_name=c["speaker_name"], speaker_title=c["speaker_title"],
+                          speaker_unit=c["speaker_unit"]) for c in await courses_of(row["id"])]
+    events = [ProjectEventRead(id=e["id"], at=e["at"], action=e["action"], from_status=e["from_status"],
+                               to_status=e["to_status"], reason=e["reason"], account_name=e["account_name"])
+              for e in await events_of(row["id"])]
+    return ProjectDetailRead(
+        **_fields(row), attendee_credits=attendee, courses=courses, files=await project_files.files_of(row["id"]),
+        events=events, sessions=[_session(s, row["training"], row["id"]) for s in await sessions_of(row)])

@@ -1,4 +1,4 @@
-"""Result types several services return: a page of a list and one record of a batch action.
+"""Result types several services return: a page of a list, one record of a batch action, a new status.
 
 Services return typed results (frozen msgspec Structs); controllers pass them through, so the
 JSON a client sees is the struct's fields in order, and no controller converts a dict.
@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-__all__ = ["BatchRead", "BatchResult", "Page"]
+__all__ = ["BatchRead", "BatchResult", "Page", "StatusRead"]
 
 T = TypeVar("T")
 
@@ -32,3 +32,10 @@ class BatchResult(msgspec.Struct, frozen=True, omit_defaults=True):
 
 class BatchRead(msgspec.Struct, frozen=True):
     results: list[BatchResult]
+
+
+class StatusRead(msgspec.Struct, frozen=True):
+    """A record's new status after a review or state action (credits, entries, trainings, classes)."""
+
+    id: int
+    status: str

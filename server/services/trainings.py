@@ -6,12 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import msgspec
+
 import qr
 from server import db
 from server.clock import CHINA, now
 from server.services import audit, ledger, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import Page, StatusRead
 from server.tables import Department, Training, TrainingCourse, TrainingSession
 from server.tables.enums import CreditCategory, CreditClass, CreditSource, CreditStatus, TrainingKind, TrainingStatus
 
@@ -55,6 +58,93 @@ _TRAINING_COLUMNS = (
 )
 
 
+# -- what a client sees of a training -------------------------------------------------------
+
+
+class TrainingRead(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    year: int
+    credit_class: str
+    category: str
+    credits: float
+    hours: float
+    status: str
+    # Empty for the Training a provider's class owns for its sessions (class_id).
+    department_id: int | None
+    department_name: str | None
+    unit_id: int | None
+    unit_name: str | None
+    discipline: str
+    subdiscipline: str
+    format: str
+    assessment: str
+    other_no: str
+    remark: str
+    requires_checkout: bool
+    min_minutes: int
+    review_reason: str
+    created_at: dt.datetime
+    class_id: int | None = None
+    kind: str = "inhouse"
+
+
+class SessionRead(msgspec.Struct, frozen=True):
+    id: int
+    training_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+
+
+class CourseRead(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    hours: float
+    speaker_id: int | None
+    speaker_name: str
+
+
+class TrainingDetailRead(msgspec.Struct, frozen=True):
+    training: TrainingRead
+    sessions: list[SessionRead]
+    courses: list[CourseRead]
+
+
+class SessionDetailRead(msgspec.Struct, frozen=True):
+    id: int
+    training_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    interval: int
+    training: TrainingRead
+
+
+def _read(row: dict) -> TrainingRead:
+    """TrainingRead of a row selected with _TRAINING_COLUMNS."""
+    return TrainingRead(
+        id=row["id"], title=row["title"], year=row["year"], credit_class=row["credit_class"],
+        category=row["category"], credits=float(row["credits"]), hours=float(row["hours"]), status=row["status"],
+        department_id=row["department"], department_name=row["department_name"], unit_id=row["unit"],
+        unit_name=row["unit_name"], discipline=row["discipline"], subdiscipline=row["subdiscipline"],
+        format=row["format"], assessment=row["assessment"], other_no=row["other_no"], remark=row["remark"],
+        requires_checkout=bool(row["requires_checkout"]), min_minutes=row["min_minutes"],
+        review_reason=row["review_reason"], created_at=row["created_at"], class_id=row.get("training_class"),
+        kind=row["kind"],
+    )
+
+
+def _session(session: dict, training_id: int) -> SessionRead:
+    return SessionRead(id=session["id"], training_id=training_id, starts_at=session["starts_at"],
+                       ends_at=session["ends_at"], location=session["location"])
+
+
+def _course(course: dict) -> CourseRead:
+    return CourseRead(id=course["id"], title=course["title"], hours=float(course["hours"]),
+                      speaker_id=course["speaker_id"], speaker_name=course["speaker_name"])
+
+
 async def _load_any(principal: Principal, training_id: int) -> tuple[dict, Access]:
     row = await Training.select(*_TRAINING_COLUMNS).where(Training.id == training_id).first()
     if row is None:
@@ -66,7 +156,7 @@ async def _load_any(principal: Principal, training_id: int) -> tuple[dict, Acces
 
 
 async def load(principal: Principal, training_id: int) -> tuple[dict, Access]:
-    """An in-house training and the caller's access to it; 404 when they may not see it.
+    """An in-house training's row and the caller's access to it; 404 when they may not see it.
 
     A class's attendance training is not one: it is reached through its sessions
     (``load_session``) and managed through the class (services/classes.py).
@@ -108,7 +198,7 @@ async def _department_for(principal: Principal, department_id: int | None) -> di
     return row
 
 
-async def create(principal: Principal, fields: dict) -> dict:
+async def create(principal: Principal, fields: dict) -> TrainingRead:
     department = await _department_for(principal, fields.pop("department_id", None))
     values = dict(fields)
     values["title"] = values["title"].strip()
@@ -126,7 +216,7 @@ async def create(principal: Principal, fields: dict) -> dict:
         await audit.record("training_create", principal=principal, target_type="training",
                            target_id=training.id, detail=f"新增院内培训《{training.title}》")
     row, _ = await load(principal, training.id)
-    return row
+    return _read(row)
 
 
 _EDITABLE = {TrainingStatus.draft.value, TrainingStatus.rejected.value}
@@ -138,7 +228,7 @@ def _not_a_project(row: dict) -> None:
         raise Conflict("invalid_state", "这是继续医学教育项目的举办安排，请在项目中操作")
 
 
-async def update(principal: Principal, training_id: int, fields: dict) -> dict:
+async def update(principal: Principal, training_id: int, fields: dict) -> TrainingRead:
     row, acc = await load(principal, training_id)
     _not_a_project(row)
     if not acc.department:
@@ -154,7 +244,7 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
         if key in values:
             values[key] = amount(values[key], key, maximum=maximum)
     if not values:
-        return row
+        return _read(row)
     values["updated_at"] = now()
     async with Training._meta.db.transaction():
         changed = await Training.update({getattr(Training, k): v for k, v in values.items()}).where(
@@ -165,12 +255,12 @@ async def update(principal: Principal, training_id: int, fields: dict) -> dict:
         await audit.record("training_update", principal=principal, target_type="training",
                            target_id=training_id, detail="修改院内培训：" + "、".join(sorted(values)))
     row, _ = await load(principal, training_id)
-    return row
+    return _read(row)
 
 
 async def _transition(principal: Principal, training_id: int, *, need: str, from_states: set[str],
                       to_state: TrainingStatus, action: str, detail: str, reason: str = "",
-                      then=None) -> dict:  # type: ignore[no-untyped-def]
+                      then=None) -> StatusRead:  # type: ignore[no-untyped-def]
     row, acc = await load(principal, training_id)
     if not getattr(acc, need):
         raise Forbidden("forbidden", "您无权执行此操作")
@@ -189,10 +279,10 @@ async def _transition(principal: Principal, training_id: int, *, need: str, from
                            detail=f"{detail}《{row['title']}》" + (f"：{reason}" if reason else ""))
         if then is not None:
             await then(row)
-    return {"id": training_id, "status": to_state.value}
+    return StatusRead(id=training_id, status=to_state.value)
 
 
-async def submit(principal: Principal, training_id: int) -> dict:
+async def submit(principal: Principal, training_id: int) -> StatusRead:
     if not await TrainingSession.exists().where(TrainingSession.training == training_id):
         row, acc = await load(principal, training_id)
         if acc.department:
@@ -201,12 +291,12 @@ async def submit(principal: Principal, training_id: int) -> dict:
                              to_state=TrainingStatus.submitted, action="training_submit", detail="提交院内培训")
 
 
-async def approve(principal: Principal, training_id: int) -> dict:
+async def approve(principal: Principal, training_id: int) -> StatusRead:
     return await _transition(principal, training_id, need="unit", from_states={TrainingStatus.submitted.value},
                              to_state=TrainingStatus.approved, action="training_approve", detail="审核通过院内培训")
 
 
-async def reject(principal: Principal, training_id: int, reason: str) -> dict:
+async def reject(principal: Principal, training_id: int, reason: str) -> StatusRead:
     if not reason.strip():
         raise Invalid("reason", "请填写不通过的原因")
     return await _transition(principal, training_id, need="unit", from_states={TrainingStatus.submitted.value},
@@ -247,7 +337,7 @@ async def _award_speakers(principal: Principal, training: dict) -> None:
             training_id=training["id"], event_reason="授课学分"), moment))
 
 
-async def close(principal: Principal, training_id: int) -> dict:
+async def close(principal: Principal, training_id: int) -> StatusRead:
     async def award(training: dict) -> None:
         if training["kind"] == TrainingKind.project.value:
             from server.services import projects  # a project's speakers count by its level's rule
@@ -265,7 +355,7 @@ async def close(principal: Principal, training_id: int) -> dict:
 
 
 async def add_session(principal: Principal, training_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
-                      location: str) -> dict:
+                      location: str) -> SessionRead:
     row, acc = await load(principal, training_id)
     if not acc.department:
         raise Forbidden("forbidden", "只有举办科室可以安排场次")
@@ -275,7 +365,7 @@ async def add_session(principal: Principal, training_id: int, starts_at: dt.date
 
 
 async def insert_session(principal: Principal, training_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
-                         location: str) -> dict:
+                         location: str) -> SessionRead:
     """A new session with its own QR secret (the caller has checked who may add it)."""
     # A time without an offset is what someone in China typed: China time.
     starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=CHINA)
@@ -290,19 +380,20 @@ async def insert_session(principal: Principal, training_id: int, starts_at: dt.d
         await session.save()
         await audit.record("session_create", principal=principal, target_type="training", target_id=training_id,
                            detail=f"新增场次 {starts_at.isoformat()} {location}")
-    return {"id": session.id, "training_id": training_id, "starts_at": starts_at, "ends_at": ends_at,
-            "location": session.location}
+    return _session({"id": session.id, "starts_at": starts_at, "ends_at": ends_at, "location": session.location},
+                    training_id)
 
 
-async def session_detail(principal: Principal, session_id: int) -> dict:
+async def session_detail(principal: Principal, session_id: int) -> SessionDetailRead:
     """A session with its training, for the organiser's screens."""
     session, training, _ = await load_session(principal, session_id)
-    return {"id": session["id"], "training_id": training["id"], "starts_at": session["starts_at"],
-            "ends_at": session["ends_at"], "location": session["location"], "step": session["step"],
-            "training": training}
+    return SessionDetailRead(id=session["id"], training_id=training["id"], starts_at=session["starts_at"],
+                             ends_at=session["ends_at"], location=session["location"], interval=session["step"],
+                             training=_read(training))
 
 
 async def sessions_of(training_id: int) -> list[dict]:
+    """The training's session rows, earliest first."""
     return await TrainingSession.select(
         TrainingSession.id, TrainingSession.starts_at, TrainingSession.ends_at, TrainingSession.location
     ).where(TrainingSession.training == training_id).order_by(TrainingSession.starts_at)
@@ -327,7 +418,7 @@ async def load_session(principal: Principal, session_id: int, *, organiser: bool
 
 
 async def add_course(principal: Principal, training_id: int, title: str, hours: float,
-                     speaker_id: int | None, speaker_name: str) -> dict:
+                     speaker_id: int | None, speaker_name: str) -> CourseRead:
     row, acc = await load(principal, training_id)
     _not_a_project(row)
     if not acc.department:
@@ -347,22 +438,31 @@ async def add_course(principal: Principal, training_id: int, title: str, hours: 
     course = TrainingCourse(training=training_id, title=title.strip(), hours=amount(hours, "hours", maximum=100),
                             speaker=speaker_id, speaker_name=speaker_name.strip())
     await course.save()
-    return {"id": course.id, "title": course.title, "hours": float(course.hours), "speaker_id": speaker_id,
-            "speaker_name": course.speaker_name}
+    return _course({"id": course.id, "title": course.title, "hours": course.hours, "speaker_id": speaker_id,
+                    "speaker_name": course.speaker_name})
 
 
 async def courses_of(training_id: int) -> list[dict]:
+    """The training's course rows, in order."""
     return await TrainingCourse.select(
         TrainingCourse.id, TrainingCourse.title, TrainingCourse.hours,
         TrainingCourse.speaker.as_alias("speaker_id"), TrainingCourse.speaker_name,
     ).where(TrainingCourse.training == training_id).order_by(TrainingCourse.sort_order, TrainingCourse.id)
 
 
+async def detail(principal: Principal, training_id: int) -> TrainingDetailRead:
+    """An in-house training with its sessions and courses."""
+    row, _ = await load(principal, training_id)
+    return TrainingDetailRead(training=_read(row),
+                              sessions=[_session(s, training_id) for s in await sessions_of(training_id)],
+                              courses=[_course(c) for c in await courses_of(training_id)])
+
+
 # -- lists ---------------------------------------------------------------------
 
 
 async def list_trainings(principal: Principal, *, tab: str, year: int | None, credit_class: str | None,
-                         q: str, page: int, page_size: int, status: str | None = None) -> tuple[list[dict], int]:
+                         q: str, page: int, page_size: int, status: str | None = None) -> Page[TrainingRead]:
     reach = scope.grants_where(principal, department=Training.department, unit=Training.unit,
                                region_code=Training.unit.region_code)
     if reach is None:
@@ -394,15 +494,14 @@ async def list_trainings(principal: Principal, *, tab: str, year: int | None, cr
     for clause in clauses:
         query, count = query.where(clause), count.where(clause)
     rows = await query.order_by(Training.created_at, ascending=False).limit(page_size).offset((page - 1) * page_size)
-    return rows, await count
+    return Page(items=[_read(r) for r in rows], total=await count)
 
 
 
 # -- the organiser's day ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AgendaItem:
+class AgendaRead(msgspec.Struct, frozen=True):
     """A session the caller organises, with its training's state (the organiser's home)."""
 
     id: int
@@ -415,7 +514,7 @@ class AgendaItem:
     reminded_at: dt.datetime | None
 
 
-async def agenda(principal: Principal, day_from: dt.date, day_to: dt.date) -> list[AgendaItem]:
+async def agenda(principal: Principal, day_from: dt.date, day_to: dt.date) -> Page[AgendaRead]:
     """Sessions starting on ``day_from``..``day_to`` (days in China) of trainings the caller runs."""
     if day_to < day_from or (day_to - day_from).days > 31:
         raise Invalid("to", "日期范围须在 31 天以内，且结束不早于开始")
@@ -432,4 +531,5 @@ async def agenda(principal: Principal, day_from: dt.date, day_to: dt.date) -> li
         TrainingSession.training.reminded_at.as_alias("reminded_at"),
     ).where(reach).where((TrainingSession.starts_at >= start) & (TrainingSession.starts_at < end))
         .order_by(TrainingSession.starts_at).limit(200))
-    return [AgendaItem(**r) for r in rows]
+    items = [AgendaRead(**r) for r in rows]
+    return Page(items=items, total=len(items))

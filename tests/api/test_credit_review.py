@@ -114,6 +114,7 @@ def test_concurrent_approvals_give_one_success_and_one_conflict(client, as_user)
     credit_id, dept, _ = _pending_credit(client, as_user)
     from server.services import auth, credits
     from server.services.errors import Conflict
+    from server.services.results import StatusRead
     from server.tables import Account
 
     async def race():
@@ -123,7 +124,7 @@ def test_concurrent_approvals_give_one_success_and_one_conflict(client, as_user)
                                     return_exceptions=True)
 
     results = client.blocking_portal.call(race)
-    assert sum(isinstance(r, dict) for r in results) == 1
+    assert sum(isinstance(r, StatusRead) for r in results) == 1
     assert sum(isinstance(r, Conflict) for r in results) == 1
 
 

@@ -276,7 +276,7 @@ def test_list_and_counts_for_a_record(client, as_user):
     first = upload(client, trainee, credit_id, PDF, "a.pdf").json()
     second = upload(client, trainee, credit_id, jpeg()).json()
     listed = client.blocking_portal.call(evidence.list_for_credit, credit_id)
-    assert [e["id"] for e in listed] == [first["id"], second["id"]]
+    assert [e.id for e in listed] == [first["id"], second["id"]]
     assert client.blocking_portal.call(evidence.counts, [credit_id, 999999]) == {credit_id: 2}
 
 

@@ -214,7 +214,7 @@ def test_two_commission_approvals_at_once_give_one_success_and_one_409(client, a
                                     return_exceptions=True)
 
     results = client.blocking_portal.call(race)
-    assert sum(isinstance(r, dict) for r in results) == 1
+    assert sum(isinstance(r, projects.ProjectStatusRead) for r in results) == 1
     assert sum(isinstance(r, Conflict) and r.code == "invalid_state" for r in results) == 1
 
 
@@ -227,7 +227,7 @@ def test_projects_published_at_once_get_different_numbers(client, as_user):
         principal = await _principal("region1")()
         return await asyncio.gather(*(projects.approve(principal, project_id) for project_id in ids))
 
-    numbers = sorted(r["project_no"] for r in client.blocking_portal.call(race))
+    numbers = sorted(r.project_no for r in client.blocking_portal.call(race))
     assert numbers == [f"{YEAR}-P99-000{i}" for i in (1, 2, 3)]
 
 
