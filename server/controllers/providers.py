@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import msgspec
@@ -24,21 +23,6 @@ class ProviderCreate(msgspec.Struct):
     phone: Annotated[str, msgspec.Meta(max_length=30)] = ""
 
 
-class ProviderRead(msgspec.Struct):
-    id: int
-    name: str
-    region_code: str
-    region_name: str
-    contact: str
-    phone: str
-    active: bool
-    created_at: dt.datetime
-
-
-class ProviderCreated(ProviderRead, kw_only=True):
-    admin_username: str
-
-
 class ProviderController(Controller):
     path = "/api/providers"
     tags = ["classes"]
@@ -48,10 +32,9 @@ class ProviderController(Controller):
         self, principal: Caller, q: Annotated[str, QueryParameter(max_length=50)] = "",
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> Page[ProviderRead]:
-        rows, total = await providers.list_providers(principal, q=q, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, ProviderRead) for r in rows], total=total)
+    ) -> Page[providers.ProviderRead]:
+        return await providers.list_providers(principal, q=q, page=page, page_size=page_size)
 
     @post("")
-    async def register(self, principal: Caller, data: JSONBody[ProviderCreate]) -> ProviderCreated:
-        return msgspec.convert(await providers.register(principal, **msgspec.structs.asdict(data)), ProviderCreated)
+    async def register(self, principal: Caller, data: JSONBody[ProviderCreate]) -> providers.ProviderCreated:
+        return await providers.register(principal, **msgspec.structs.asdict(data))

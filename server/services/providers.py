@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+
+import msgspec
 
 from server.services import audit, scope
 from server.services.errors import Forbidden, Invalid, NotFound, is_unique_violation
 from server.services.passwords import hash_password, password_problem
 from server.services.principal import Principal
+from server.services.results import Page
 from server.tables import Account, Provider, Region, RoleGrant
 from server.tables.enums import AccountStatus, Role
 
 _COLUMNS = (Provider.id, Provider.name, Provider.region_code, Provider.region.name.as_alias("region_name"),
             Provider.contact, Provider.phone, Provider.active, Provider.created_at)
+
+
+class ProviderRead(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    region_code: str
+    region_name: str
+    contact: str
+    phone: str
+    active: bool
+    created_at: dt.datetime
+
+
+class ProviderCreated(ProviderRead, frozen=True, kw_only=True):
+    admin_username: str
+
+
+def _fields(row: dict) -> dict:
+    """ProviderRead's fields of a row selected with _COLUMNS."""
+    return dict(id=row["id"], name=row["name"], region_code=row["region_code"], region_name=row["region_name"],
+                contact=row["contact"], phone=row["phone"], active=bool(row["active"]), created_at=row["created_at"])
 
 
 def scope_where(principal: Principal):
@@ -21,7 +46,7 @@ def scope_where(principal: Principal):
                               provider=Provider.id)
 
 
-async def list_providers(principal: Principal, *, q: str, page: int, page_size: int) -> tuple[list[dict], int]:
+async def list_providers(principal: Principal, *, q: str, page: int, page_size: int) -> Page[ProviderRead]:
     where = scope_where(principal)
     if where is None:
         raise Forbidden("forbidden", "只有卫健委管理员可以管理施教机构")
@@ -30,15 +55,11 @@ async def list_providers(principal: Principal, *, q: str, page: int, page_size: 
     if q:
         query, count = query.where(Provider.name.like(f"%{q}%")), count.where(Provider.name.like(f"%{q}%"))
     rows = await query.order_by(Provider.id).limit(page_size).offset((page - 1) * page_size)
-    return [_present(r) for r in rows], await count
-
-
-def _present(row: dict) -> dict:
-    return {**row, "active": bool(row["active"])}
+    return Page(items=[ProviderRead(**_fields(r)) for r in rows], total=await count)
 
 
 async def register(principal: Principal, *, name: str, region_code: str, contact: str, phone: str,
-                   admin_username: str, admin_name: str, admin_password: str) -> dict:
+                   admin_username: str, admin_name: str, admin_password: str) -> ProviderCreated:
     """A provider in the caller's region (or below) with its first provider_admin account.
 
     The account must change its password at first login, as accounts made by an admin do.
@@ -74,7 +95,7 @@ async def register(principal: Principal, *, name: str, region_code: str, contact
             raise Invalid("name", "施教机构名称或管理员用户名刚刚已被使用", code="duplicate") from error
         raise
     row = await Provider.select(*_COLUMNS).where(Provider.id == provider.id).first()
-    return {**_present(row), "admin_username": admin_username}
+    return ProviderCreated(**_fields(row), admin_username=admin_username)
 
 
 async def provider_of(principal: Principal, provider_id: int | None = None) -> int:
