@@ -24,51 +24,25 @@ class DishonestyCreate(msgspec.Struct):
     credit_ids: Annotated[list[Id], msgspec.Meta(max_length=200)] = []
 
 
-class LinkedCreditRead(msgspec.Struct):
-    id: int
-    title: str
-    year: int
-    hours: float
-    credits: float
-    status: str
-
-
-class DishonestyRead(msgspec.Struct):
-    id: int
-    person_id: int
-    person_name: str
-    unit_name: str | None
-    reason: str
-    starts_on: str
-    ends_on: str
-    authority: str
-    active: bool
-    created_at: dt.datetime
-    withdrawn_at: dt.datetime | None
-    withdrawn_reason: str
-    credits: list[LinkedCreditRead]
-
-
 class DishonestyController(Controller):
     path = "/api"
     tags = ["dishonesty"]
 
     @get("/me/dishonesty")
-    async def mine(self, principal: Caller) -> Page[DishonestyRead]:
-        rows = await dishonesty.mine(principal)
-        return Page(items=[msgspec.convert(r, DishonestyRead) for r in rows], total=len(rows))
+    async def mine(self, principal: Caller) -> Page[dishonesty.DishonestyRead]:
+        return await dishonesty.mine(principal)
 
     @get("/dishonesty")
     async def list_records(self, principal: Caller, person_id: QueryId = None,
                            page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
-                           page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 20) -> Page[DishonestyRead]:
-        rows, total = await dishonesty.list_records(principal, person_id=person_id, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, DishonestyRead) for r in rows], total=total)
+                           page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 20) -> Page[dishonesty.DishonestyRead]:
+        return await dishonesty.list_records(principal, person_id=person_id, page=page, page_size=page_size)
 
     @post("/dishonesty", status_code=HTTP_201_CREATED)
-    async def record(self, principal: Caller, data: JSONBody[DishonestyCreate]) -> DishonestyRead:
-        return msgspec.convert(await dishonesty.record(principal, **msgspec.structs.asdict(data)), DishonestyRead)
+    async def record(self, principal: Caller, data: JSONBody[DishonestyCreate]) -> dishonesty.DishonestyRead:
+        return await dishonesty.record(principal, **msgspec.structs.asdict(data))
 
     @post("/dishonesty/{record_id:int}/withdraw", status_code=200)
-    async def withdraw(self, principal: Caller, record_id: PathId, data: JSONBody[ReasonUpdate]) -> DishonestyRead:
-        return msgspec.convert(await dishonesty.withdraw(principal, record_id, data.reason), DishonestyRead)
+    async def withdraw(self, principal: Caller, record_id: PathId,
+                       data: JSONBody[ReasonUpdate]) -> dishonesty.DishonestyRead:
+        return await dishonesty.withdraw(principal, record_id, data.reason)

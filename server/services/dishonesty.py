@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
+
 from server.clock import now, today
 from server.services import audit, credits, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import Page
 from server.tables import Credit, Dishonesty, DishonestyCredit, Person
 
 _MAX_YEARS = 10
@@ -25,6 +28,31 @@ _COLUMNS = (
     Dishonesty.person.unit.name.as_alias("unit_name"), Dishonesty.reason, Dishonesty.starts_on, Dishonesty.ends_on,
     Dishonesty.authority, Dishonesty.created_at, Dishonesty.withdrawn_at, Dishonesty.withdrawn_reason,
 )
+
+
+class LinkedCreditRead(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    year: int
+    hours: float
+    credits: float
+    status: str
+
+
+class DishonestyRead(msgspec.Struct, frozen=True):
+    id: int
+    person_id: int
+    person_name: str
+    unit_name: str | None
+    reason: str
+    starts_on: str
+    ends_on: str
+    authority: str
+    active: bool
+    created_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    withdrawn_reason: str
+    credits: list[LinkedCreditRead]
 
 
 def active_where(day: dt.date):
@@ -40,36 +68,36 @@ async def active(person_id: int, day: dt.date | None = None) -> dict | None:
         (Dishonesty.person == person_id) & active_where(day)).order_by(Dishonesty.ends_on, ascending=False).first()
 
 
-async def _present(rows: list[dict]) -> list[dict]:
+async def _present(rows: list[dict]) -> list[DishonestyRead]:
+    """Records selected with _COLUMNS, each with the credits it revoked."""
     ids = [r["id"] for r in rows]
-    linked: dict[int, list[dict]] = {i: [] for i in ids}
+    linked: dict[int, list[LinkedCreditRead]] = {i: [] for i in ids}
     if ids:
         for link in await DishonestyCredit.select(
                 DishonestyCredit.dishonesty, DishonestyCredit.credit.as_alias("id"),
                 DishonestyCredit.credit.title.as_alias("title"), DishonestyCredit.credit.year.as_alias("year"),
                 DishonestyCredit.credit.hours.as_alias("hours"), DishonestyCredit.credit.credits.as_alias("credits"),
                 DishonestyCredit.credit.status.as_alias("status")).where(DishonestyCredit.dishonesty.is_in(ids)):
-            linked[link.pop("dishonesty")].append(
-                {**link, "hours": float(link["hours"]), "credits": float(link["credits"])})
+            linked[link["dishonesty"]].append(LinkedCreditRead(
+                id=link["id"], title=link["title"], year=link["year"], hours=float(link["hours"]),
+                credits=float(link["credits"]), status=link["status"]))
     day = today()
-    out = []
-    for row in rows:
-        row = dict(row)
-        starts, ends = row["starts_on"], row["ends_on"]
-        row["active"] = row["withdrawn_at"] is None and starts <= day <= ends
-        row["starts_on"], row["ends_on"] = starts.isoformat(), ends.isoformat()
-        row["credits"] = linked.get(row["id"], [])
-        out.append(row)
-    return out
+    return [DishonestyRead(
+        id=row["id"], person_id=row["person_id"], person_name=row["person_name"], unit_name=row["unit_name"],
+        reason=row["reason"], starts_on=row["starts_on"].isoformat(), ends_on=row["ends_on"].isoformat(),
+        authority=row["authority"], active=row["withdrawn_at"] is None and row["starts_on"] <= day <= row["ends_on"],
+        created_at=row["created_at"], withdrawn_at=row["withdrawn_at"], withdrawn_reason=row["withdrawn_reason"],
+        credits=linked.get(row["id"], [])) for row in rows]
 
 
-async def mine(principal: Principal) -> list[dict]:
+async def mine(principal: Principal) -> Page[DishonestyRead]:
     """失信信息查看: the caller's own records, newest first."""
     if principal.person_id is None:
-        return []
+        return Page(items=[], total=0)
     rows = await Dishonesty.select(*_COLUMNS).where(Dishonesty.person == principal.person_id).order_by(
         Dishonesty.starts_on, ascending=False).order_by(Dishonesty.id, ascending=False)
-    return await _present(rows)
+    items = await _present(rows)
+    return Page(items=items, total=len(items))
 
 
 def _people_in_region(principal: Principal):  # type: ignore[no-untyped-def]
@@ -80,7 +108,7 @@ def _people_in_region(principal: Principal):  # type: ignore[no-untyped-def]
 
 
 async def list_records(principal: Principal, *, person_id: int | None, page: int,
-                       page_size: int) -> tuple[list[dict], int]:
+                       page_size: int) -> Page[DishonestyRead]:
     """The records of people in the region admin's region."""
     where = _people_in_region(principal)
     clause = Dishonesty.person.is_in(Person.select(Person.id).where(where))
@@ -88,11 +116,11 @@ async def list_records(principal: Principal, *, person_id: int | None, page: int
         clause = clause & (Dishonesty.person == person_id)
     rows = await Dishonesty.select(*_COLUMNS).where(clause).order_by(Dishonesty.id, ascending=False).limit(
         page_size).offset((page - 1) * page_size)
-    return await _present(rows), await Dishonesty.count().where(clause)
+    return Page(items=await _present(rows), total=await Dishonesty.count().where(clause))
 
 
 async def record(principal: Principal, *, person_id: int, reason: str, starts_on: dt.date, ends_on: dt.date,
-                 credit_ids: list[int]) -> dict:
+                 credit_ids: list[int]) -> DishonestyRead:
     where = _people_in_region(principal)
     person = await Person.select(Person.id, Person.name, Person.unit.region_code.as_alias("region_code")).where(
         where).where(Person.id == person_id).first()
@@ -129,7 +157,7 @@ async def record(principal: Principal, *, person_id: int, reason: str, starts_on
     return (await _present(rows))[0]
 
 
-async def withdraw(principal: Principal, record_id: int, reason: str) -> dict:
+async def withdraw(principal: Principal, record_id: int, reason: str) -> DishonestyRead:
     """Lift a record early (the period ends now); what it revoked stays revoked."""
     where = _people_in_region(principal)
     reason = reason.strip()
