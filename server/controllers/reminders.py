@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import msgspec
@@ -11,7 +10,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from server.controllers.notices import deliver_notices
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, QueryId
+from server.controllers.schemas import BatchRead, Id, Page, QueryId
 from server.security import Caller
 from server.services import reminders
 
@@ -23,31 +22,9 @@ class ReminderCreate(msgspec.Struct):
     year: Year
 
 
-class ReminderRead(msgspec.Struct):
-    id: int
-    person_id: int
-    person_name: str
-    year: int
-    sent_at: dt.datetime
-    sent_by_name: str | None
-    text: str
-    sms: str
-
-
-class ReminderSettingRead(msgspec.Struct):
-    region_code: str
-    region_name: str
-    starts_on: str
-    enabled: bool
-
-
 class ReminderSettingUpdate(msgspec.Struct):
     starts_on: Annotated[str, msgspec.Meta(max_length=5)]
     enabled: bool = True
-
-
-class ReminderSettingList(msgspec.Struct):
-    items: list[ReminderSettingRead]
 
 
 class ReminderController(Controller):
@@ -56,17 +33,16 @@ class ReminderController(Controller):
 
     @post("", status_code=200, after_response=deliver_notices)
     async def send(self, principal: Caller, data: JSONBody[ReminderCreate], state: State) -> BatchRead:
-        results = await reminders.send(principal, data.person_ids, data.year, gateway=state.sms_gateway)
-        return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])
+        return BatchRead(results=await reminders.send(principal, data.person_ids, data.year,
+                                                      gateway=state.sms_gateway))
 
     @get("")
     async def history(
         self, principal: Caller, person_id: QueryId = None,
         page: Annotated[int, QueryParameter(ge=1, le=100000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-    ) -> Page[ReminderRead]:
-        rows, total = await reminders.history(principal, person_id=person_id, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, ReminderRead) for r in rows], total=total)
+    ) -> Page[reminders.ReminderRead]:
+        return await reminders.history(principal, person_id=person_id, page=page, page_size=page_size)
 
 
 class ReminderSettingController(Controller):
@@ -74,12 +50,10 @@ class ReminderSettingController(Controller):
     tags = ["statistics"]
 
     @get("")
-    async def list(self, principal: Caller) -> ReminderSettingList:
-        return ReminderSettingList(items=[msgspec.convert(r, ReminderSettingRead)
-                                          for r in await reminders.settings_for(principal)])
+    async def list(self, principal: Caller) -> reminders.ReminderSettingList:
+        return await reminders.settings_for(principal)
 
     @put("/{region_code:str}")
     async def save(self, principal: Caller, region_code: Annotated[str, PathParameter(max_length=6)], data: JSONBody[ReminderSettingUpdate]
-                   ) -> ReminderSettingRead:
-        return ReminderSettingRead(**await reminders.save_setting(principal, region_code, data.starts_on,
-                                                                  data.enabled))
+                   ) -> reminders.ReminderSettingRead:
+        return await reminders.save_setting(principal, region_code, data.starts_on, data.enabled)

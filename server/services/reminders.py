@@ -20,12 +20,15 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+import msgspec
+
 from server import db
 from server import clock
 from server.services import audit, batch, notices, scope, sms, standards
 from server.services.certificates import fmt
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import BatchResult, Page
 from server.sqlprog import Program
 from server.tables import Notice, Person, Region, Reminder, ReminderSetting, RoleGrant, Unit
 from server.tables.enums import NoticeKind, ReminderSms, Role
@@ -33,6 +36,36 @@ from server.tables.enums import NoticeKind, ReminderSms, Role
 log = logging.getLogger("jijiao.reminders")
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+class Reminded(msgspec.Struct, frozen=True):
+    """One person reminded (``id`` is the person's, as a batch reports it) and what became of the SMS."""
+
+    id: int
+    status: str
+    sms: str
+
+
+class ReminderRead(msgspec.Struct, frozen=True):
+    id: int
+    person_id: int
+    person_name: str
+    year: int
+    sent_at: dt.datetime
+    sent_by_name: str | None
+    text: str
+    sms: str
+
+
+class ReminderSettingRead(msgspec.Struct, frozen=True):
+    region_code: str
+    region_name: str
+    starts_on: str
+    enabled: bool
+
+
+class ReminderSettingList(msgspec.Struct, frozen=True):
+    items: list[ReminderSettingRead]
 
 
 def week_of(moment: dt.datetime) -> dt.date:
@@ -99,7 +132,7 @@ class Target:
 
 
 async def remind_one(target: Target, *, gateway: sms.SmsGateway, sent_by: Principal | None,
-                     moment: dt.datetime | None = None) -> dict:
+                     moment: dt.datetime | None = None) -> Reminded:
     """Remind ``target`` once this week: the notice (and its SMS, queued), the log; 409 ``already_reminded``.
 
     The caller sends the queued SMS once its request is answered (``notices.deliver_pending``)."""
@@ -119,7 +152,7 @@ async def remind_one(target: Target, *, gateway: sms.SmsGateway, sent_by: Princi
     await audit.record("reminder_send", principal=sent_by, account_name="" if sent_by else "jijiao remind",
                        target_type="person", target_id=target.person_id,
                        detail=f"提醒{target.name}：{target.year} 年度还需满足{gap_words(target.lines)}")
-    return {"id": target.person_id, "status": "reminded", "sms": outcome}
+    return Reminded(id=target.person_id, status="reminded", sms=outcome)
 
 
 async def targets(person_ids: list[int], year: int) -> dict[int, Target | None]:
@@ -143,14 +176,15 @@ def _reminders_where(principal: Principal):
     return scope.grants_where(principal, department=Person.department, unit=Person.unit, region_code=None)
 
 
-async def send(principal: Principal, person_ids: list[int], year: int, *, gateway: sms.SmsGateway) -> list[dict]:
+async def send(principal: Principal, person_ids: list[int], year: int, *,
+               gateway: sms.SmsGateway) -> list[BatchResult]:
     """Remind each person in the caller's scope once this week; per-person results like a batch review."""
     where = _reminders_where(principal)
     ids = list(dict.fromkeys(person_ids))
     visible = {r["id"] for r in await Person.select(Person.id).where(where & Person.id.is_in(ids))}
     found = await targets(sorted(visible), year)
 
-    async def one(person_id: int) -> dict:
+    async def one(person_id: int) -> Reminded:
         if person_id not in visible:
             raise NotFound("person_not_found", "人员不存在或不在您的管理范围内")
         target = found.get(person_id)
@@ -161,7 +195,7 @@ async def send(principal: Principal, person_ids: list[int], year: int, *, gatewa
     return await batch.one_by_one(ids, one)
 
 
-async def history(principal: Principal, *, person_id: int | None, page: int, page_size: int) -> tuple[list, int]:
+async def history(principal: Principal, *, person_id: int | None, page: int, page_size: int) -> Page[ReminderRead]:
     """The reminders sent to people in the caller's scope, newest first."""
     where = scope.grants_where(principal, department=Reminder.person.department, unit=Reminder.person.unit,
                                region_code=Reminder.person.unit.region_code)
@@ -175,7 +209,7 @@ async def history(principal: Principal, *, person_id: int | None, page: int, pag
     for clause in clauses:
         query, count = query.where(clause), count.where(clause)
     rows = await query.order_by(Reminder.id, ascending=False).limit(page_size).offset((page - 1) * page_size)
-    return rows, await count
+    return Page(items=[msgspec.convert(r, ReminderRead) for r in rows], total=await count)
 
 
 async def last_sent(person_ids: list[int]) -> dict[int, dt.datetime]:
@@ -212,7 +246,7 @@ def season_start(starts_on: str, year: int) -> dt.date:
         return dt.date(year, 3, 1)
 
 
-async def settings_for(principal: Principal) -> list[dict]:
+async def settings_for(principal: Principal) -> ReminderSettingList:
     """The reminder season of each region the caller administers (defaults where none is saved)."""
     grants = principal.grants_for(Role.region_admin)
     if not grants:
@@ -223,13 +257,15 @@ async def settings_for(principal: Principal) -> list[dict]:
     for grant in grants:
         row = saved.get(grant.region_id)
         region = await Region.select(Region.code, Region.name).where(Region.id == grant.region_id).first()
-        items.append({"region_code": region["code"], "region_name": region["name"],
-                      "starts_on": row["starts_on"] if row else ReminderSetting.starts_on.default,
-                      "enabled": bool(row["enabled"]) if row else False})
-    return items
+        items.append(ReminderSettingRead(
+            region_code=region["code"], region_name=region["name"],
+            starts_on=row["starts_on"] if row else ReminderSetting.starts_on.default,
+            enabled=bool(row["enabled"]) if row else False))
+    return ReminderSettingList(items=items)
 
 
-async def save_setting(principal: Principal, region_code: str, starts_on: str, enabled: bool) -> dict:
+async def save_setting(principal: Principal, region_code: str, starts_on: str,
+                       enabled: bool) -> ReminderSettingRead:
     """Set a region's season: the region admin of it or of a region above it."""
     starts_on = check_month_day(starts_on)
     region = await Region.select(Region.id, Region.code, Region.name, Region.prefix).where(
@@ -241,8 +277,8 @@ async def save_setting(principal: Principal, region_code: str, starts_on: str, e
     await db.run_write(engine, _upsert_setting(region["id"], starts_on, enabled, moment, principal.account_id))
     await audit.record("reminder_setting", principal=principal, target_type="region", target_id=region["code"],
                        detail=f"{region['name']}学分提醒：每年 {starts_on} 起{'开启' if enabled else '关闭'}")
-    return {"region_code": region["code"], "region_name": region["name"], "starts_on": starts_on,
-            "enabled": enabled}
+    return ReminderSettingRead(region_code=region["code"], region_name=region["name"], starts_on=starts_on,
+                               enabled=enabled)
 
 
 def _upsert_setting(region_id: int, starts_on: str, enabled: bool, moment: dt.datetime,
