@@ -17,26 +17,11 @@ from server.services import auth, captcha, totp
 Code = Annotated[str, msgspec.Meta(max_length=10)]
 
 
-class CaptchaRead(msgspec.Struct):
-    id: str
-    image: str
-
-
 class SmsLoginCreate(msgspec.Struct):
     phone: Annotated[str, msgspec.Meta(max_length=20)]
     sms_code: Code
     totp_code: Code | None = None
     remember: bool = False
-
-
-class TotpStatusRead(msgspec.Struct):
-    enabled: bool
-
-
-class TotpEnrolmentRead(msgspec.Struct):
-    secret: str
-    otpauth_url: str
-    qr_image: str
 
 
 class TotpConfirmCreate(msgspec.Struct):
@@ -53,9 +38,8 @@ class LoginSecurityController(Controller):
     tags = ["auth"]
 
     @get("/captcha", exclude_from_auth=True, cache_control=None)
-    async def captcha(self, request: Request) -> Response[CaptchaRead]:
-        body = CaptchaRead(**await captcha.issue(ip=client_ip(request)))
-        return Response(body, headers={"Cache-Control": "no-store"})
+    async def captcha(self, request: Request) -> Response[captcha.CaptchaRead]:
+        return Response(await captcha.issue(ip=client_ip(request)), headers={"Cache-Control": "no-store"})
 
     @post("/sms-login", exclude_from_auth=True, status_code=200, throttled=True)
     async def sms_login(self, data: JSONBody[SmsLoginCreate], request: Request, state: State) -> Response[LoginRead]:
@@ -70,12 +54,12 @@ class TotpController(Controller):
     tags = ["auth"]
 
     @get("")
-    async def status(self, principal: Caller) -> TotpStatusRead:
-        return TotpStatusRead(**await totp.status(principal))
+    async def status(self, principal: Caller) -> totp.TotpStatusRead:
+        return await totp.status(principal)
 
     @post("", status_code=200)
-    async def enrol(self, principal: Caller) -> TotpEnrolmentRead:
-        return TotpEnrolmentRead(**await totp.enrol(principal))
+    async def enrol(self, principal: Caller) -> totp.TotpEnrolmentRead:
+        return await totp.enrol(principal)
 
     @post("/confirm", status_code=HTTP_204_NO_CONTENT)
     async def confirm(self, principal: Caller, data: JSONBody[TotpConfirmCreate]) -> None:

@@ -15,6 +15,7 @@ import io
 import random
 import secrets
 
+import msgspec
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from server.clock import now
@@ -71,8 +72,13 @@ def render_png(answer: str) -> bytes:
     return out.getvalue()
 
 
-async def issue(*, ip: str = "") -> dict:
-    """A new captcha: ``{"id", "image"}`` with the PNG as a data URL."""
+class CaptchaRead(msgspec.Struct, frozen=True):
+    id: str
+    image: str
+
+
+async def issue(*, ip: str = "") -> CaptchaRead:
+    """A new captcha: its key and the PNG as a data URL."""
     moment = now()
     # Each one costs a drawing and a row: an address asking for more than a
     # crowd of real users would (a hospital shares one NAT address) is a script.
@@ -86,7 +92,7 @@ async def issue(*, ip: str = "") -> dict:
     await LoginCaptcha.delete().where(LoginCaptcha.expires_at < moment - dt.timedelta(hours=1))
     await LoginCaptcha.insert(LoginCaptcha(key=key, answer_hash=answer_hash(answer), created_at=moment,
                                            expires_at=moment + TTL, ip=ip[:64]))
-    return {"id": key, "image": "data:image/png;base64," + base64.b64encode(png).decode()}
+    return CaptchaRead(id=key, image="data:image/png;base64," + base64.b64encode(png).decode())
 
 
 async def verify(key: str | None, answer: str | None) -> None:

@@ -12,6 +12,7 @@ import base64
 import hmac
 import time
 
+import msgspec
 import pyotp
 
 from qr.images import qr_svg
@@ -58,13 +59,23 @@ async def _account(principal: Principal) -> Account:
     return account
 
 
-async def status(principal: Principal) -> dict:
+class TotpStatusRead(msgspec.Struct, frozen=True):
+    enabled: bool
+
+
+class TotpEnrolmentRead(msgspec.Struct, frozen=True):
+    secret: str
+    otpauth_url: str
+    qr_image: str
+
+
+async def status(principal: Principal) -> TotpStatusRead:
     _require_admin(principal)
     account = await _account(principal)
-    return {"enabled": account.totp_secret is not None}
+    return TotpStatusRead(enabled=account.totp_secret is not None)
 
 
-async def enrol(principal: Principal) -> dict:
+async def enrol(principal: Principal) -> TotpEnrolmentRead:
     """A fresh pending secret with its otpauth URL and QR; the factor stays off until confirmed."""
     _require_admin(principal)
     account = await _account(principal)
@@ -74,8 +85,8 @@ async def enrol(principal: Principal) -> dict:
     await Account.update({Account.totp_pending_secret: secret}).where(Account.id == account.id)
     url = pyotp.TOTP(secret).provisioning_uri(name=account.username, issuer_name=ISSUER)
     svg = qr_svg(url)
-    return {"secret": secret, "otpauth_url": url,
-            "qr_image": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()}
+    return TotpEnrolmentRead(secret=secret, otpauth_url=url,
+                             qr_image="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode())
 
 
 async def confirm(principal: Principal, code: str) -> None:
