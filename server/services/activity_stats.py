@@ -25,11 +25,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import msgspec
+
 from server.clock import china_time, now
 from server.labels import PROJECT_STATUS, TRAINING_STATUS, label
 from server.services import scope
 from server.services.errors import Forbidden, NotFound
 from server.services.principal import Principal
+from server.services.results import Page
 from server.tables import Checkin, Project, Training
 from server.tables.enums import PersonStatus, TrainingKind
 
@@ -63,6 +66,55 @@ class Activity:
     department_name: str
     unit_name: str
     intake: int | None
+
+
+class ActivityRead(msgspec.Struct, frozen=True):
+    kind: str
+    id: int
+    training_id: int | None
+    title: str
+    year: int
+    status: str
+    project_no: str | None
+    department_id: int | None
+    department_name: str | None
+    unit_name: str
+    held: bool
+    sessions: int
+    attendees: int
+    checkins: int
+    credits_effective: float
+    credits_pending: float
+    expected: int | None
+    no_shows: int | None
+
+
+class SessionStatRead(msgspec.Struct, frozen=True):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    attended: int
+    no_shows: int | None
+
+
+class DepartmentStatRead(msgspec.Struct, frozen=True):
+    unit_name: str
+    department_name: str | None
+    attended: int
+
+
+class AbsentRead(msgspec.Struct, frozen=True):
+    person_id: int
+    name: str
+    person_no: str
+
+
+class ActivityDetailRead(msgspec.Struct, frozen=True):
+    activity: ActivityRead
+    sessions: list[SessionStatRead]
+    departments: list[DepartmentStatRead]
+    absent: list[AbsentRead]
 
 
 # -- which activities -----------------------------------------------------------------------
@@ -146,6 +198,14 @@ async def activities(principal: Principal, *, kind: str, year: int | None, depar
     return await pick(principal, year=year, department_id=department_id, q=q, limit=limit, offset=offset)
 
 
+async def list_activities(principal: Principal, *, kind: str, year: int | None, department_id: int | None, q: str,
+                          limit: int, offset: int) -> Page[ActivityRead]:
+    """A page of the caller's activities, each with its measures."""
+    items, total = await activities(principal, kind=kind, year=year, department_id=department_id, q=q, limit=limit,
+                                    offset=offset)
+    return Page(items=await measures(items), total=total)
+
+
 # -- what happened ---------------------------------------------------------------------------
 
 
@@ -166,7 +226,7 @@ async def _per_training(sql: str, training_ids: list[int]) -> dict[int, dict]:
     return {r["training"]: r for r in await _rows(sql.replace("{ids}", _ids(training_ids)), *training_ids)}
 
 
-async def measures(items: list[Activity]) -> list[dict]:
+async def measures(items: list[Activity]) -> list[ActivityRead]:
     """Each activity with its sessions, attendance, credits and no-shows."""
     training_ids = [a.training_id for a in items if a.training_id is not None]
     sessions = await sessions_of(training_ids)
@@ -194,17 +254,17 @@ async def measures(items: list[Activity]) -> list[dict]:
             no_shows = None if activity.intake is None else max(activity.intake - people, 0)
         if not held:
             no_shows = None  # nobody has missed what has not begun
-        out.append({
-            "kind": activity.kind, "id": activity.id, "training_id": activity.training_id, "title": activity.title,
-            "year": activity.year, "status": activity.status, "project_no": activity.project_no,
-            "department_id": activity.department_id, "department_name": activity.department_name,
-            "unit_name": activity.unit_name,
-            "held": held, "sessions": len(mine),
-            "attendees": people, "checkins": int(came.get("checkins") or 0),
-            "credits_effective": float(sums.get(_EFFECTIVE, Decimal(0))),
-            "credits_pending": float(sum((sums.get(s, Decimal(0)) for s in _REVIEWING), Decimal(0))),
-            "expected": expected_count, "no_shows": no_shows,
-        })
+        out.append(ActivityRead(
+            kind=activity.kind, id=activity.id, training_id=activity.training_id, title=activity.title,
+            year=activity.year, status=activity.status, project_no=activity.project_no,
+            department_id=activity.department_id, department_name=activity.department_name,
+            unit_name=activity.unit_name,
+            held=held, sessions=len(mine),
+            attendees=people, checkins=int(came.get("checkins") or 0),
+            credits_effective=float(sums.get(_EFFECTIVE, Decimal(0))),
+            credits_pending=float(sum((sums.get(s, Decimal(0)) for s in _REVIEWING), Decimal(0))),
+            expected=expected_count, no_shows=no_shows,
+        ))
     return out
 
 
@@ -232,7 +292,7 @@ async def _expected(items: list[Activity]) -> dict[int, tuple[int, int]]:
 # -- one activity in detail ------------------------------------------------------------------
 
 
-async def detail(principal: Principal, kind: str, activity_id: int) -> dict:
+async def detail(principal: Principal, kind: str, activity_id: int) -> ActivityDetailRead:
     items, _ = await _one(principal, kind, activity_id)
     activity = items[0]
     row = (await measures([activity]))[0]
@@ -245,7 +305,7 @@ async def detail(principal: Principal, kind: str, activity_id: int) -> dict:
         "GROUP BY u.name, d.name ORDER BY attended DESC, u.name, d.name", activity.training_id) \
         if training_ids else []
     absent: list[dict] = []
-    staff = row["expected"]
+    staff = row.expected
     session_rows = []
     moment = now()
     for s in sessions:
@@ -255,16 +315,19 @@ async def detail(principal: Principal, kind: str, activity_id: int) -> dict:
             missing = max(staff - await _department_attended(s["id"], activity.department_id), 0)
         else:
             missing = max(staff - int(s["attended"]), 0)
-        session_rows.append({"id": s["id"], "starts_at": s["starts_at"], "ends_at": s["ends_at"],
-                             "location": s["location"], "attended": int(s["attended"]), "no_shows": missing})
+        session_rows.append(SessionStatRead(id=s["id"], starts_at=s["starts_at"], ends_at=s["ends_at"],
+                                            location=s["location"], attended=int(s["attended"]), no_shows=missing))
     if activity.kind == INHOUSE:
         absent = await _rows(
             "SELECT p.id AS person_id, p.name, p.person_no FROM person p "
             "WHERE p.department = {} AND p.status = {} AND p.joins_cme = {} AND p.id NOT IN "
             "(SELECT person FROM checkin WHERE training = {}) ORDER BY p.person_no",
             activity.department_id, PersonStatus.active.value, True, activity.id)
-    return {"activity": row, "sessions": session_rows,
-            "departments": [{**d, "attended": int(d["attended"])} for d in per_department], "absent": absent}
+    return ActivityDetailRead(
+        activity=row, sessions=session_rows,
+        departments=[DepartmentStatRead(unit_name=d["unit_name"], department_name=d["department_name"],
+                                        attended=int(d["attended"])) for d in per_department],
+        absent=[AbsentRead(person_id=a["person_id"], name=a["name"], person_no=a["person_no"]) for a in absent])
 
 
 async def _department_attended(session_id: int, department_id: int | None) -> int:
@@ -311,8 +374,8 @@ async def export(principal: Principal, *, kind: str, year: int | None, departmen
     items, _ = await activities(principal, kind=kind, year=year, department_id=department_id, q=q,
                                 limit=EXPORT_MAX, offset=0)
     rows = await measures(items)
-    training_ids = [r["training_id"] for r in rows if r["training_id"] is not None]
-    by_training = {r["training_id"]: r for r in rows if r["training_id"] is not None}
+    training_ids = [r.training_id for r in rows if r.training_id is not None]
+    by_training = {r.training_id: r for r in rows if r.training_id is not None}
     sessions = await sessions_of(training_ids)
     departments = await _rows(
         "SELECT c.training, u.name AS unit_name, d.name AS department_name, COUNT(DISTINCT c.person) AS attended "
@@ -334,15 +397,15 @@ async def export(principal: Principal, *, kind: str, year: int | None, departmen
 
     sheet("活动", ["类型", "活动名称", "项目编号", "年度", "科室", "单位", "审核状态", "是否已举办", "场次数",
                   "参加人数", "签到人次", "已生效学分", "审核中学分", "应到人数", "未到人数"],
-          ([_KIND_WORDS[r["kind"]], r["title"], r["project_no"] or "", r["year"], r["department_name"] or "",
-            r["unit_name"], label(_STATUS_WORDS[r["kind"]], r["status"]), "已举办" if r["held"] else "未举办",
-            r["sessions"], r["attendees"], r["checkins"], r["credits_effective"], r["credits_pending"],
-            none(r["expected"]), none(r["no_shows"])] for r in rows))
+          ([_KIND_WORDS[r.kind], r.title, r.project_no or "", r.year, r.department_name or "",
+            r.unit_name, label(_STATUS_WORDS[r.kind], r.status), "已举办" if r.held else "未举办",
+            r.sessions, r.attendees, r.checkins, r.credits_effective, r.credits_pending,
+            none(r.expected), none(r.no_shows)] for r in rows))
     sheet("场次", ["活动名称", "开始时间", "结束时间", "地点", "签到人数"],
-          ([by_training[s["training"]]["title"], _local(s["starts_at"]), _local(s["ends_at"]), s["location"],
+          ([by_training[s["training"]].title, _local(s["starts_at"]), _local(s["ends_at"]), s["location"],
             int(s["attended"])] for s in sessions))
     sheet("科室", ["活动名称", "单位", "科室", "参加人数"],
-          ([by_training[d["training"]]["title"], d["unit_name"], d["department_name"] or "", int(d["attended"])]
+          ([by_training[d["training"]].title, d["unit_name"], d["department_name"] or "", int(d["attended"])]
            for d in departments))
     out = io.BytesIO()
     book.save(out)
