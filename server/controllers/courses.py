@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,8 +13,7 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.controllers.schemas import Id, Page, PathId
-from server.controllers.trainings import StatusRead
+from server.controllers.schemas import Id, Page, PathId, StatusRead
 from server.security import Caller
 from server.services import courses, media
 from server.services.errors import DomainError
@@ -44,21 +42,6 @@ class CourseUpdate(msgspec.Struct):
     time_limit_minutes: int | None = None
 
 
-class CourseRead(msgspec.Struct):
-    id: int
-    provider_id: int
-    provider_name: str
-    title: str
-    description: str
-    hours: float
-    pass_mark: int
-    max_attempts: int
-    time_limit_minutes: int
-    status: str
-    created_at: dt.datetime
-    lesson_count: int | None = None
-
-
 class LessonCreate(msgspec.Struct):
     title: Title
     kind: Literal["text", "video"] = "text"
@@ -67,74 +50,11 @@ class LessonCreate(msgspec.Struct):
     duration_seconds: Annotated[int, msgspec.Meta(ge=0, le=24 * 3600)] = 0
 
 
-class LessonRead(msgspec.Struct):
-    id: int
-    course_id: int
-    title: str
-    kind: str
-    duration_seconds: int
-    sort_order: int
-    video_url: str
-    has_file: bool
-    opened_at: dt.datetime | None = None
-    completed_at: dt.datetime | None = None
-
-
-class LessonContentRead(LessonRead, kw_only=True):
-    body: str
-
-
-class ProgressRead(msgspec.Struct):
-    lessons_completed: int
-    lessons_total: int
-    attempts_used: int
-    attempts_left: int
-    best_score: int | None
-    passed: bool
-    credit_id: int | None
-    year: int | None
-
-
-class CourseDetailRead(CourseRead, kw_only=True):
-    lessons: list[LessonRead]
-    question_count: int
-    progress: ProgressRead | None
-
-
-class LessonCompleted(msgspec.Struct):
-    lesson_id: int
-    completed: bool
-    completed_at: dt.datetime
-
-
 class QuestionCreate(msgspec.Struct):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
     options: Annotated[list[Annotated[str, msgspec.Meta(max_length=500)]], msgspec.Meta(max_length=8)]
     answers: Annotated[list[Annotated[int, msgspec.Meta(ge=0, le=7)]], msgspec.Meta(max_length=8)]
     kind: Literal["single", "multiple"] = "single"
-
-
-class OptionRead(msgspec.Struct):
-    id: str
-    text: str
-
-
-class QuestionRead(msgspec.Struct, omit_defaults=True):
-    id: int
-    kind: str
-    text: str
-    options: list[OptionRead]
-    answers: list[str] | None = None
-
-
-class ExamRead(msgspec.Struct):
-    attempt_id: int
-    started_at: dt.datetime
-    deadline: dt.datetime
-    time_limit_minutes: int
-    pass_mark: int
-    attempts_left: int
-    questions: list[QuestionRead]
 
 
 Choice = str | int | list[str | int]
@@ -146,38 +66,6 @@ class ExamSubmit(msgspec.Struct):
 
     year: int
     answers: Annotated[dict[str, Choice], msgspec.Meta(max_length=500)]
-
-
-class ExamCreditRead(msgspec.Struct):
-    id: int
-    status: str
-    hours: float
-    category: str
-    year: int
-
-
-class ExamResultRead(msgspec.Struct):
-    score: int
-    passed: bool
-    pass_mark: int
-    # The record this pass made; null for a fail, and for a pass of a course already recorded.
-    credit: ExamCreditRead | None
-    already_recorded: bool
-    attempts_left: int
-
-
-class AttemptRead(msgspec.Struct):
-    id: int
-    person_id: int
-    person_name: str
-    unit_name: str | None
-    started_at: dt.datetime
-    submitted_at: dt.datetime
-    score: int | None
-    passed: bool
-    expired: bool
-    year: int | None
-    credit_id: int | None
 
 
 def _chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
@@ -213,38 +101,38 @@ class CourseController(Controller):
 
     @get("")
     async def list_courses(self, principal: Caller, q: Annotated[str, QueryParameter(max_length=50)] = "",
-                           page: PageNo = 1, page_size: PageSize = 20) -> Page[CourseRead]:
-        rows, total = await courses.list_courses(principal, q=q, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, CourseRead) for r in rows], total=total)
+                           page: PageNo = 1, page_size: PageSize = 20) -> Page[courses.CourseRead]:
+        return await courses.list_courses(principal, q=q, page=page, page_size=page_size)
 
     @post("")
-    async def create(self, principal: Caller, data: JSONBody[CourseCreate]) -> CourseRead:
-        return msgspec.convert(await courses.create(principal, msgspec.structs.asdict(data)), CourseRead)
+    async def create(self, principal: Caller, data: JSONBody[CourseCreate]) -> courses.CourseRead:
+        return await courses.create(principal, msgspec.structs.asdict(data))
 
     @get("/{course_id:int}")
-    async def detail(self, principal: Caller, course_id: PathId) -> CourseDetailRead:
-        return msgspec.convert(await courses.detail(principal, course_id), CourseDetailRead)
+    async def detail(self, principal: Caller, course_id: PathId) -> courses.CourseDetailRead:
+        return await courses.detail(principal, course_id)
 
     @patch("/{course_id:int}")
-    async def update(self, principal: Caller, course_id: PathId, data: JSONBody[CourseUpdate]) -> CourseRead:
-        return msgspec.convert(await courses.update(principal, course_id, msgspec.structs.asdict(data)), CourseRead)
+    async def update(self, principal: Caller, course_id: PathId, data: JSONBody[CourseUpdate]) -> courses.CourseRead:
+        return await courses.update(principal, course_id, msgspec.structs.asdict(data))
 
     @post("/{course_id:int}/publish", status_code=200)
     async def publish(self, principal: Caller, course_id: PathId) -> StatusRead:
-        return StatusRead(**await courses.publish(principal, course_id))
+        return await courses.publish(principal, course_id)
 
     @post("/{course_id:int}/withdraw", status_code=200)
     async def withdraw(self, principal: Caller, course_id: PathId) -> StatusRead:
-        return StatusRead(**await courses.withdraw(principal, course_id))
+        return await courses.withdraw(principal, course_id)
 
     @post("/{course_id:int}/lessons", status_code=HTTP_201_CREATED)
-    async def add_lesson(self, principal: Caller, course_id: PathId, data: JSONBody[LessonCreate]) -> LessonRead:
-        return msgspec.convert(await courses.add_lesson(principal, course_id, **msgspec.structs.asdict(data)),
-                               LessonRead)
+    async def add_lesson(self, principal: Caller, course_id: PathId,
+                         data: JSONBody[LessonCreate]) -> courses.LessonRead:
+        return await courses.add_lesson(principal, course_id, **msgspec.structs.asdict(data))
 
     @get("/{course_id:int}/lessons/{lesson_id:int}")
-    async def open_lesson(self, principal: Caller, course_id: PathId, lesson_id: PathId) -> LessonContentRead:
-        return msgspec.convert(await courses.open_lesson(principal, course_id, lesson_id), LessonContentRead)
+    async def open_lesson(self, principal: Caller, course_id: PathId,
+                          lesson_id: PathId) -> courses.LessonContentRead:
+        return await courses.open_lesson(principal, course_id, lesson_id)
 
     @delete("/{course_id:int}/lessons/{lesson_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def delete_lesson(self, principal: Caller, course_id: PathId, lesson_id: PathId, state: State) -> None:
@@ -255,9 +143,8 @@ class CourseController(Controller):
     @put("/{course_id:int}/lessons/{lesson_id:int}/video", status_code=200,
          request_max_body_size=courses.MAX_VIDEO_BYTES + 1)
     async def upload_video(self, principal: Caller, course_id: PathId, lesson_id: PathId, state: State,
-                           request: Request) -> LessonRead:
-        return msgspec.convert(await courses.upload_video(principal, course_id, lesson_id, request.stream(),
-                                                          state.settings), LessonRead)
+                           request: Request) -> courses.LessonRead:
+        return await courses.upload_video(principal, course_id, lesson_id, request.stream(), state.settings)
 
     @get("/{course_id:int}/lessons/{lesson_id:int}/video", skip_compression=True)
     async def video(self, principal: Caller, course_id: PathId, lesson_id: PathId, state: State,
@@ -266,33 +153,33 @@ class CourseController(Controller):
                        request.headers.get("range"))
 
     @post("/{course_id:int}/lessons/{lesson_id:int}/complete", status_code=200)
-    async def complete_lesson(self, principal: Caller, course_id: PathId, lesson_id: PathId) -> LessonCompleted:
-        return LessonCompleted(**await courses.complete_lesson(principal, course_id, lesson_id))
+    async def complete_lesson(self, principal: Caller, course_id: PathId,
+                              lesson_id: PathId) -> courses.LessonCompleted:
+        return await courses.complete_lesson(principal, course_id, lesson_id)
 
     @get("/{course_id:int}/questions")
-    async def questions(self, principal: Caller, course_id: PathId) -> list[QuestionRead]:
-        return [msgspec.convert(q, QuestionRead) for q in await courses.questions_for_editor(principal, course_id)]
+    async def questions(self, principal: Caller, course_id: PathId) -> list[courses.QuestionRead]:
+        return await courses.questions_for_editor(principal, course_id)
 
     @post("/{course_id:int}/questions", status_code=HTTP_201_CREATED)
-    async def add_question(self, principal: Caller, course_id: PathId, data: JSONBody[QuestionCreate]) -> QuestionRead:
-        return msgspec.convert(await courses.add_question(principal, course_id, **msgspec.structs.asdict(data)),
-                               QuestionRead)
+    async def add_question(self, principal: Caller, course_id: PathId,
+                           data: JSONBody[QuestionCreate]) -> courses.QuestionRead:
+        return await courses.add_question(principal, course_id, **msgspec.structs.asdict(data))
 
     @delete("/{course_id:int}/questions/{question_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def delete_question(self, principal: Caller, course_id: PathId, question_id: PathId) -> None:
         await courses.delete_question(principal, course_id, question_id)
 
     @get("/{course_id:int}/exam")
-    async def exam(self, principal: Caller, course_id: PathId) -> ExamRead:
-        return msgspec.convert(await courses.start_exam(principal, course_id), ExamRead)
+    async def exam(self, principal: Caller, course_id: PathId) -> courses.ExamRead:
+        return await courses.start_exam(principal, course_id)
 
     @post("/{course_id:int}/exam", status_code=200)
-    async def submit_exam(self, principal: Caller, course_id: PathId, data: JSONBody[ExamSubmit]) -> ExamResultRead:
-        return msgspec.convert(await courses.submit_exam(principal, course_id, data.year, data.answers),
-                               ExamResultRead)
+    async def submit_exam(self, principal: Caller, course_id: PathId,
+                          data: JSONBody[ExamSubmit]) -> courses.ExamResultRead:
+        return await courses.submit_exam(principal, course_id, data.year, data.answers)
 
     @get("/{course_id:int}/results")
     async def results(self, principal: Caller, course_id: PathId, page: PageNo = 1,
-                      page_size: PageSize = 50) -> Page[AttemptRead]:
-        rows, total = await courses.results(principal, course_id, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, AttemptRead) for r in rows], total=total)
+                      page_size: PageSize = 50) -> Page[courses.AttemptRead]:
+        return await courses.results(principal, course_id, page=page, page_size=page_size)

@@ -33,11 +33,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
+
 from server import db
 from server.clock import china_time, now, today
 from server.services import audit, hours, media, providers, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
 from server.services.principal import Principal
+from server.services.results import Page, StatusRead
 from server.services.trainings import amount
 from server.settings import Settings
 from server.sqlprog import Program
@@ -59,12 +62,125 @@ def _engine():  # type: ignore[no-untyped-def]
     return Course._meta.db
 
 
-def present(row: dict) -> dict:
-    row = dict(row)
-    row["hours"] = float(row["hours"])
-    row["provider_id"] = row.pop("provider")
-    row.pop("region_code", None)
-    return row
+# -- what a client sees -----------------------------------------------------------------------
+
+
+class CourseRead(msgspec.Struct, frozen=True):
+    id: int
+    provider_id: int
+    provider_name: str
+    title: str
+    description: str
+    hours: float
+    pass_mark: int
+    max_attempts: int
+    time_limit_minutes: int
+    status: str
+    created_at: dt.datetime
+    lesson_count: int | None = None
+
+
+class LessonRead(msgspec.Struct, frozen=True):
+    id: int
+    course_id: int
+    title: str
+    kind: str
+    duration_seconds: int
+    sort_order: int
+    video_url: str
+    has_file: bool
+    opened_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+
+
+class LessonContentRead(LessonRead, frozen=True, kw_only=True):
+    body: str
+
+
+class ProgressRead(msgspec.Struct, frozen=True):
+    lessons_completed: int
+    lessons_total: int
+    attempts_used: int
+    attempts_left: int
+    best_score: int | None
+    passed: bool
+    credit_id: int | None
+    year: int | None
+
+
+class CourseDetailRead(CourseRead, frozen=True, kw_only=True):
+    lessons: list[LessonRead]
+    question_count: int
+    progress: ProgressRead | None
+
+
+class LessonCompleted(msgspec.Struct, frozen=True):
+    lesson_id: int
+    completed: bool
+    completed_at: dt.datetime
+
+
+class OptionRead(msgspec.Struct, frozen=True):
+    id: str
+    text: str
+
+
+class QuestionRead(msgspec.Struct, frozen=True, omit_defaults=True):
+    id: int
+    kind: str
+    text: str
+    options: list[OptionRead]
+    answers: list[str] | None = None
+
+
+class ExamRead(msgspec.Struct, frozen=True):
+    attempt_id: int
+    started_at: dt.datetime
+    deadline: dt.datetime
+    time_limit_minutes: int
+    pass_mark: int
+    attempts_left: int
+    questions: list[QuestionRead]
+
+
+class ExamCreditRead(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    hours: float
+    category: str
+    year: int
+
+
+class ExamResultRead(msgspec.Struct, frozen=True):
+    score: int
+    passed: bool
+    pass_mark: int
+    # The record this pass made; null for a fail, and for a pass of a course already recorded.
+    credit: ExamCreditRead | None
+    already_recorded: bool
+    attempts_left: int
+
+
+class AttemptRead(msgspec.Struct, frozen=True):
+    id: int
+    person_id: int
+    person_name: str
+    unit_name: str | None
+    started_at: dt.datetime
+    submitted_at: dt.datetime
+    score: int | None
+    passed: bool
+    expired: bool
+    year: int | None
+    credit_id: int | None
+
+
+def _course_fields(row: dict) -> dict:
+    """CourseRead's fields of a row selected with _COURSE_COLUMNS."""
+    return dict(id=row["id"], provider_id=row["provider"], provider_name=row["provider_name"], title=row["title"],
+                description=row["description"], hours=float(row["hours"]), pass_mark=row["pass_mark"],
+                max_attempts=row["max_attempts"], time_limit_minutes=row["time_limit_minutes"],
+                status=row["status"], created_at=row["created_at"])
 
 
 def scope_where(principal: Principal):
@@ -130,7 +246,7 @@ def _settings(values: dict) -> dict:
     return values
 
 
-async def create(principal: Principal, fields: dict) -> dict:
+async def create(principal: Principal, fields: dict) -> CourseRead:
     provider_id = await providers.provider_of(principal, fields.pop("provider_id", None))
     values = _settings(dict(fields))
     async with Course._meta.db.transaction():
@@ -138,10 +254,10 @@ async def create(principal: Principal, fields: dict) -> dict:
         await course.save()
         await audit.record("course_create", principal=principal, target_type="course", target_id=course.id,
                            detail=f"新增公需课《{course.title}》")
-    return present(await _own(principal, course.id))
+    return CourseRead(**_course_fields(await _own(principal, course.id)))
 
 
-async def update(principal: Principal, course_id: int, fields: dict) -> dict:
+async def update(principal: Principal, course_id: int, fields: dict) -> CourseRead:
     await _own(principal, course_id, draft=True)
     values = _settings({k: v for k, v in fields.items() if v is not None})
     if values:
@@ -150,10 +266,10 @@ async def update(principal: Principal, course_id: int, fields: dict) -> dict:
             (Course.id == course_id) & (Course.status == S.draft.value)).returning(Course.id)
         if not changed:
             raise Conflict("invalid_state", "课程已发布，不能再修改")
-    return present(await _own(principal, course_id))
+    return CourseRead(**_course_fields(await _own(principal, course_id)))
 
 
-async def publish(principal: Principal, course_id: int) -> dict:
+async def publish(principal: Principal, course_id: int) -> StatusRead:
     row = await _own(principal, course_id)
     if not await Lesson.exists().where(Lesson.course == course_id):
         raise Conflict("no_lessons", "请先添加至少一个课时")
@@ -165,12 +281,12 @@ async def publish(principal: Principal, course_id: int) -> dict:
     return await _move(principal, row, {S.draft.value}, S.published, "发布")
 
 
-async def withdraw(principal: Principal, course_id: int) -> dict:
+async def withdraw(principal: Principal, course_id: int) -> StatusRead:
     """下架: trainees no longer see it; records already made stay."""
     return await _move(principal, await _own(principal, course_id), {S.published.value}, S.closed, "下架")
 
 
-async def _move(principal: Principal, row: dict, from_states: set[str], to: CourseStatus, word: str) -> dict:
+async def _move(principal: Principal, row: dict, from_states: set[str], to: CourseStatus, word: str) -> StatusRead:
     async with Course._meta.db.transaction():
         changed = await Course.update({Course.status: to, Course.updated_at: now()}).where(
             (Course.id == row["id"]) & Course.status.is_in(sorted(from_states))).returning(Course.id)
@@ -178,7 +294,7 @@ async def _move(principal: Principal, row: dict, from_states: set[str], to: Cour
             raise Conflict("invalid_state", f"课程当前状态不能{word}")
         await audit.record(f"course_{to.value}", principal=principal, target_type="course", target_id=row["id"],
                            detail=f"{word}公需课《{row['title']}》")
-    return {"id": row["id"], "status": to.value}
+    return StatusRead(id=row["id"], status=to.value)
 
 
 def _lesson_values(kind: LessonKind, body: str, video_url: str, duration_seconds: int) -> dict:
@@ -194,7 +310,7 @@ def _lesson_values(kind: LessonKind, body: str, video_url: str, duration_seconds
 
 
 async def add_lesson(principal: Principal, course_id: int, *, title: str, kind: str, body: str, video_url: str,
-                     duration_seconds: int) -> dict:
+                     duration_seconds: int) -> LessonRead:
     await _own(principal, course_id, draft=True)
     if not title.strip():
         raise Invalid("title", "请填写课时名称")
@@ -204,7 +320,7 @@ async def add_lesson(principal: Principal, course_id: int, *, title: str, kind: 
     lesson = Lesson(course=course_id, title=title.strip(), sort_order=(last["sort_order"] + 1) if last else 1,
                     **values)
     await lesson.save()
-    return _present_lesson((await Lesson.select().where(Lesson.id == lesson.id).first()))
+    return LessonRead(**_lesson_fields(await Lesson.select().where(Lesson.id == lesson.id).first()))
 
 
 async def delete_lesson(principal: Principal, course_id: int, lesson_id: int, settings: Settings) -> None:
@@ -244,7 +360,7 @@ async def _sniffed(chunks: AsyncIterator[bytes]) -> tuple[str, AsyncIterator[byt
 
 
 async def upload_video(principal: Principal, course_id: int, lesson_id: int, body: AsyncIterator[bytes],
-                       settings: Settings) -> dict:
+                       settings: Settings) -> LessonRead:
     """Store a video lesson's file (replacing an earlier one), streamed from the request body."""
     await _own(principal, course_id, draft=True)
     row = await _lesson(course_id, lesson_id)
@@ -265,16 +381,17 @@ async def upload_video(principal: Principal, course_id: int, lesson_id: int, bod
         await store.remove([key])
         raise NotFound("lesson_not_found", "课时不存在")
     await store.remove([row["media_key"]])
-    return _present_lesson(await Lesson.select().where(Lesson.id == lesson_id).first())
+    return LessonRead(**_lesson_fields(await Lesson.select().where(Lesson.id == lesson_id).first()))
 
 
-def _present_lesson(row: dict) -> dict:
+def _lesson_fields(row: dict) -> dict:
+    """LessonRead's fields of a Lesson row, without the caller's progress (an uploaded video is played from us)."""
     has_file = bool(row["media_key"])
-    return {"id": row["id"], "course_id": row["course"], "title": row["title"], "kind": row["kind"],
-            "duration_seconds": row["duration_seconds"], "sort_order": row["sort_order"],
-            "video_url": (f"/api/courses/{row['course']}/lessons/{row['id']}/video" if has_file
-                          else row["video_url"]),
-            "has_file": has_file}
+    return dict(id=row["id"], course_id=row["course"], title=row["title"], kind=row["kind"],
+                duration_seconds=row["duration_seconds"], sort_order=row["sort_order"],
+                video_url=(f"/api/courses/{row['course']}/lessons/{row['id']}/video" if has_file
+                           else row["video_url"]),
+                has_file=has_file)
 
 
 async def _lesson(course_id: int, lesson_id: int) -> dict:
@@ -298,7 +415,7 @@ def question_row(course_id: int, kind: QuestionKind, text: str, options: list[st
 
 
 async def add_question(principal: Principal, course_id: int, *, text: str, kind: str, options: list[str],
-                       answers: list[int]) -> dict:
+                       answers: list[int]) -> QuestionRead:
     await _own(principal, course_id, draft=True)
     kind_ = QuestionKind(kind)
     if not text.strip():
@@ -324,20 +441,22 @@ async def delete_question(principal: Principal, course_id: int, question_id: int
         raise NotFound("question_not_found", "试题不存在")
 
 
-def _present_question(row: dict, *, with_answer: bool) -> dict:
-    body = {"id": row["id"], "kind": row["kind"], "text": row["text"], "options": json.loads(row["options"])}
-    if with_answer:
-        body["answers"] = json.loads(row["answer"])
-    return body
+def _options(stored: list[dict]) -> list[OptionRead]:
+    return [OptionRead(id=o["id"], text=o["text"]) for o in stored]
 
 
-async def questions_for_editor(principal: Principal, course_id: int) -> list[dict]:
+def _present_question(row: dict, *, with_answer: bool) -> QuestionRead:
+    return QuestionRead(id=row["id"], kind=row["kind"], text=row["text"], options=_options(json.loads(row["options"])),
+                        answers=json.loads(row["answer"]) if with_answer else None)
+
+
+async def questions_for_editor(principal: Principal, course_id: int) -> list[QuestionRead]:
     await _own(principal, course_id)
     rows = await Question.select().where(Question.course == course_id).order_by(Question.sort_order, Question.id)
     return [_present_question(r, with_answer=True) for r in rows]
 
 
-async def results(principal: Principal, course_id: int, *, page: int, page_size: int) -> tuple[list[dict], int]:
+async def results(principal: Principal, course_id: int, *, page: int, page_size: int) -> Page[AttemptRead]:
     """The exam results of a course (考试结果), newest first, for its provider and region admins."""
     await _visible(principal, course_id)
     if not _is_admin(principal):
@@ -349,27 +468,28 @@ async def results(principal: Principal, course_id: int, *, page: int, page_size:
         ExamAttempt.score, ExamAttempt.passed, ExamAttempt.expired, ExamAttempt.year,
         ExamAttempt.credit.as_alias("credit_id"),
     ).where(where).order_by(ExamAttempt.submitted_at, ascending=False).limit(page_size).offset((page - 1) * page_size)
-    for row in rows:
-        row["passed"], row["expired"] = bool(row["passed"]), bool(row["expired"])
-    return rows, await ExamAttempt.count().where(where)
+    items = [AttemptRead(id=r["id"], person_id=r["person_id"], person_name=r["person_name"], unit_name=r["unit_name"],
+                         started_at=r["started_at"], submitted_at=r["submitted_at"], score=r["score"],
+                         passed=bool(r["passed"]), expired=bool(r["expired"]), year=r["year"],
+                         credit_id=r["credit_id"]) for r in rows]
+    return Page(items=items, total=await ExamAttempt.count().where(where))
 
 
 # -- listing and studying ---------------------------------------------------------------------
 
 
-async def list_courses(principal: Principal, *, q: str, page: int, page_size: int) -> tuple[list[dict], int]:
+async def list_courses(principal: Principal, *, q: str, page: int, page_size: int) -> Page[CourseRead]:
     where = scope_where(principal) if _is_admin(principal) else await _open_to_trainee(principal)
     if where is None:
-        return [], 0
+        return Page(items=[], total=0)
     query, count = Course.select(*_COURSE_COLUMNS).where(where), Course.count().where(where)
     q = scope.search_text(q)
     if q:
         query, count = query.where(Course.title.like(f"%{q}%")), count.where(Course.title.like(f"%{q}%"))
-    rows = [present(r) for r in await query.order_by(Course.id).limit(page_size).offset((page - 1) * page_size)]
+    rows = await query.order_by(Course.id).limit(page_size).offset((page - 1) * page_size)
     lessons = await _lesson_counts([r["id"] for r in rows])
-    for row in rows:
-        row["lesson_count"] = lessons.get(row["id"], 0)
-    return rows, await count
+    return Page(items=[CourseRead(**_course_fields(r), lesson_count=lessons.get(r["id"], 0)) for r in rows],
+                total=await count)
 
 
 async def _lesson_counts(course_ids: list[int]) -> dict[int, int]:
@@ -379,41 +499,42 @@ async def _lesson_counts(course_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-async def detail(principal: Principal, course_id: int) -> dict:
+async def detail(principal: Principal, course_id: int) -> CourseDetailRead:
     """The course, its lessons, and for a trainee their progress and exam state."""
-    row = present(await _visible(principal, course_id))
-    lessons = [_present_lesson(r) for r in await Lesson.select().where(Lesson.course == course_id).order_by(
-        Lesson.sort_order, Lesson.id)]
-    body = {**row, "lessons": lessons, "question_count": await Question.count().where(Question.course == course_id),
-            "progress": None}
+    row = await _visible(principal, course_id)
+    stored = await Lesson.select().where(Lesson.course == course_id).order_by(Lesson.sort_order, Lesson.id)
+    progress = None
     if principal.person_id is not None and not _is_admin(principal):
         done = {r["lesson"]: r for r in await LessonProgress.select(
             LessonProgress.lesson, LessonProgress.opened_at, LessonProgress.completed_at).where(
             (LessonProgress.person == principal.person_id) & (LessonProgress.course == course_id))}
-        for lesson in lessons:
-            progress = done.get(lesson["id"])
-            lesson["opened_at"] = progress["opened_at"] if progress else None
-            lesson["completed_at"] = progress["completed_at"] if progress else None
-        body["progress"] = await _exam_state(principal.person_id, row, lessons)
-    return body
+        lessons = [LessonRead(**_lesson_fields(r), opened_at=done[r["id"]]["opened_at"] if r["id"] in done else None,
+                              completed_at=done[r["id"]]["completed_at"] if r["id"] in done else None)
+                   for r in stored]
+        progress = await _exam_state(principal.person_id, row, lessons)
+    else:
+        lessons = [LessonRead(**_lesson_fields(r)) for r in stored]
+    return CourseDetailRead(**_course_fields(row), lessons=lessons,
+                            question_count=await Question.count().where(Question.course == course_id),
+                            progress=progress)
 
 
-async def _exam_state(person_id: int, course: dict, lessons: list[dict]) -> dict:
+async def _exam_state(person_id: int, course: dict, lessons: list[LessonRead]) -> ProgressRead:
     attempts = await ExamAttempt.select(ExamAttempt.id, ExamAttempt.score, ExamAttempt.passed,
                                         ExamAttempt.submitted_at, ExamAttempt.credit, ExamAttempt.year).where(
         (ExamAttempt.person == person_id) & (ExamAttempt.course == course["id"])).order_by(ExamAttempt.id)
     passed = [a for a in attempts if a["passed"]]
     scores = [a["score"] for a in attempts if a["score"] is not None]
-    return {
-        "lessons_completed": sum(1 for lesson in lessons if lesson.get("completed_at")),
-        "lessons_total": len(lessons),
-        "attempts_used": len(attempts),
-        "attempts_left": max(course["max_attempts"] - len(attempts), 0),
-        "best_score": max(scores) if scores else None,
-        "passed": bool(passed),
-        "credit_id": next((a["credit"] for a in passed if a["credit"]), None),
-        "year": passed[0]["year"] if passed else None,
-    }
+    return ProgressRead(
+        lessons_completed=sum(1 for lesson in lessons if lesson.completed_at),
+        lessons_total=len(lessons),
+        attempts_used=len(attempts),
+        attempts_left=max(course["max_attempts"] - len(attempts), 0),
+        best_score=max(scores) if scores else None,
+        passed=bool(passed),
+        credit_id=next((a["credit"] for a in passed if a["credit"]), None),
+        year=passed[0]["year"] if passed else None,
+    )
 
 
 def _open_program(person_id: int, lesson: dict, moment: dt.datetime) -> Program[dict]:
@@ -424,15 +545,16 @@ def _open_program(person_id: int, lesson: dict, moment: dt.datetime) -> Program[
     return rows[0]
 
 
-async def open_lesson(principal: Principal, course_id: int, lesson_id: int) -> dict:
+async def open_lesson(principal: Principal, course_id: int, lesson_id: int) -> LessonContentRead:
     """A lesson's content; for a trainee this is the moment the lesson was opened (first time counts)."""
     await _visible(principal, course_id)
     lesson = await _lesson(course_id, lesson_id)
-    body = {**_present_lesson(lesson), "body": lesson["body"], "opened_at": None, "completed_at": None}
+    opened_at = completed_at = None
     if principal.person_id is not None and not _is_admin(principal):
         progress = await db.run_write(_engine(), _open_program(principal.person_id, lesson, now()))
-        body["opened_at"], body["completed_at"] = _as_time(progress["opened_at"]), _as_time(progress["completed_at"])
-    return body
+        opened_at, completed_at = _as_time(progress["opened_at"]), _as_time(progress["completed_at"])
+    return LessonContentRead(**_lesson_fields(lesson), body=lesson["body"], opened_at=opened_at,
+                             completed_at=completed_at)
 
 
 def _as_time(value):  # type: ignore[no-untyped-def]
@@ -461,12 +583,12 @@ def _complete_program(person_id: int, lesson: dict, moment: dt.datetime) -> Prog
     return moment
 
 
-async def complete_lesson(principal: Principal, course_id: int, lesson_id: int) -> dict:
+async def complete_lesson(principal: Principal, course_id: int, lesson_id: int) -> LessonCompleted:
     _trainee(principal)
     await _visible(principal, course_id)
     lesson = await _lesson(course_id, lesson_id)
     completed_at = await db.run_write(_engine(), _complete_program(principal.person_id, lesson, now()))
-    return {"lesson_id": lesson_id, "completed": True, "completed_at": completed_at}
+    return LessonCompleted(lesson_id=lesson_id, completed=True, completed_at=completed_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,7 +688,7 @@ async def _start(principal: Principal, course_id: int, *, submitting: bool = Fal
     return course, attempt, questions
 
 
-async def start_exam(principal: Principal, course_id: int) -> dict:
+async def start_exam(principal: Principal, course_id: int) -> ExamRead:
     """The paper: questions without answers, in this attempt's order, with the time left."""
     course, attempt, questions = await _start(principal, course_id)
     items = []
@@ -575,14 +697,14 @@ async def start_exam(principal: Principal, course_id: int) -> dict:
         if q is None:
             continue
         texts = {o["id"]: o["text"] for o in json.loads(q["options"])}
-        items.append({"id": q["id"], "kind": q["kind"], "text": q["text"],
-                      "options": [{"id": i, "text": texts[i]} for i in option_ids if i in texts]})
+        items.append(QuestionRead(id=q["id"], kind=q["kind"], text=q["text"],
+                                  options=[OptionRead(id=i, text=texts[i]) for i in option_ids if i in texts]))
     used = await ExamAttempt.count().where((ExamAttempt.person == principal.person_id)
                                            & (ExamAttempt.course == course_id))
-    return {"attempt_id": attempt["id"], "started_at": _as_time(attempt["started_at"]),
-            "deadline": _as_time(attempt["deadline"]), "time_limit_minutes": course["time_limit_minutes"],
-            "pass_mark": course["pass_mark"], "attempts_left": max(course["max_attempts"] - used, 0),
-            "questions": items}
+    return ExamRead(attempt_id=attempt["id"], started_at=_as_time(attempt["started_at"]),
+                    deadline=_as_time(attempt["deadline"]), time_limit_minutes=course["time_limit_minutes"],
+                    pass_mark=course["pass_mark"], attempts_left=max(course["max_attempts"] - used, 0),
+                    questions=items)
 
 
 def _chosen(value) -> frozenset[str]:  # type: ignore[no-untyped-def]
@@ -607,7 +729,8 @@ def _check_year(year: int) -> int:
     return year
 
 
-async def submit_exam(principal: Principal, course_id: int, year: int, answers: dict[str, object]) -> dict:
+async def submit_exam(principal: Principal, course_id: int, year: int,
+                      answers: dict[str, object]) -> ExamResultRead:
     _check_year(year)
     # Without an open attempt (no GET first) the answers are scored on a new one, if any is left.
     course, attempt, questions = await _start(principal, course_id, submitting=True)
@@ -643,14 +766,14 @@ async def submit_exam(principal: Principal, course_id: int, year: int, answers: 
                 dedupe_key=f"course:{course_id}:{principal.person_id}", account_id=principal.account_id,
                 ip=principal.ip, event_reason=f"公需课考试通过（{result} 分）"), moment)
             if born is not None:
-                created = {"id": born.id, "status": born.status, "hours": float(course["hours"]),
-                           "category": CreditCategory.public.value, "year": year}
+                created = ExamCreditRead(id=born.id, status=born.status, hours=float(course["hours"]),
+                                         category=CreditCategory.public.value, year=year)
                 await ExamAttempt.update({ExamAttempt.credit: born.id, ExamAttempt.hours: course["hours"]}).where(
                     ExamAttempt.id == attempt["id"])
         await audit.record("exam_submit", principal=principal, target_type="course", target_id=course_id,
                            detail=f"公需课《{course['title']}》考试 {result} 分" + ("，通过" if passed else ""))
     used = await ExamAttempt.count().where((ExamAttempt.person == principal.person_id)
                                            & (ExamAttempt.course == course_id))
-    return {"score": result, "passed": passed, "pass_mark": course["pass_mark"], "credit": created,
-            "already_recorded": passed and created is None,
-            "attempts_left": max(course["max_attempts"] - used, 0)}
+    return ExamResultRead(score=result, passed=passed, pass_mark=course["pass_mark"], credit=created,
+                          already_recorded=passed and created is None,
+                          attempts_left=max(course["max_attempts"] - used, 0))

@@ -249,7 +249,7 @@ def test_concurrent_papers_open_one_attempt(client, as_user):
         return await asyncio.gather(*(courses.start_exam(principal, course["id"]) for _ in range(4)))
 
     papers = client.blocking_portal.call(race)
-    assert len({p["attempt_id"] for p in papers}) == 1
+    assert len({p.attempt_id for p in papers}) == 1
 
 
 # -- the provider's editor ---------------------------------------------------------------------------
