@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -27,87 +26,9 @@ Text50 = Annotated[str, QueryParameter(max_length=50)]
 RequiredId = Annotated[int, QueryParameter(ge=1, le=MAX_ID)]
 
 
-class GroupRead(msgspec.Struct):
-    key: int | str | None
-    label: str
-    people: int
-    passed: int
-    credits: float
-
-
-class StandardRef(msgspec.Struct):
-    id: int
-    name: str
-
-
-class LineRead(msgspec.Struct):
-    measure: str
-    category: str
-    required: float
-    earned: float
-    met: bool
-    missing: float
-
-
-class ResultRead(msgspec.Struct):
-    standard: StandardRef
-    passed: bool
-    lines: list[LineRead]
-
-
-class PersonYearRead(msgspec.Struct):
-    id: int
-    name: str
-    person_no: str
-    title: str
-    title_level: str
-    staffing: str
-    department_id: int | None
-    department_name: str | None
-    unit_name: str
-    year: int
-    credits_i: float
-    credits_ii: float
-    credits_total: float
-    hours: float
-    pending_records: int
-    pending_credits: float
-    counted_credits: float
-    passed: bool
-    results: list[ResultRead]
-
-
-class AtRiskRead(msgspec.Struct):
-    id: int
-    name: str
-    person_no: str
-    title: str
-    department_id: int | None
-    department_name: str | None
-    unit_name: str
-    year: int
-    gap: float
-    credits: float
-    lines: list[LineRead]
-    last_reminded_at: dt.datetime | None
-
-
 class VerificationCreate(msgspec.Struct):
     person_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=reports.MAX_PEOPLE)]
     years: Annotated[list[Annotated[int, msgspec.Meta(ge=2000, le=2100)]], msgspec.Meta(min_length=1, max_length=20)]
-
-
-def _float(row: dict) -> dict:
-    return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
-
-
-def _person_year(row: dict) -> PersonYearRead:
-    results = [{**r, "lines": [_float(line) for line in r["lines"]]} for r in row["results"]]
-    return msgspec.convert({**_float(row), "results": results}, PersonYearRead)
-
-
-def _at_risk(row: dict) -> AtRiskRead:
-    return msgspec.convert({**_float(row), "lines": [_float(line) for line in row["lines"]]}, AtRiskRead)
 
 
 def _file(body: bytes, media_type: str, filename: str, code: str | None = None) -> Response[bytes]:
@@ -128,10 +49,9 @@ class StatisticsController(Controller):
     @get("/compliance")
     async def compliance(self, principal: Caller, by: By = "department", year: Year = None,
                          standard_id: QueryId = None, unit_id: QueryId = None,
-                         department_id: QueryId = None) -> Page[GroupRead]:
-        groups = await statistics.compliance_table(principal, year=year, by=by, standard_id=standard_id,
-                                                   unit_id=unit_id, department_id=department_id)
-        return Page(items=[msgspec.convert(_float(_group(g)), GroupRead) for g in groups], total=len(groups))
+                         department_id: QueryId = None) -> Page[statistics.GroupRead]:
+        return await statistics.compliance_table(principal, year=year, by=by, standard_id=standard_id,
+                                                 unit_id=unit_id, department_id=department_id)
 
     @get("/compliance.xlsx", media_type=XLSX)
     async def compliance_xlsx(self, principal: Caller, by: By = "department", year: Year = None,
@@ -147,12 +67,11 @@ class StatisticsController(Controller):
                      title_level: Annotated[TitleLevel | None, QueryParameter()] = None,
                      title: Text50 = "", staffing: Annotated[Staffing | None, QueryParameter()] = None,
                      passed: Annotated[bool | None, QueryParameter()] = None,
-                     page: PageNo = 1, page_size: PageSize = 20) -> Page[PersonYearRead]:
-        rows, total = await statistics.people_summary(
+                     page: PageNo = 1, page_size: PageSize = 20) -> Page[statistics.PersonYearRead]:
+        return await statistics.people_summary(
             principal, year=year, unit_id=unit_id, department_id=department_id, q=q,
             title_level=title_level.value if title_level else None, title=title or None,
             staffing=staffing.value if staffing else None, passed=passed, page=page, page_size=page_size)
-        return Page(items=[_person_year(r) for r in rows], total=total)
 
     @get("/people.xlsx", media_type=XLSX)
     async def people_xlsx(self, principal: Caller, year: Year = None, unit_id: QueryId = None,
@@ -168,15 +87,10 @@ class StatisticsController(Controller):
 
     @get("/at-risk")
     async def at_risk(self, principal: Caller, year: Year = None, unit_id: QueryId = None,
-                      department_id: QueryId = None, page: PageNo = 1, page_size: PageSize = 20) -> Page[AtRiskRead]:
-        rows, total = await statistics.at_risk(principal, year=year, unit_id=unit_id, department_id=department_id,
-                                               page=page, page_size=page_size)
-        return Page(items=[_at_risk(r) for r in rows], total=total)
-
-
-def _group(group) -> dict:  # type: ignore[no-untyped-def]
-    return {"key": group.key, "label": group.label, "people": group.people, "passed": group.passed,
-            "credits": group.credits}
+                      department_id: QueryId = None, page: PageNo = 1,
+                      page_size: PageSize = 20) -> Page[statistics.AtRiskRead]:
+        return await statistics.at_risk(principal, year=year, unit_id=unit_id, department_id=department_id,
+                                        page=page, page_size=page_size)
 
 
 class ReportController(Controller):

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import msgspec
 from piccolo.engine.base import Engine
 
 from server import clock, compliance, db
@@ -21,12 +22,87 @@ from server.services import compliance as judging
 from server.services import rollup, scope, standards
 from server.services.errors import Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import Page
 from server.tables import Credit, Department, Person, PersonStandard, Region, Unit
 from server.tables.enums import CreditStatus, PersonStatus, Staffing, TitleLevel
 
 PENDING = (CreditStatus.pending_dept.value, CreditStatus.pending_unit.value)
 DIMENSIONS = ("department", "unit", "title_level", "title", "staffing", "city")
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+# -- what a client sees -------------------------------------------------------------------------
+
+
+class GroupRead(msgspec.Struct, frozen=True):
+    key: int | str | None
+    label: str
+    people: int
+    passed: int
+    credits: float
+
+
+class StandardRef(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+
+
+class LineRead(msgspec.Struct, frozen=True):
+    measure: str
+    category: str
+    required: float
+    earned: float
+    met: bool
+    missing: float
+
+
+class ResultRead(msgspec.Struct, frozen=True):
+    standard: StandardRef
+    passed: bool
+    lines: list[LineRead]
+
+
+class PersonYearRead(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    person_no: str
+    title: str
+    title_level: str
+    staffing: str
+    department_id: int | None
+    department_name: str | None
+    unit_name: str
+    year: int
+    credits_i: float
+    credits_ii: float
+    credits_total: float
+    hours: float
+    pending_records: int
+    pending_credits: float
+    counted_credits: float
+    passed: bool
+    results: list[ResultRead]
+
+
+class AtRiskRead(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    person_no: str
+    title: str
+    department_id: int | None
+    department_name: str | None
+    unit_name: str
+    year: int
+    gap: float
+    credits: float
+    lines: list[LineRead]
+    last_reminded_at: dt.datetime | None
+
+
+def _line_read(line: dict) -> LineRead:
+    """A line of ``_lines`` as the API shows it (amounts as numbers, not decimal strings)."""
+    return LineRead(measure=line["measure"], category=line["category"], required=float(line["required"]),
+                    earned=float(line["earned"]), met=line["met"], missing=float(line["missing"]))
 
 
 def _engine() -> Engine:
@@ -277,9 +353,18 @@ class Group:
 
 
 async def compliance_table(principal: Principal, *, year: int | None, by: str, standard_id: int | None = None,
-                           unit_id: int | None = None, department_id: int | None = None,
-                           at: dt.datetime | None = None) -> list[Group]:
+                           unit_id: int | None = None, department_id: int | None = None) -> Page[GroupRead]:
     """People, passes and counted credits per group of ``by`` (the contract's statistics)."""
+    groups = await compliance_groups(principal, year=year, by=by, standard_id=standard_id, unit_id=unit_id,
+                                     department_id=department_id)
+    return Page(items=[GroupRead(key=g.key, label=g.label, people=g.people, passed=g.passed,
+                                 credits=float(g.credits)) for g in groups], total=len(groups))
+
+
+async def compliance_groups(principal: Principal, *, year: int | None, by: str, standard_id: int | None = None,
+                            unit_id: int | None = None, department_id: int | None = None,
+                            at: dt.datetime | None = None) -> list[Group]:
+    """compliance_table's groups with their credits exact (the workbook adds them up)."""
     if by not in DIMENSIONS:
         raise Invalid("by", "统计维度应为 department、unit、title_level、title、staffing 或 city")
     year = check_year(year)
@@ -411,8 +496,33 @@ def _results(results: list[compliance.Result]) -> list[dict]:
 async def people_summary(principal: Principal, *, year: int | None, unit_id: int | None = None,
                          department_id: int | None = None, q: str = "", title_level: str | None = None,
                          title: str | None = None, staffing: str | None = None, passed: bool | None = None,
-                         page: int = 1, page_size: int = 20, everyone: bool = False) -> tuple[list[dict], int]:
-    """Each person's year: I, II, total, hours, pending, whether they pass and each standard's lines.
+                         page: int = 1, page_size: int = 20) -> Page[PersonYearRead]:
+    """Each person's year: I, II, total, hours, pending, whether they pass and each standard's lines."""
+    rows, total = await summary_rows(principal, year=year, unit_id=unit_id, department_id=department_id, q=q,
+                                     title_level=title_level, title=title, staffing=staffing, passed=passed,
+                                     page=page, page_size=page_size)
+    return Page(items=[_person_year(r) for r in rows], total=total)
+
+
+def _person_year(row: dict) -> PersonYearRead:
+    return PersonYearRead(
+        id=row["id"], name=row["name"], person_no=row["person_no"], title=row["title"],
+        title_level=row["title_level"], staffing=row["staffing"], department_id=row["department_id"],
+        department_name=row["department_name"], unit_name=row["unit_name"], year=row["year"],
+        credits_i=float(row["credits_i"]), credits_ii=float(row["credits_ii"]),
+        credits_total=float(row["credits_total"]), hours=float(row["hours"]),
+        pending_records=row["pending_records"], pending_credits=float(row["pending_credits"]),
+        counted_credits=float(row["counted_credits"]), passed=row["passed"],
+        results=[ResultRead(standard=StandardRef(id=r["standard"]["id"], name=r["standard"]["name"]),
+                            passed=r["passed"], lines=[_line_read(line) for line in r["lines"]])
+                 for r in row["results"]])
+
+
+async def summary_rows(principal: Principal, *, year: int | None, unit_id: int | None = None,
+                       department_id: int | None = None, q: str = "", title_level: str | None = None,
+                       title: str | None = None, staffing: str | None = None, passed: bool | None = None,
+                       page: int = 1, page_size: int = 20, everyone: bool = False) -> tuple[list[dict], int]:
+    """people_summary's rows, amounts exact (the workbook reads them), and the total.
 
     ``passed`` filters by the verdict (everyone in scope is judged for it);
     ``everyone`` returns all rows (the workbook)."""
@@ -449,7 +559,7 @@ async def people_summary(principal: Principal, *, year: int | None, unit_id: int
 
 
 async def at_risk(principal: Principal, *, year: int | None, unit_id: int | None = None,
-                  department_id: int | None = None, page: int = 1, page_size: int = 20) -> tuple[list[dict], int]:
+                  department_id: int | None = None, page: int = 1, page_size: int = 20) -> Page[AtRiskRead]:
     """People who do not pass ``year`` yet, the largest gap first, each with their unmet lines."""
     from server.services import reminders
 
@@ -468,11 +578,15 @@ async def at_risk(principal: Principal, *, year: int | None, unit_id: int | None
     reminded = await reminders.last_sent(ids)
     items = []
     for verdict in chosen:
+        person = people[verdict.person_id]
         judged = results.get(verdict.person_id, [])
-        unmet = [line for r in judged for line in _lines(r) if not line["met"]]
-        items.append({**people[verdict.person_id], "year": year, "gap": verdict.gap, "lines": unmet,
-                      "credits": verdict.credits, "last_reminded_at": reminded.get(verdict.person_id)})
-    return items, total
+        unmet = [_line_read(line) for r in judged for line in _lines(r) if not line["met"]]
+        items.append(AtRiskRead(
+            id=person["id"], name=person["name"], person_no=person["person_no"], title=person["title"],
+            department_id=person["department_id"], department_name=person["department_name"],
+            unit_name=person["unit_name"], year=year, gap=float(verdict.gap), credits=float(verdict.credits),
+            lines=unmet, last_reminded_at=reminded.get(verdict.person_id)))
+    return Page(items=items, total=total)
 
 
 @dataclass(frozen=True, slots=True)

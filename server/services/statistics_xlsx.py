@@ -23,7 +23,7 @@ def _rate(passed: int, people: int) -> str:
 async def compliance(principal: Principal, *, year: int | None, by: str, standard_id: int | None,
                      unit_id: int | None, department_id: int | None) -> tuple[bytes, str]:
     year = statistics.check_year(year)
-    groups = await statistics.compliance_table(principal, year=year, by=by, standard_id=standard_id,
+    groups = await statistics.compliance_groups(principal, year=year, by=by, standard_id=standard_id,
                                                unit_id=unit_id, department_id=department_id)
     columns = [Column(_BY_WORDS.get(by, by), 28), Column("人数", 10), Column("达标人数", 12), Column("达标率", 10),
                Column("计入达标学分", 16)]
@@ -37,7 +37,7 @@ async def compliance(principal: Principal, *, year: int | None, by: str, standar
 
 async def people(principal: Principal, *, year: int | None, **filters) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
     year = statistics.check_year(year)
-    items, _ = await statistics.people_summary(principal, year=year, everyone=True, **filters)
+    items, _ = await statistics.summary_rows(principal, year=year, everyone=True, **filters)
     columns = [Column("人员编号", 14), Column("姓名", 10), Column("单位", 22), Column("科室", 14), Column("职称", 14),
                Column("职称级别", 10), Column("是否在编", 10), Column("I类学分", 10), Column("II类学分", 10),
                Column("总学分", 10), Column("学时", 10), Column("待审核", 10), Column("计入达标学分", 14),
