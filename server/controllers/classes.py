@@ -10,8 +10,8 @@ from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from server.controllers.schemas import BatchRead, BatchResult, Id, Page, PathId, Reason, ReasonUpdate
-from server.controllers.trainings import SessionCreate, SessionRead, StatusRead
+from server.controllers.schemas import BatchRead, Id, Page, PathId, Reason, ReasonUpdate, StatusRead
+from server.controllers.trainings import SessionCreate, SessionRead
 from server.security import Caller
 from server.services import classes
 
@@ -48,67 +48,10 @@ class ClassUpdate(msgspec.Struct):
     description: Text | None = None
 
 
-class ClassRead(msgspec.Struct):
-    id: int
-    provider_id: int
-    provider_name: str
-    title: str
-    year: int
-    category: str
-    hours: float
-    starts_on: str
-    ends_on: str
-    online: bool
-    place: str
-    capacity: int
-    seats_taken: int
-    seats_left: int
-    description: str
-    status: str
-    created_at: dt.datetime
-
-
-class EnrolmentCreated(msgspec.Struct):
-    id: int
-    status: str
-    class_id: int
-
-
-class EnrolmentRead(msgspec.Struct):
-    id: int
-    class_id: int
-    class_title: str
-    year: int
-    category: str
-    class_hours: float
-    starts_on: str
-    ends_on: str
-    provider_name: str
-    person_id: int
-    person_name: str
-    person_no: str
-    unit_name: str | None
-    department_name: str | None
-    status: str
-    reason: str
-    hours: float | None
-    credit_id: int | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    sessions_attended: int | None = None
-
-
 class CompleteUpdate(msgspec.Struct):
     """The hours confirmed; the class's hours when left out."""
 
     hours: Hours | None = None
-
-
-class Completed(msgspec.Struct):
-    id: int
-    status: str
-    hours: float
-    credit_id: int
 
 
 class EnrolmentBatch(msgspec.Struct):
@@ -116,10 +59,6 @@ class EnrolmentBatch(msgspec.Struct):
     action: Literal["confirm", "refuse", "complete"]
     reason: Reason = ""
     hours: Hours | None = None
-
-
-def _batch(results: list[dict]) -> BatchRead:
-    return BatchRead(results=[msgspec.convert(r, BatchResult) for r in results])
 
 
 ClassStatusFilter = Annotated[Literal["draft", "accepting", "closed"] | None, QueryParameter()]
@@ -137,45 +76,41 @@ class ClassController(Controller):
     async def list_classes(self, principal: Caller,
                            year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
                            status: ClassStatusFilter = None, q: Annotated[str, QueryParameter(max_length=50)] = "",
-                           page: PageNo = 1, page_size: PageSize = 20) -> Page[ClassRead]:
-        rows, total = await classes.list_classes(principal, year=year, status=status, q=q, page=page,
-                                                 page_size=page_size)
-        return Page(items=[msgspec.convert(r, ClassRead) for r in rows], total=total)
+                           page: PageNo = 1, page_size: PageSize = 20) -> Page[classes.ClassRead]:
+        return await classes.list_classes(principal, year=year, status=status, q=q, page=page, page_size=page_size)
 
     @post("")
-    async def create(self, principal: Caller, data: JSONBody[ClassCreate]) -> ClassRead:
-        return msgspec.convert(await classes.create(principal, msgspec.structs.asdict(data)), ClassRead)
+    async def create(self, principal: Caller, data: JSONBody[ClassCreate]) -> classes.ClassRead:
+        return await classes.create(principal, msgspec.structs.asdict(data))
 
     @get("/{class_id:int}")
-    async def detail(self, principal: Caller, class_id: PathId) -> ClassRead:
-        return msgspec.convert(await classes.detail_for(principal, class_id), ClassRead)
+    async def detail(self, principal: Caller, class_id: PathId) -> classes.ClassRead:
+        return await classes.detail_for(principal, class_id)
 
     @patch("/{class_id:int}")
-    async def update(self, principal: Caller, class_id: PathId, data: JSONBody[ClassUpdate]) -> ClassRead:
-        return msgspec.convert(await classes.update(principal, class_id, msgspec.structs.asdict(data)), ClassRead)
+    async def update(self, principal: Caller, class_id: PathId, data: JSONBody[ClassUpdate]) -> classes.ClassRead:
+        return await classes.update(principal, class_id, msgspec.structs.asdict(data))
 
     @post("/{class_id:int}/open", status_code=200)
     async def open_(self, principal: Caller, class_id: PathId) -> StatusRead:
-        return StatusRead(**await classes.open_(principal, class_id))
+        return await classes.open_(principal, class_id)
 
     @post("/{class_id:int}/close", status_code=200)
     async def close(self, principal: Caller, class_id: PathId) -> StatusRead:
-        return StatusRead(**await classes.close(principal, class_id))
+        return await classes.close(principal, class_id)
 
     @post("/{class_id:int}/enrolments", status_code=HTTP_201_CREATED)
-    async def enrol(self, principal: Caller, class_id: PathId) -> EnrolmentCreated:
-        return EnrolmentCreated(**await classes.enrol(principal, class_id))
+    async def enrol(self, principal: Caller, class_id: PathId) -> classes.EnrolmentCreated:
+        return await classes.enrol(principal, class_id)
 
     @get("/{class_id:int}/enrolments")
     async def enrolments(self, principal: Caller, class_id: PathId, status: EnrolmentStatusFilter = None,
-                         page: PageNo = 1, page_size: PageSize = 100) -> Page[EnrolmentRead]:
-        rows, total = await classes.class_enrolments(principal, class_id, status=status, page=page,
-                                                     page_size=page_size)
-        return Page(items=[msgspec.convert(r, EnrolmentRead) for r in rows], total=total)
+                         page: PageNo = 1, page_size: PageSize = 100) -> Page[classes.EnrolmentRead]:
+        return await classes.class_enrolments(principal, class_id, status=status, page=page, page_size=page_size)
 
     @post("/{class_id:int}/complete", status_code=200)
     async def complete_attended(self, principal: Caller, class_id: PathId, data: JSONBody[CompleteUpdate]) -> BatchRead:
-        return _batch(await classes.complete_attended(principal, class_id, data.hours))
+        return BatchRead(results=await classes.complete_attended(principal, class_id, data.hours))
 
     @get("/{class_id:int}/sessions")
     async def sessions(self, principal: Caller, class_id: PathId) -> list[SessionRead]:
@@ -192,27 +127,28 @@ class EnrolmentController(Controller):
     tags = ["classes"]
 
     @get("/me/enrolments")
-    async def mine(self, principal: Caller, page: PageNo = 1, page_size: PageSize = 50) -> Page[EnrolmentRead]:
-        rows, total = await classes.my_enrolments(principal, page=page, page_size=page_size)
-        return Page(items=[msgspec.convert(r, EnrolmentRead) for r in rows], total=total)
+    async def mine(self, principal: Caller, page: PageNo = 1,
+                   page_size: PageSize = 50) -> Page[classes.EnrolmentRead]:
+        return await classes.my_enrolments(principal, page=page, page_size=page_size)
 
     @post("/enrolments/{enrolment_id:int}/confirm", status_code=200)
     async def confirm(self, principal: Caller, enrolment_id: PathId) -> StatusRead:
-        return StatusRead(**await classes.confirm(principal, enrolment_id))
+        return await classes.confirm(principal, enrolment_id)
 
     @post("/enrolments/{enrolment_id:int}/refuse", status_code=200)
     async def refuse(self, principal: Caller, enrolment_id: PathId, data: JSONBody[ReasonUpdate]) -> StatusRead:
-        return StatusRead(**await classes.refuse(principal, enrolment_id, data.reason))
+        return await classes.refuse(principal, enrolment_id, data.reason)
 
     @post("/enrolments/{enrolment_id:int}/complete", status_code=200)
-    async def complete(self, principal: Caller, enrolment_id: PathId, data: JSONBody[CompleteUpdate]) -> Completed:
-        return Completed(**await classes.complete(principal, enrolment_id, data.hours))
+    async def complete(self, principal: Caller, enrolment_id: PathId,
+                       data: JSONBody[CompleteUpdate]) -> classes.Completed:
+        return await classes.complete(principal, enrolment_id, data.hours)
 
     @post("/enrolments/{enrolment_id:int}/cancel", status_code=200)
     async def cancel(self, principal: Caller, enrolment_id: PathId) -> StatusRead:
-        return StatusRead(**await classes.cancel(principal, enrolment_id))
+        return await classes.cancel(principal, enrolment_id)
 
     @post("/enrolments/batch", status_code=200)
     async def batch(self, principal: Caller, data: JSONBody[EnrolmentBatch]) -> BatchRead:
-        return _batch(await classes.decide_many(principal, data.ids, data.action, reason=data.reason,
-                                                given_hours=data.hours))
+        return BatchRead(results=await classes.decide_many(principal, data.ids, data.action, reason=data.reason,
+                                                           given_hours=data.hours))

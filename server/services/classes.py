@@ -21,12 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import msgspec
+
 from server import db
 from server.clock import now, today
 from server.labels import CLASS_STATUS, ENROLMENT_STATUS, label
 from server.services import audit, batch, hours, providers, scope
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
+from server.services.results import BatchResult, Page, StatusRead
 from server.services.trainings import amount, check_year, insert_session, sessions_of
 from server.sqlprog import Program
 from server.tables import Checkin, Enrolment, Person, Training, TrainingClass
@@ -48,16 +51,75 @@ def scope_where(principal: Principal):
                               region_code=TrainingClass.provider.region_code, provider=TrainingClass.provider)
 
 
-def present(row: dict) -> dict:
-    row = dict(row)
-    row["hours"] = float(row["hours"])
-    row["online"] = bool(row["online"])
-    row["provider_id"] = row.pop("provider")
-    for key in ("starts_on", "ends_on"):
-        if isinstance(row.get(key), dt.date):
-            row[key] = row[key].isoformat()
-    row["seats_left"] = max(row["capacity"] - row["seats_taken"], 0)
-    return row
+class ClassRead(msgspec.Struct, frozen=True):
+    id: int
+    provider_id: int
+    provider_name: str
+    title: str
+    year: int
+    category: str
+    hours: float
+    starts_on: str
+    ends_on: str
+    online: bool
+    place: str
+    capacity: int
+    seats_taken: int
+    seats_left: int
+    description: str
+    status: str
+    created_at: dt.datetime
+
+
+class EnrolmentCreated(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    class_id: int
+
+
+class EnrolmentRead(msgspec.Struct, frozen=True):
+    id: int
+    class_id: int
+    class_title: str
+    year: int
+    category: str
+    class_hours: float
+    starts_on: str
+    ends_on: str
+    provider_name: str
+    person_id: int
+    person_name: str
+    person_no: str
+    unit_name: str | None
+    department_name: str | None
+    status: str
+    reason: str
+    hours: float | None
+    credit_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    sessions_attended: int | None = None
+
+
+class Completed(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    hours: float
+    credit_id: int
+
+
+def _day(value: dt.date | str) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _read(row: dict) -> ClassRead:
+    """ClassRead of a row selected with _COLUMNS."""
+    return ClassRead(
+        id=row["id"], provider_id=row["provider"], provider_name=row["provider_name"], title=row["title"],
+        year=row["year"], category=row["category"], hours=float(row["hours"]), starts_on=_day(row["starts_on"]),
+        ends_on=_day(row["ends_on"]), online=bool(row["online"]), place=row["place"], capacity=row["capacity"],
+        seats_taken=row["seats_taken"], seats_left=max(row["capacity"] - row["seats_taken"], 0),
+        description=row["description"], status=row["status"], created_at=row["created_at"])
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -81,7 +143,7 @@ def _capacity(value: int) -> int:
     return value
 
 
-async def create(principal: Principal, fields: dict) -> dict:
+async def create(principal: Principal, fields: dict) -> ClassRead:
     provider_id = await providers.provider_of(principal, fields.pop("provider_id", None))
     values = dict(fields)
     values["year"] = check_year(values["year"])
@@ -113,7 +175,7 @@ async def insert_class(provider_id: int, values: dict, *, account_id: int | None
     return klass.id
 
 
-async def load(principal: Principal, class_id: int) -> dict:
+async def load(principal: Principal, class_id: int) -> ClassRead:
     """A class for the admins who reach it; 404 for anyone else."""
     where = scope_where(principal)
     row = None
@@ -121,13 +183,13 @@ async def load(principal: Principal, class_id: int) -> dict:
         row = await TrainingClass.select(*_COLUMNS).where(where).where(TrainingClass.id == class_id).first()
     if row is None:
         raise NotFound("class_not_found", "培训班不存在或无权查看")
-    return present(row)
+    return _read(row)
 
 
-async def _own(principal: Principal, class_id: int) -> dict:
+async def _own(principal: Principal, class_id: int) -> ClassRead:
     """A class the caller's provider runs (404 otherwise, a region admin included: they only look)."""
     row = await load(principal, class_id)
-    if row["provider_id"] not in principal.provider_ids():
+    if row.provider_id not in principal.provider_ids():
         raise NotFound("class_not_found", "培训班不存在或无权查看")
     return row
 
@@ -136,7 +198,7 @@ _EDITABLE_FIELDS = ("title", "year", "category", "hours", "starts_on", "ends_on"
                     "description")
 
 
-async def update(principal: Principal, class_id: int, fields: dict) -> dict:
+async def update(principal: Principal, class_id: int, fields: dict) -> ClassRead:
     row = await _own(principal, class_id)
     values = {k: v for k, v in fields.items() if v is not None and k in _EDITABLE_FIELDS}
     if not values:
@@ -153,7 +215,7 @@ async def update(principal: Principal, class_id: int, fields: dict) -> dict:
         values["title"] = values["title"].strip()
         if not values["title"]:
             raise Invalid("title", "请填写培训班名称")
-    merged = {**row, **values}
+    merged = {**msgspec.structs.asdict(row), **values}
     _dates(merged["year"], _date(merged["starts_on"]), _date(merged["ends_on"]))
     values["updated_at"] = now()
     async with TrainingClass._meta.db.transaction():
@@ -177,7 +239,7 @@ def _date(value: dt.date | str) -> dt.date:
 
 
 async def _move(principal: Principal, class_id: int, from_states: set[str], to: ClassStatus, action: str,
-                word: str) -> dict:
+                word: str) -> StatusRead:
     row = await _own(principal, class_id)
     async with TrainingClass._meta.db.transaction():
         changed = await TrainingClass.update(
@@ -185,22 +247,22 @@ async def _move(principal: Principal, class_id: int, from_states: set[str], to: 
         ).where((TrainingClass.id == class_id) & TrainingClass.status.is_in(sorted(from_states))).returning(
             TrainingClass.id)
         if not changed:
-            raise Conflict("invalid_state", f"培训班当前为“{label(CLASS_STATUS, row['status'])}”，不能{word}")
+            raise Conflict("invalid_state", f"培训班当前为“{label(CLASS_STATUS, row.status)}”，不能{word}")
         await audit.record(action, principal=principal, target_type="training_class", target_id=class_id,
-                           detail=f"{word}《{row['title']}》")
-    return {"id": class_id, "status": to.value}
+                           detail=f"{word}《{row.title}》")
+    return StatusRead(id=class_id, status=to.value)
 
 
-async def open_(principal: Principal, class_id: int) -> dict:
+async def open_(principal: Principal, class_id: int) -> StatusRead:
     return await _move(principal, class_id, {C.draft.value, C.closed.value}, C.accepting, "class_open", "开放报名")
 
 
-async def close(principal: Principal, class_id: int) -> dict:
+async def close(principal: Principal, class_id: int) -> StatusRead:
     return await _move(principal, class_id, {C.accepting.value}, C.closed, "class_close", "停止报名")
 
 
 async def list_classes(principal: Principal, *, year: int | None, status: str | None, q: str, page: int,
-                       page_size: int) -> tuple[list[dict], int]:
+                       page_size: int) -> Page[ClassRead]:
     """The caller's view of classes: admins see what they reach; a trainee the classes open to them."""
     if principal.provider_ids() or principal.region_prefixes():
         where = scope_where(principal)
@@ -219,7 +281,7 @@ async def list_classes(principal: Principal, *, year: int | None, status: str | 
         query, count = query.where(clause), count.where(clause)
     rows = await query.order_by(TrainingClass.starts_on, ascending=False).order_by(
         TrainingClass.id, ascending=False).limit(page_size).offset((page - 1) * page_size)
-    return [present(r) for r in rows], await count
+    return Page(items=[_read(r) for r in rows], total=await count)
 
 
 def _trainee(principal: Principal):  # type: ignore[no-untyped-def]
@@ -242,7 +304,7 @@ async def _open_to_trainee(principal: Principal):  # type: ignore[no-untyped-def
     return (TrainingClass.status == C.accepting.value) & await _providers_of_trainee(principal)
 
 
-async def detail_for(principal: Principal, class_id: int) -> dict:
+async def detail_for(principal: Principal, class_id: int) -> ClassRead:
     """One class: for its admins; for a trainee, one of their providers' classes once it was opened
     (a closed one says 停止报名), or one they enrolled in."""
     if principal.provider_ids() or principal.region_prefixes():
@@ -253,7 +315,7 @@ async def detail_for(principal: Principal, class_id: int) -> dict:
         shown | TrainingClass.id.is_in(mine)).first()
     if row is None:
         raise NotFound("class_not_found", "培训班不存在或无权查看")
-    return present(row)
+    return _read(row)
 
 
 async def add_session(principal: Principal, class_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
@@ -310,7 +372,7 @@ def _enrol_program(class_id: int, person_id: int, unit_id: int, department_id: i
     return made[0]
 
 
-async def enrol(principal: Principal, class_id: int) -> dict:
+async def enrol(principal: Principal, class_id: int) -> EnrolmentCreated:
     grant = _trainee(principal)
     # 404 for a class of a provider outside the trainee's regions; any other class that is
     # not accepting (a draft too) is the program's 409 not_accepting.
@@ -322,7 +384,7 @@ async def enrol(principal: Principal, class_id: int) -> dict:
                                                        grant.department_id, today(), moment))
     await audit.record("class_enrol", principal=principal, target_type="enrolment", target_id=row["id"],
                        detail=f"报名培训班 #{class_id}")
-    return {"id": row["id"], "status": row["status"], "class_id": class_id}
+    return EnrolmentCreated(id=row["id"], status=row["status"], class_id=class_id)
 
 
 def _release_program(enrolment_id: int, from_status: str, to: EnrolmentStatus, reason: str, account_id: int,
@@ -338,7 +400,7 @@ def _release_program(enrolment_id: int, from_status: str, to: EnrolmentStatus, r
     return True
 
 
-async def cancel(principal: Principal, enrolment_id: int) -> dict:
+async def cancel(principal: Principal, enrolment_id: int) -> StatusRead:
     """The trainee withdraws an enrolment the provider has not confirmed yet."""
     row = await Enrolment.select(Enrolment.id, Enrolment.status).where(
         (Enrolment.id == enrolment_id) & (Enrolment.person == (principal.person_id or 0))).first()
@@ -348,7 +410,7 @@ async def cancel(principal: Principal, enrolment_id: int) -> dict:
     if not await db.run_write(_engine(), _release_program(enrolment_id, E.pending.value, E.cancelled, "本人取消报名",
                                                           principal.account_id, moment)):
         raise Conflict("invalid_state", "报名已被施教机构处理，不能取消")
-    return {"id": enrolment_id, "status": E.cancelled.value}
+    return StatusRead(id=enrolment_id, status=E.cancelled.value)
 
 
 _ENROLMENT_COLUMNS = (
@@ -375,17 +437,19 @@ _ENROLMENT_COLUMNS = (
 )
 
 
-def _present_enrolment(row: dict) -> dict:
-    row = dict(row)
-    row["class_hours"] = float(row["class_hours"])
-    row["hours"] = None if row["hours"] is None else float(row["hours"])
-    for key in ("starts_on", "ends_on"):
-        if isinstance(row.get(key), dt.date):
-            row[key] = row[key].isoformat()
-    return row
+def _present_enrolment(row: dict, sessions_attended: int | None = None) -> EnrolmentRead:
+    """EnrolmentRead of a row selected with _ENROLMENT_COLUMNS."""
+    return EnrolmentRead(
+        id=row["id"], class_id=row["class_id"], class_title=row["class_title"], year=row["year"],
+        category=row["category"], class_hours=float(row["class_hours"]), starts_on=_day(row["starts_on"]),
+        ends_on=_day(row["ends_on"]), provider_name=row["provider_name"], person_id=row["person_id"],
+        person_name=row["person_name"], person_no=row["person_no"], unit_name=row["unit_name"],
+        department_name=row["department_name"], status=row["status"], reason=row["reason"],
+        hours=None if row["hours"] is None else float(row["hours"]), credit_id=row["credit_id"],
+        created_at=row["created_at"], updated_at=row["updated_at"], sessions_attended=sessions_attended)
 
 
-async def my_enrolments(principal: Principal, *, page: int, page_size: int) -> tuple[list[dict], int]:
+async def my_enrolments(principal: Principal, *, page: int, page_size: int) -> Page[EnrolmentRead]:
     """培训班情况查看: the trainee's own enrolments, newest first."""
     if principal.person_id is None:
         raise Forbidden("forbidden", "只有专业技术人员有培训班报名记录")
@@ -393,23 +457,20 @@ async def my_enrolments(principal: Principal, *, page: int, page_size: int) -> t
     rows = await Enrolment.select(*_ENROLMENT_COLUMNS).where(where).order_by(
         Enrolment.created_at, ascending=False).order_by(Enrolment.id, ascending=False).limit(page_size).offset(
         (page - 1) * page_size)
-    return [_present_enrolment(r) for r in rows], await Enrolment.count().where(where)
+    return Page(items=[_present_enrolment(r) for r in rows], total=await Enrolment.count().where(where))
 
 
 async def class_enrolments(principal: Principal, class_id: int, *, status: str | None, page: int,
-                           page_size: int) -> tuple[list[dict], int]:
+                           page_size: int) -> Page[EnrolmentRead]:
     """The provider's list of a class's enrolments, with how many sessions each person attended."""
     await load(principal, class_id)
     where = Enrolment.training_class == class_id
     query, count = Enrolment.select(*_ENROLMENT_COLUMNS).where(where), Enrolment.count().where(where)
     if status:
         query, count = query.where(Enrolment.status == status), count.where(Enrolment.status == status)
-    rows = [_present_enrolment(r) for r in await query.order_by(Enrolment.id).limit(page_size).offset(
-        (page - 1) * page_size)]
+    rows = await query.order_by(Enrolment.id).limit(page_size).offset((page - 1) * page_size)
     attended = await _attended(class_id, [r["person_id"] for r in rows])
-    for row in rows:
-        row["sessions_attended"] = attended.get(row["person_id"], 0)
-    return rows, await count
+    return Page(items=[_present_enrolment(r, attended.get(r["person_id"], 0)) for r in rows], total=await count)
 
 
 async def _attended(class_id: int, person_ids: list[int]) -> dict[int, int]:
@@ -445,7 +506,7 @@ def _wrong_state(row: dict, doing: str) -> Conflict:
     return Conflict("invalid_state", f"报名当前为“{label(ENROLMENT_STATUS, row['status'])}”，不能{doing}")
 
 
-async def confirm(principal: Principal, enrolment_id: int) -> dict:
+async def confirm(principal: Principal, enrolment_id: int) -> StatusRead:
     row = await _own_enrolment(principal, enrolment_id)
     moment = now()
     async with Enrolment._meta.db.transaction():
@@ -456,10 +517,10 @@ async def confirm(principal: Principal, enrolment_id: int) -> dict:
             raise _wrong_state(row, "确认")
         await audit.record("enrolment_confirm", principal=principal, target_type="enrolment", target_id=enrolment_id,
                            detail=f"确认报名《{row['title']}》")
-    return {"id": enrolment_id, "status": E.enrolled.value}
+    return StatusRead(id=enrolment_id, status=E.enrolled.value)
 
 
-async def refuse(principal: Principal, enrolment_id: int, reason: str) -> dict:
+async def refuse(principal: Principal, enrolment_id: int, reason: str) -> StatusRead:
     reason = reason.strip()
     if not reason:
         raise Invalid("reason", "请填写不通过的原因")
@@ -470,7 +531,7 @@ async def refuse(principal: Principal, enrolment_id: int, reason: str) -> dict:
         raise _wrong_state(row, "退回")
     await audit.record("enrolment_refuse", principal=principal, target_type="enrolment", target_id=enrolment_id,
                        detail=f"报名不通过《{row['title']}》：{reason}")
-    return {"id": enrolment_id, "status": E.refused.value}
+    return StatusRead(id=enrolment_id, status=E.refused.value)
 
 
 def _hours(value: float | None, class_hours: Decimal) -> Decimal:
@@ -482,7 +543,7 @@ def _hours(value: float | None, class_hours: Decimal) -> Decimal:
     return given
 
 
-async def complete(principal: Principal, enrolment_id: int, given_hours: float | None) -> dict:
+async def complete(principal: Principal, enrolment_id: int, given_hours: float | None) -> Completed:
     """已获得学时: the provider confirms the hours; one effective ``class`` record is made."""
     row = await _own_enrolment(principal, enrolment_id)
     granted = _hours(given_hours, row["class_hours"])
@@ -508,25 +569,25 @@ async def complete(principal: Principal, enrolment_id: int, given_hours: float |
         await Enrolment.update({Enrolment.credit: born.id}).where(Enrolment.id == enrolment_id)
         await audit.record("enrolment_complete", principal=principal, target_type="enrolment", target_id=enrolment_id,
                            detail=f"确认学时 {float(granted):g}《{row['title']}》")
-    return {"id": enrolment_id, "status": E.completed.value, "hours": float(granted), "credit_id": born.id}
+    return Completed(id=enrolment_id, status=E.completed.value, hours=float(granted), credit_id=born.id)
 
 
-async def confirm_many(principal: Principal, ids: list[int]) -> list[dict]:
+async def confirm_many(principal: Principal, ids: list[int]) -> list[BatchResult]:
     return await batch.one_by_one(ids, lambda enrolment_id: confirm(principal, enrolment_id))
 
 
-async def refuse_many(principal: Principal, ids: list[int], reason: str) -> list[dict]:
+async def refuse_many(principal: Principal, ids: list[int], reason: str) -> list[BatchResult]:
     if not reason.strip():
         raise Invalid("reason", "请填写不通过的原因")
     return await batch.one_by_one(ids, lambda enrolment_id: refuse(principal, enrolment_id, reason))
 
 
-async def complete_many(principal: Principal, ids: list[int], given_hours: float | None) -> list[dict]:
+async def complete_many(principal: Principal, ids: list[int], given_hours: float | None) -> list[BatchResult]:
     return await batch.one_by_one(ids, lambda enrolment_id: complete(principal, enrolment_id, given_hours))
 
 
 async def decide_many(principal: Principal, ids: list[int], action: str, *, reason: str,
-                given_hours: float | None) -> list[dict]:
+                given_hours: float | None) -> list[BatchResult]:
     """确认 / 退回 / 确认学时 for several enrolments, each on its own."""
     if action == "confirm":
         return await confirm_many(principal, ids)
@@ -535,7 +596,7 @@ async def decide_many(principal: Principal, ids: list[int], action: str, *, reas
     return await complete_many(principal, ids, given_hours)
 
 
-async def complete_attended(principal: Principal, class_id: int, given_hours: float | None) -> list[dict]:
+async def complete_attended(principal: Principal, class_id: int, given_hours: float | None) -> list[BatchResult]:
     """Hours for everyone confirmed in the class who checked in at least once (为签到人员确认学时)."""
     await _own(principal, class_id)
     training = Training.select(Training.id).where(Training.training_class == class_id)

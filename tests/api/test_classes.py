@@ -185,7 +185,7 @@ def test_capacity_holds_under_concurrent_enrolments(client, as_user):
         return await asyncio.gather(*(classes.enrol(p, klass["id"]) for p in principals), return_exceptions=True)
 
     results = client.blocking_portal.call(race)
-    assert sum(isinstance(r, dict) for r in results) == 3
+    assert sum(isinstance(r, classes.EnrolmentCreated) for r in results) == 3
     assert all(r.code == "full" for r in results if isinstance(r, Conflict)) and len(results) == 12
     listed = client.get(f"/api/classes/{klass['id']}/enrolments", headers=provider).json()
     assert listed["total"] == 3 and _seats(client, provider, klass["id"]) == 3
