@@ -11,9 +11,10 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from server.controllers.schemas import BatchRead, Id, Page, PathId, Reason, ReasonUpdate, StatusRead
-from server.controllers.trainings import SessionCreate, SessionRead
+from server.controllers.trainings import SessionCreate
 from server.security import Caller
 from server.services import classes
+from server.services.trainings import SessionRead
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Category = Literal["public", "professional", "elective"]
@@ -114,12 +115,11 @@ class ClassController(Controller):
 
     @get("/{class_id:int}/sessions")
     async def sessions(self, principal: Caller, class_id: PathId) -> list[SessionRead]:
-        return [msgspec.convert(s, SessionRead) for s in await classes.sessions(principal, class_id)]
+        return await classes.sessions(principal, class_id)
 
     @post("/{class_id:int}/sessions", status_code=HTTP_201_CREATED)
     async def add_session(self, principal: Caller, class_id: PathId, data: JSONBody[SessionCreate]) -> SessionRead:
-        row = await classes.add_session(principal, class_id, data.starts_at, data.ends_at, data.location)
-        return msgspec.convert(row, SessionRead)
+        return await classes.add_session(principal, class_id, data.starts_at, data.ends_at, data.location)
 
 
 class EnrolmentController(Controller):

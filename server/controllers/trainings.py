@@ -13,7 +13,6 @@ from server.controllers.notices import deliver_notices
 from server.controllers.schemas import Category, Id, Page, PathId, ReasonUpdate, StatusRead, text
 from server.security import Caller
 from server.services import notices, trainings
-from server.services.trainings import SessionRead  # noqa: F401 - controllers/classes.py imports it from here
 
 Title = text(200)
 Short = Annotated[str, msgspec.Meta(max_length=50)]

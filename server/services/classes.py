@@ -26,11 +26,11 @@ import msgspec
 from server import db
 from server.clock import now, today
 from server.labels import CLASS_STATUS, ENROLMENT_STATUS, label
-from server.services import audit, batch, hours, providers, scope
+from server.services import audit, batch, hours, providers, scope, trainings
 from server.services.errors import Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.results import BatchResult, Page, StatusRead
-from server.services.trainings import amount, check_year, insert_session, sessions_of
+from server.services.trainings import SessionRead, amount, check_year, insert_session
 from server.sqlprog import Program
 from server.tables import Checkin, Enrolment, Person, Training, TrainingClass
 from server.tables.enums import ClassStatus, CreditCategory, CreditSource, EnrolmentStatus, Role, TrainingStatus
@@ -319,17 +319,17 @@ async def detail_for(principal: Principal, class_id: int) -> ClassRead:
 
 
 async def add_session(principal: Principal, class_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
-                      location: str) -> dict:
+                      location: str) -> SessionRead:
     """A sitting of the class; its rotating QR checks in the confirmed enrolments."""
     await _own(principal, class_id)
     training = await Training.select(Training.id).where(Training.training_class == class_id).first()
     return await insert_session(principal, training["id"], starts_at, ends_at, location)
 
 
-async def sessions(principal: Principal, class_id: int) -> list[dict]:
+async def sessions(principal: Principal, class_id: int) -> list[SessionRead]:
     await load(principal, class_id)
     training = await Training.select(Training.id).where(Training.training_class == class_id).first()
-    return [{**s, "training_id": training["id"]} for s in await sessions_of(training["id"])]
+    return await trainings.sessions(training["id"])
 
 
 # -- enrolment -----------------------------------------------------------------------

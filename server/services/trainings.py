@@ -399,6 +399,11 @@ async def sessions_of(training_id: int) -> list[dict]:
     ).where(TrainingSession.training == training_id).order_by(TrainingSession.starts_at)
 
 
+async def sessions(training_id: int) -> list[SessionRead]:
+    """The training's sessions as the API shows them, earliest first (a class's too, services/classes.py)."""
+    return [_session(s, training_id) for s in await sessions_of(training_id)]
+
+
 async def load_session(principal: Principal, session_id: int, *, organiser: bool = True) -> tuple[dict, dict, Access]:
     """A session with its training, for a caller who runs it (or may see it)."""
     session = await TrainingSession.select(*TrainingSession.all_columns()).where(
@@ -454,7 +459,7 @@ async def detail(principal: Principal, training_id: int) -> TrainingDetailRead:
     """An in-house training with its sessions and courses."""
     row, _ = await load(principal, training_id)
     return TrainingDetailRead(training=_read(row),
-                              sessions=[_session(s, training_id) for s in await sessions_of(training_id)],
+                              sessions=await sessions(training_id),
                               courses=[_course(c) for c in await courses_of(training_id)])
 
 
