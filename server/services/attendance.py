@@ -20,7 +20,7 @@ import qr
 from server import clock, db
 from server.clock import CHINA, china_date
 from server.labels import CHECKIN_METHOD, CREDIT_STATUS, label
-from server.services import audit, exports, ledger, live, throttle
+from server.services import audit, checkin_batch, exports, ledger, live, throttle
 from server.services.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound
 from server.services.principal import Principal
 from server.services.results import Page
@@ -136,7 +136,7 @@ def _engine():  # type: ignore[no-untyped-def]
 
 # On PostgreSQL an open session's row may be this old when a check-in uses it: a lecture
 # hall's burst then costs one read per second or two instead of one per check-in, and the
-# check-in statement itself re-checks that the training is still open (_record_statement).
+# check-in statement itself re-checks that the training is still open (services/checkin_batch.py).
 _OPEN_SESSION_STALE_SECONDS = 2.0
 
 
@@ -186,7 +186,7 @@ async def _open_session_for_code(session_id: int, code: str, now: float, ip: str
     # is; a right code costs this read (memoised on SQLite), never a write. An
     # address past the limit gets 429 for right codes too: else its guesses would
     # still tell right from wrong. Unless ``guarded`` is False: then the caller's
-    # write checks the count itself (_record_statement), except on the way to a 409 here.
+    # write checks the count itself (checkin_batch), except on the way to a 409 here.
     open_now = row["status"] == TrainingStatus.approved.value
     if guarded or not open_now:
         await throttle.guard(throttle.wrong_codes(settings), ip, memo=True)
@@ -313,59 +313,12 @@ def _record_program(row: dict, who: Who, *, method: CheckinMethod, reason: str, 
         "credits": credit["credits"] if credit else None}))
 
 
-def _record_statement(row: dict, who: Who, *, method: CheckinMethod, reason: str, claim_hash: str | None,
-                      at: dt.datetime | None, room: tuple[str, tuple] | None) -> tuple[str, tuple]:
-    """PostgreSQL: :func:`_record_program` as one statement, so one round trip and one implicit transaction.
-
-    On PostgreSQL each statement of a program is a round trip, and a check-in was five
-    (BEGIN, check-in, credit, event, COMMIT) plus the session read; this one statement
-    spends the claim, checks that the training is still open (the session row may come
-    from a cache) and makes the check-in and, through the ledger, its credit and event;
-    given ``room`` (throttle.room_condition), it also checks that the caller's
-    address is not past its wrong-code limit, which was a read of its own before. It answers
-    one row: the training's status, whether the claim was spent, whether the address had
-    room, and what was made (nothing made means a repeated scan, or a claim, training or
-    address that no longer holds).
-    """
-    moment = clock.now()
-    ctes, args, conditions, condition_args = [], [], ["EXISTS (SELECT 1 FROM training WHERE id = {} AND status = {})"], \
-        [row["training"], TrainingStatus.approved.value]
-    if room is not None:
-        ctes.append("room AS (SELECT " + room[0] + " AS ok)")
-        args += room[1]
-        conditions.append("(SELECT ok FROM room)")
-    if claim_hash is not None:
-        ctes.append("claim_used AS (UPDATE checkin_claim SET used_at = {} WHERE token_hash = {} AND used_at IS NULL "
-                    "AND expires_at > {} RETURNING id)")
-        args += [moment, claim_hash, moment]
-        conditions.append("EXISTS (SELECT 1 FROM claim_used)")
-    ctes.append("checkin_made AS (INSERT INTO checkin (session, training, person, checked_in_at, method, "
-                "recorded_by, reason) SELECT {}::integer, {}::integer, {}::integer, {}::timestamptz, {}::varchar, "
-                "{}::integer, {}::varchar WHERE " + " AND ".join(conditions) +
-                " ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at)")
-    args += [row["id"], row["training"], who.person_id, at or moment, method.value, who.account_id, reason,
-             *condition_args]
-    credit = "NULL::integer AS credit_id, NULL::varchar AS status, NULL::numeric AS credits"
-    joined = ""
-    if _credit_at_checkin(row):
-        credit_ctes, credit_args = ledger.create_after(_attendance_credit(row, who, reason or "签到"), moment,
-                                                       "checkin_made")
-        ctes.append(credit_ctes)
-        args += credit_args
-        credit, joined = "b.id AS credit_id, b.status, b.credits", " LEFT JOIN credit_born b ON true"
-    sql = ("WITH " + ", ".join(ctes) + " SELECT (SELECT status FROM training WHERE id = {}) AS training_status, "
-           + ("(SELECT count(*) FROM claim_used) AS claimed, " if claim_hash is not None else "")
-           + ("(SELECT ok FROM room) AS room, " if room is not None else "")
-           + "m.id, m.checked_in_at, " + credit
-           + " FROM (SELECT 1) AS one LEFT JOIN checkin_made m ON true" + joined)
-    return sql, (*args, row["training"])
-
-
 async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "",
                   claim_hash: str | None = None, at: dt.datetime | None = None,
                   room: tuple[throttle.Limit, str] | None = None) -> CheckinResult:
-    """Record the check-in; ``room`` (a limit and the address) is checked by the PostgreSQL
-    statement itself, for a caller that did not guard it first (SQLite callers always do)."""
+    """Record the check-in: a group commit's program on SQLite, a share of a batch's one statement
+    on PostgreSQL (services/checkin_batch.py), which also checks ``room`` (a limit and the
+    address) for a caller that did not guard it first (SQLite callers always do)."""
     engine = _engine()
     if db.engine_kind(engine) == "sqlite":
         result = await db.run_write(engine, _record_program(row, who, method=method, reason=reason,
@@ -373,18 +326,21 @@ async def _record(row: dict, who: Who, *, method: CheckinMethod, reason: str = "
         if result.created:
             await live.publish(row["id"])
         return result
-    sql, args = _record_statement(row, who, method=method, reason=reason, claim_hash=claim_hash, at=at,
-                                  room=throttle.room_condition(*room) if room is not None else None)
-    made = (await db.fetch(engine, sql, *args))[0]
-    if made["id"] is not None:
+    credit = _attendance_credit(row, who, reason or "签到") if _credit_at_checkin(row) else None
+    made = await checkin_batch.write(engine, checkin_batch.Pending(
+        session_id=row["id"], training_id=row["training"], person_id=who.person_id, account_id=who.account_id,
+        method=method.value, reason=reason, at=at, claim_hash=claim_hash, room=room, credit=credit))
+    if made.id is not None:
         await live.publish(row["id"])
-        return CheckinResult(True, _body(row, {**made, "checked_out_at": None}))
-    if room is not None and not made["room"]:
+        return CheckinResult(True, _body(row, {
+            "id": made.id, "checked_in_at": made.checked_in_at, "checked_out_at": None,
+            "credit_id": made.credit_id, "status": made.status, "credits": made.credits}))
+    if room is not None and not made.room:
         await throttle.guard(*room)  # the 429 with its wait
         raise room[0].refusal(1)  # its window moved on since the statement: try again
-    if claim_hash is not None and not made["claimed"]:
+    if claim_hash is not None and not made.claimed:
         raise invalid_code("签到凭证已使用或已过期，请重新扫描现场二维码")
-    if made["training_status"] != TrainingStatus.approved.value:
+    if made.training_status != TrainingStatus.approved.value:
         raise _not_open()
     existing = await _existing(row, who.person_id)  # a repeated scan: what the first one made
     assert existing is not None

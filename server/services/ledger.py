@@ -38,6 +38,7 @@ course exam, an import) passes ``status=CreditStatus.effective`` and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -117,12 +118,21 @@ _EVENT = (
     "INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
     "VALUES ({}, {}, {}, '', {}, {}, {})"
 )
+# The many-row form (PostgreSQL): one array per column, then the event's account, reason, ip.
+_INPUT_COLUMNS = ", ".join(name for name, _ in _COLUMNS) + ", ev_account, ev_reason, ev_ip"
 _INSERT_AFTER = (
-    "credit_born AS (INSERT INTO credit (" + _NAMES + ") SELECT "
-    + ", ".join("{}::" + kind for _, kind in _COLUMNS)
-    + " FROM {after} ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits), "
+    "credit_input AS (SELECT * FROM unnest({}::integer[], "
+    + ", ".join("{}::" + kind + "[]" for _, kind in _COLUMNS)
+    + ", {}::integer[], {}::text[], {}::varchar[]) AS n(ord, " + _INPUT_COLUMNS + ")), "
+    "credit_inserted AS (INSERT INTO credit (" + _NAMES + ") SELECT "
+    + ", ".join("n." + name for name, _ in _COLUMNS)
+    + " FROM credit_input n JOIN {after} a ON a.ord = n.ord ORDER BY n.ord "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits, dedupe_key), "
+    "credit_born AS (SELECT n.ord, c.id, c.status, c.credits FROM credit_inserted c "
+    "JOIN credit_input n ON n.dedupe_key = c.dedupe_key), "
     "credit_event_born AS (INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
-    "SELECT id, {}::timestamptz, {}::integer, '', status, {}::text, {}::varchar FROM credit_born)"
+    "SELECT b.id, n.created_at, n.ev_account, '', b.status, n.ev_reason, n.ev_ip "
+    "FROM credit_born b JOIN credit_input n ON n.ord = b.ord)"
 )
 
 
@@ -135,20 +145,25 @@ def _values(new: NewCredit, moment: dt.datetime) -> tuple:
     )
 
 
-def create_after(new: NewCredit, moment: dt.datetime, after: str) -> tuple[str, tuple]:
-    """PostgreSQL only: :func:`create` as two data-modifying CTEs of the caller's one statement.
+def create_after(news: Sequence[tuple[int, NewCredit]], moment: dt.datetime, after: str) -> tuple[str, tuple]:
+    """PostgreSQL only: :func:`create` for many records, as data-modifying CTEs of the caller's statement.
 
-    ``credit_born`` (id, status, credits) and its event are made once for each row of
-    the CTE named ``after`` (none when it made no row), with the same columns and
-    values as :func:`create`: a caller that writes its own row and the credit in one
-    statement (the check-in on PostgreSQL: one round trip instead of five) still makes
-    the same record. Returns the CTE text (``{}`` placeholders) and its arguments.
+    ``news`` pairs a number (``ord``) with each record; the record is made when the CTE named
+    ``after`` yields its ``ord`` (a caller that writes its own rows and their credits in one
+    statement: the check-ins of a burst, one round trip and one commit for all of them).
+    ``credit_born`` (ord, id, status, credits) has a row for each record made, with the same
+    columns and values as :func:`create` and its first event. Keys must be set and differ
+    within one call (the event finds its record by it). Returns the CTE text (``{}``
+    placeholders) and its arguments.
     """
-    if new.status == CreditStatus.effective:
+    keys = [new.dedupe_key for _, new in news]
+    if not keys or None in keys or len(set(keys)) != len(keys):
+        raise ValueError("create_after needs records, each with a dedupe_key of its own")
+    if any(new.status == CreditStatus.effective for _, new in news):
         # Its per person-year totals would be left behind (services/totals.py): create() counts them.
         raise ValueError("create_after makes pending records only; use create for a record effective at birth")
-    sql = _INSERT_AFTER.replace("{after}", after)
-    return sql, _values(new, moment) + (moment, new.created_by, new.event_reason, new.ip[:64])
+    rows = [(number, *_values(new, moment), new.created_by, new.event_reason, new.ip[:64]) for number, new in news]
+    return _INSERT_AFTER.replace("{after}", after), tuple(list(column) for column in zip(*rows))
 
 
 def create(new: NewCredit, moment: dt.datetime | None = None) -> Program[Born | None]:

@@ -157,22 +157,23 @@ def estimate(row: dict | None, limit: Limit, now: int) -> float:
     return 0.0
 
 
-def room_condition(limit: Limit, subject: object, now: int | None = None) -> tuple[str, tuple]:
-    """SQL (``{}`` placeholders) true when :func:`guard` would let ``subject`` try once more.
+def room_condition(limit: Limit, subject_sql: str, now: int | None = None) -> tuple[str, tuple]:
+    """SQL (``{}`` placeholders) true when :func:`guard` would let the subject named by the SQL
+    expression ``subject_sql`` (already cut by :meth:`Limit.subject`) try once more.
 
-    For a statement that checks the limit itself instead of reading it first (the check-in
-    on PostgreSQL: one round trip instead of two). The same sliding count as
-    :func:`estimate`, so the two agree (a table of cases in the tests holds them to it).
+    For a statement that checks the limit itself instead of reading it first (the check-ins
+    on PostgreSQL, services/checkin_batch.py: one round trip instead of two). The same sliding
+    count as :func:`estimate`, so the two agree (a table of cases in the tests holds them to it).
     """
     if limit.cooldown:
         raise ValueError("room_condition covers sliding-window limits only")
     now = _now() if now is None else now
     period = now // limit.window
     weight = 1 - (now % limit.window) / limit.window
-    return ("NOT EXISTS (SELECT 1 FROM throttle WHERE scope = {} AND subject = {} AND "
+    return ("NOT EXISTS (SELECT 1 FROM throttle WHERE scope = {} AND subject = " + subject_sql + " AND "
             "(CASE WHEN period = {} THEN prev_hits * CAST({} AS DOUBLE PRECISION) + hits "
             "WHEN period = {} THEN hits * CAST({} AS DOUBLE PRECISION) ELSE 0 END) + 1 > {})",
-            (limit.scope, limit.subject(subject), period, weight, period - 1, weight, float(limit.most)))
+            (limit.scope, period, weight, period - 1, weight, float(limit.most)))
 
 
 def _retry_after(row: dict | None, limit: Limit, now: int) -> int:

@@ -155,8 +155,9 @@ def test_the_check_in_statement_and_guard_agree_on_room(client, strict_settings,
         if row is not None:
             await Throttle.insert(Throttle(scope=limit.scope, subject="9.9.9.9", period=now // 300 + row[0],
                                            hits=row[1], prev_hits=row[2], touched=now))
-        sql, args = throttle.room_condition(limit, "9.9.9.9", now)
-        in_sql = (await db.fetch(Throttle._meta.db, "SELECT " + sql + " AS ok", *args))[0]["ok"]
+        sql, args = throttle.room_condition(limit, "x.subject", now)
+        in_sql = (await db.fetch(Throttle._meta.db, "SELECT " + sql + " AS ok FROM (SELECT CAST({} AS VARCHAR) "
+                                 "AS subject) AS x", *args, "9.9.9.9"))[0]["ok"]
         stored = await Throttle.select(Throttle.period, Throttle.hits, Throttle.prev_hits).first()
         return bool(in_sql), throttle.estimate(stored, limit, now) + 1 <= limit.most
 

@@ -1,0 +1,217 @@
+"""PostgreSQL: the check-ins of a burst written together, one statement and one commit a batch.
+
+A lecture hall scans hundreds of codes a second. Written one by one, each check-in was a
+statement of its own, and PostgreSQL's share of it (planning, executor start-up, the
+commit and its WAL flush) was as large as the app's whole request. Here the check-ins
+that arrive while a batch is being written wait for the next one and go together: one
+round trip, one plan, one commit for all of them (the SQLite engine's group commit does
+the same for its programs, ``server/db.py``). A lone check-in is written at once.
+
+One statement, for every check-in of the batch (each is a row of ``input``): spend the
+claim if there is one, check that the training is still approved (the session row the
+caller holds may come from a cache) and that the address has not passed its wrong-code
+limit, insert the check-in (idempotent on session and person) and, through the ledger,
+its pending credit and first event. It answers one row per check-in, in order, saying
+which condition failed when nothing was made (or, all of them holding, that this was a
+repeated scan).
+
+Two check-ins of one person and training never share a batch (the second waits for the
+next): the credit's key is theirs, and a repeated scan must see the first one's row. If
+the statement fails for one check-in's data, the others are written again one by one so
+only that one fails; if the database is unreachable, all of them fail (503).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from server import clock, db
+from server.services import ledger, throttle
+from server.tables.enums import TrainingStatus
+
+__all__ = ["Made", "Pending", "statement", "write"]
+
+# Rows per statement: a lecture hall's burst on one worker is ~60 waiting at a time (the
+# bench's 64 connections); arrays of 100 keep one statement under a few milliseconds.
+_MOST = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One check-in to write: who, where, and what it checks on the way."""
+
+    session_id: int
+    training_id: int
+    person_id: int
+    account_id: int | None
+    method: str
+    reason: str
+    # The check-in's time when it is not now (an organiser's offline scans).
+    at: dt.datetime | None
+    claim_hash: str | None
+    # The wrong-code limit and the address it counts, when the statement is to check it.
+    room: tuple[throttle.Limit, str] | None
+    # Its pending credit, when the scan itself earns one.
+    credit: ledger.NewCredit | None
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.training_id, self.person_id
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """One check-in's row of the answer."""
+
+    training_status: str | None
+    claimed: bool
+    room: bool
+    id: int | None
+    checked_in_at: dt.datetime | None
+    credit_id: int | None
+    status: str | None
+    credits: Decimal | None
+
+
+_INPUT = (
+    "input AS (SELECT * FROM unnest({}::integer[], {}::integer[], {}::integer[], {}::integer[], {}::integer[], "
+    "{}::varchar[], {}::varchar[], {}::timestamptz[], {}::varchar[], {}::varchar[]) "
+    "AS i(ord, session, training, person, account, method, reason, at, claim, subject))"
+)
+_CLAIMS = (
+    "claim_used AS (UPDATE checkin_claim c SET used_at = {} FROM input i WHERE c.token_hash = i.claim "
+    "AND c.used_at IS NULL AND c.expires_at > {} RETURNING i.ord)"
+)
+_MADE = (
+    "checkin_made AS (INSERT INTO checkin (session, training, person, checked_in_at, method, recorded_by, reason) "
+    "SELECT i.session, i.training, i.person, COALESCE(i.at, {}), i.method, i.account, i.reason "
+    "FROM input i JOIN allowed a ON a.ord = i.ord "
+    "WHERE a.claimed AND a.room AND a.training_status = {} ORDER BY i.ord "
+    "ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at, session, person), "
+    "made AS (SELECT i.ord, m.id, m.checked_in_at FROM checkin_made m "
+    "JOIN input i ON i.session = m.session AND i.person = m.person)"
+)
+
+
+def statement(items: Sequence[Pending], moment: dt.datetime) -> tuple[str, tuple]:
+    """The one statement that writes ``items`` (``{}`` placeholders) and its arguments."""
+    limits = {item.room[0] for item in items if item.room is not None}
+    if len(limits) > 1:
+        raise ValueError("one wrong-code limit per batch")
+    limit = next(iter(limits), None)
+    args: list = [
+        list(range(len(items))), [i.session_id for i in items], [i.training_id for i in items],
+        [i.person_id for i in items], [i.account_id for i in items], [i.method for i in items],
+        [i.reason for i in items], [i.at for i in items], [i.claim_hash for i in items],
+        [limit.subject(i.room[1]) if limit is not None and i.room is not None else None for i in items],
+    ]
+    ctes = [_INPUT]
+    claims = any(i.claim_hash is not None for i in items)
+    if claims:
+        ctes.append(_CLAIMS)
+        args += [moment, moment]
+    room_sql = "true"
+    if limit is not None:
+        condition, condition_args = throttle.room_condition(limit, "i.subject")
+        room_sql = f"(i.subject IS NULL OR {condition})"
+        args += condition_args
+    claimed_sql = "(i.claim IS NULL OR i.ord IN (SELECT ord FROM claim_used))" if claims else "true"
+    ctes.append(f"allowed AS (SELECT i.ord, {claimed_sql} AS claimed, {room_sql} AS room, "
+                "t.status AS training_status FROM input i LEFT JOIN training t ON t.id = i.training)")
+    ctes.append(_MADE)
+    args += [moment, TrainingStatus.approved.value]
+    credits = [(number, item.credit) for number, item in enumerate(items) if item.credit is not None]
+    credit_columns, joined = "NULL::integer AS credit_id, NULL::varchar AS status, NULL::numeric AS credits", ""
+    if credits:
+        credit_sql, credit_args = ledger.create_after(credits, moment, "made")
+        ctes.append(credit_sql)
+        args += credit_args
+        credit_columns, joined = "b.id AS credit_id, b.status, b.credits", " LEFT JOIN credit_born b ON b.ord = a.ord"
+    sql = ("WITH " + ", ".join(ctes) + " SELECT a.ord, a.training_status, a.claimed, a.room, m.id, "
+           "m.checked_in_at, " + credit_columns + " FROM allowed a LEFT JOIN made m ON m.ord = a.ord"
+           + joined + " ORDER BY a.ord")
+    return sql, tuple(args)
+
+
+async def _run(engine, items: Sequence[Pending]) -> list[Made]:  # type: ignore[no-untyped-def]
+    sql, args = statement(items, clock.now())
+    rows = await db.fetch(engine, sql, *args)
+    return [Made(r["training_status"], r["claimed"], r["room"], r["id"], r["checked_in_at"], r["credit_id"],
+                 r["status"], r["credits"]) for r in rows]
+
+
+class _Batcher:
+    """The check-ins waiting in this process, and the task that writes them batch by batch."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[Pending, asyncio.Future[Made]]] = []
+        self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def write(self, engine, item: Pending) -> Made:  # type: ignore[no-untyped-def]
+        if engine.current_transaction.get() is not None:
+            return (await _run(engine, [item]))[0]  # the caller's transaction holds it: not shared
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a new event loop (a test's app): the old one's task is gone
+            self._waiting, self._task, self._loop = [], None, loop
+        future: asyncio.Future[Made] = loop.create_future()
+        self._waiting.append((item, future))
+        if self._task is None or self._task.done():
+            # A context of its own: the writer must not inherit the first caller's (a transaction).
+            self._task = loop.create_task(self._drain(engine), context=contextvars.Context())
+        return await future
+
+    def _take(self) -> list[tuple[Pending, asyncio.Future[Made]]]:
+        batch, keys, left = [], set(), []
+        for entry in self._waiting:
+            if len(batch) < _MOST and entry[0].key not in keys and not entry[1].done():
+                batch.append(entry)
+                keys.add(entry[0].key)
+            elif not entry[1].done():
+                left.append(entry)
+        self._waiting = left
+        return batch
+
+    async def _drain(self, engine) -> None:  # type: ignore[no-untyped-def]
+        batch: list[tuple[Pending, asyncio.Future[Made]]] = []
+        try:
+            while self._waiting:
+                batch = self._take()
+                if batch:
+                    await self._write(engine, batch)
+                batch = []
+        except BaseException as error:  # cancelled at shutdown: nobody is left waiting forever
+            for _, future in batch + self._waiting:
+                if not future.done():
+                    future.set_exception(RuntimeError(f"check-in not written: {error!r}"))
+            self._waiting = []
+            raise
+
+    async def _write(self, engine, batch: list[tuple[Pending, asyncio.Future[Made]]]) -> None:  # type: ignore[no-untyped-def]
+        try:
+            made = await _run(engine, [item for item, _ in batch])
+        except Exception as error:
+            if len(batch) == 1 or db.is_unavailable(error):
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                return
+            for entry in batch:  # one check-in's data broke the statement: only it fails
+                await self._write(engine, [entry])
+            return
+        for (_, future), row in zip(batch, made, strict=True):
+            if not future.done():
+                future.set_result(row)
+
+
+_batcher = _Batcher()
+
+
+async def write(engine, item: Pending) -> Made:  # type: ignore[no-untyped-def]
+    """Write ``item`` with whatever check-ins wait beside it; its row of the answer."""
+    return await _batcher.write(engine, item)
