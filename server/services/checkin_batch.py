@@ -5,7 +5,8 @@ statement of its own, and PostgreSQL's share of it (planning, executor start-up,
 commit and its WAL flush) was as large as the app's whole request. Here the check-ins
 that arrive while a batch is being written wait for the next one and go together: one
 round trip, one plan, one commit for all of them (the SQLite engine's group commit does
-the same for its programs, ``server/db.py``). A lone check-in is written at once.
+the same for its programs, ``server/db.py``; the batching is ``server/batching.py``). A
+lone check-in is written at once.
 
 One statement, for every check-in of the batch (each is a row of ``input``): spend the
 claim if there is one, check that the training is still approved (the session row the
@@ -23,14 +24,13 @@ only that one fails; if the database is unreachable, all of them fail (503).
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from server import clock, db
+from server.batching import Batcher
 from server.services import ledger, throttle
 from server.tables.enums import TrainingStatus
 
@@ -145,73 +145,9 @@ async def _run(engine, items: Sequence[Pending]) -> list[Made]:  # type: ignore[
                  r["status"], r["credits"]) for r in rows]
 
 
-class _Batcher:
-    """The check-ins waiting in this process, and the task that writes them batch by batch."""
-
-    def __init__(self) -> None:
-        self._waiting: list[tuple[Pending, asyncio.Future[Made]]] = []
-        self._task: asyncio.Task | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    async def write(self, engine, item: Pending) -> Made:  # type: ignore[no-untyped-def]
-        if engine.current_transaction.get() is not None:
-            return (await _run(engine, [item]))[0]  # the caller's transaction holds it: not shared
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:  # a new event loop (a test's app): the old one's task is gone
-            self._waiting, self._task, self._loop = [], None, loop
-        future: asyncio.Future[Made] = loop.create_future()
-        self._waiting.append((item, future))
-        if self._task is None or self._task.done():
-            # A context of its own: the writer must not inherit the first caller's (a transaction).
-            self._task = loop.create_task(self._drain(engine), context=contextvars.Context())
-        return await future
-
-    def _take(self) -> list[tuple[Pending, asyncio.Future[Made]]]:
-        batch, keys, left = [], set(), []
-        for entry in self._waiting:
-            if len(batch) < _MOST and entry[0].key not in keys and not entry[1].done():
-                batch.append(entry)
-                keys.add(entry[0].key)
-            elif not entry[1].done():
-                left.append(entry)
-        self._waiting = left
-        return batch
-
-    async def _drain(self, engine) -> None:  # type: ignore[no-untyped-def]
-        batch: list[tuple[Pending, asyncio.Future[Made]]] = []
-        try:
-            while self._waiting:
-                batch = self._take()
-                if batch:
-                    await self._write(engine, batch)
-                batch = []
-        except BaseException as error:  # cancelled at shutdown: nobody is left waiting forever
-            for _, future in batch + self._waiting:
-                if not future.done():
-                    future.set_exception(RuntimeError(f"check-in not written: {error!r}"))
-            self._waiting = []
-            raise
-
-    async def _write(self, engine, batch: list[tuple[Pending, asyncio.Future[Made]]]) -> None:  # type: ignore[no-untyped-def]
-        try:
-            made = await _run(engine, [item for item, _ in batch])
-        except Exception as error:
-            if len(batch) == 1 or db.is_unavailable(error):
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                return
-            for entry in batch:  # one check-in's data broke the statement: only it fails
-                await self._write(engine, [entry])
-            return
-        for (_, future), row in zip(batch, made, strict=True):
-            if not future.done():
-                future.set_result(row)
-
-
-_batcher = _Batcher()
+_writes: Batcher[Pending, Made] = Batcher(_run, most=_MOST, key=lambda item: item.key)
 
 
 async def write(engine, item: Pending) -> Made:  # type: ignore[no-untyped-def]
     """Write ``item`` with whatever check-ins wait beside it; its row of the answer."""
-    return await _batcher.write(engine, item)
+    return await _writes.submit(engine, item)

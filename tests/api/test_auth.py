@@ -264,3 +264,26 @@ def test_login_is_audited(client):
         return await AuditLog.select(AuditLog.action, AuditLog.account_name)
 
     assert {"action": "login", "account_name": "unit1"} in client.blocking_portal.call(rows)
+
+
+def test_requests_that_arrive_together_each_get_their_own_session(client, fresh_settings):
+    # On PostgreSQL their sessions are read by one statement (server/batching.py).
+    import asyncio
+
+    from server.services import auth
+    from server.services.errors import NotAuthenticated
+
+    tokens = {name: login(client, name)["Authorization"][7:] for name in ("trainee1", "dept1", "unit1")}
+    gone = login(client, "trainee1")
+    assert client.post("/api/auth/logout", headers=gone).status_code == 204
+    asked = [tokens["trainee1"], tokens["dept1"], gone["Authorization"][7:], tokens["unit1"], "garbage",
+             tokens["dept1"]]
+
+    async def together() -> list:
+        return await asyncio.gather(*(auth.resolve_token(t, via_cookie=False, ip="", settings=fresh_settings)
+                                      for t in asked), return_exceptions=True)
+
+    answers = client.blocking_portal.call(together)
+    assert [a.username if not isinstance(a, Exception) else type(a) for a in answers] == [
+        "trainee1", "dept1", NotAuthenticated, "unit1", NotAuthenticated, "dept1"]
+    assert [len(a.grants) for a in answers if not isinstance(a, Exception)] == [1, 1, 1, 1]
