@@ -186,8 +186,14 @@ _PG_STATS = ("xact_commit", "xact_rollback", "tup_returned", "tup_fetched", "tup
              "blks_read", "blks_hit")
 
 
+# A backend flushes its counters at most once a second, and one that goes idle within a
+# second of its last flush waits 10 s more (PostgreSQL 15's PGSTAT_IDLE_INTERVAL): a burst
+# shorter than a second was read before its counters arrived (0.05 commits per check-in).
+_PG_STATS_FLUSH = 11.0
+
+
 async def pg_stats(database_url: str) -> dict:
-    """This database's counters from pg_stat_database (flushed by backends about once a second)."""
+    """This database's counters from pg_stat_database (see _PG_STATS_FLUSH for when they arrive)."""
     import asyncpg
 
     conn = await asyncpg.connect(database_url)
@@ -568,7 +574,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path, workers: 
                     checkin_factory(warm_tokens, setup["session_id"], keeper), warm_path="/api/health")
                 await asyncio.sleep(0.5)
                 if backend == "postgresql":
-                    await asyncio.sleep(1.5)  # let backends flush their statistics
+                    await asyncio.sleep(_PG_STATS_FLUSH)
                     stats_before = await pg_stats(database_url)
                 profiler.start(server)
                 timed = await loadgen.burst(
@@ -576,7 +582,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path, workers: 
                     checkin_factory(timed_tokens, setup["session_id"], keeper), server_pid=server.pid,
                     warm_path="/api/health")
                 if backend == "postgresql":
-                    await asyncio.sleep(1.5)
+                    await asyncio.sleep(_PG_STATS_FLUSH)
                     after = await pg_stats(database_url)
                     # The two pg_stats connections themselves add a commit or two.
                     pg_counters.update({k: round((after[k] - stats_before[k]) / n, 2) for k in _PG_STATS})
