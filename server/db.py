@@ -710,7 +710,11 @@ async def open_engine(engine: Engine, *, pool_size: int = 20) -> None:
         # No per-release reset: the app never changes session state (no SET,
         # LISTEN or advisory locks), and the reset round trip was a tenth of a
         # check-in's time on PostgreSQL.
-        await engine.start_connection_pool(min_size=min(2, pool_size), max_size=pool_size, reset=_no_reset)
+        # All connections opened at start and kept: a lecture hall's burst comes after a quiet
+        # spell, and each connection opened inside it cost the event loop its set-up (TLS
+        # negotiation, authentication, type introspection) while the queue grew behind it.
+        await engine.start_connection_pool(min_size=pool_size, max_size=pool_size, reset=_no_reset,
+                                           max_inactive_connection_lifetime=0)
     elif isinstance(engine, JijiaoSQLiteEngine):
         await engine.writer()
 
