@@ -12,7 +12,9 @@ One statement, for every check-in of the batch (each is a row of ``input``): spe
 claim if there is one, check that the training is still approved (the session row the
 caller holds may come from a cache) and that the address has not passed its wrong-code
 limit, insert the check-in (idempotent on session and person) and, through the ledger,
-its pending credit and first event. It answers one row per check-in, in order, saying
+its pending credit and first event (or the credit another session of the training earned).
+Check-ins and credits go in in key order, so batches of two workers take their locks in the
+same order and never deadlock. It answers one row per check-in, in order, saying
 which condition failed when nothing was made (or, all of them holding, that this was a
 repeated scan).
 
@@ -91,7 +93,7 @@ _MADE = (
     "checkin_made AS (INSERT INTO checkin (session, training, person, checked_in_at, method, recorded_by, reason) "
     "SELECT i.session, i.training, i.person, COALESCE(i.at, {}), i.method, i.account, i.reason "
     "FROM input i JOIN allowed a ON a.ord = i.ord "
-    "WHERE a.claimed AND a.room AND a.training_status = {} ORDER BY i.ord "
+    "WHERE a.claimed AND a.room AND a.training_status = {} ORDER BY i.session, i.person "
     "ON CONFLICT (session, person) DO NOTHING RETURNING id, checked_in_at, session, person), "
     "made AS (SELECT i.ord, m.id, m.checked_in_at FROM checkin_made m "
     "JOIN input i ON i.session = m.session AND i.person = m.person)"
@@ -131,7 +133,11 @@ def statement(items: Sequence[Pending], moment: dt.datetime) -> tuple[str, tuple
         credit_sql, credit_args = ledger.create_after(credits, moment, "made")
         ctes.append(credit_sql)
         args += credit_args
-        credit_columns, joined = "b.id AS credit_id, b.status, b.credits", " LEFT JOIN credit_born b ON b.ord = a.ord"
+        # A credit another session of the training earned is the check-in's credit too (as on SQLite).
+        credit_columns = ("COALESCE(b.id, f.id) AS credit_id, COALESCE(b.status, f.status) AS status, "
+                          "COALESCE(b.credits, f.credits) AS credits")
+        joined = (" LEFT JOIN credit_born b ON b.ord = a.ord"
+                  " LEFT JOIN credit_found f ON f.ord = a.ord AND m.id IS NOT NULL")
     sql = ("WITH " + ", ".join(ctes) + " SELECT a.ord, a.training_status, a.claimed, a.room, m.id, "
            "m.checked_in_at, " + credit_columns + " FROM allowed a LEFT JOIN made m ON m.ord = a.ord"
            + joined + " ORDER BY a.ord")

@@ -126,13 +126,15 @@ _INSERT_AFTER = (
     + ", {}::integer[], {}::text[], {}::varchar[]) AS n(ord, " + _INPUT_COLUMNS + ")), "
     "credit_inserted AS (INSERT INTO credit (" + _NAMES + ") SELECT "
     + ", ".join("n." + name for name, _ in _COLUMNS)
-    + " FROM credit_input n JOIN {after} a ON a.ord = n.ord ORDER BY n.ord "
+    + " FROM credit_input n JOIN {after} a ON a.ord = n.ord ORDER BY n.dedupe_key "
     "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, status, credits, dedupe_key), "
     "credit_born AS (SELECT n.ord, c.id, c.status, c.credits FROM credit_inserted c "
     "JOIN credit_input n ON n.dedupe_key = c.dedupe_key), "
     "credit_event_born AS (INSERT INTO credit_event (credit, at, account, from_status, to_status, reason, ip) "
     "SELECT b.id, n.created_at, n.ev_account, '', b.status, n.ev_reason, n.ev_ip "
-    "FROM credit_born b JOIN credit_input n ON n.ord = b.ord)"
+    "FROM credit_born b JOIN credit_input n ON n.ord = b.ord), "
+    "credit_found AS (SELECT n.ord, c.id, c.status, c.credits FROM credit_input n JOIN {after} a ON a.ord = n.ord "
+    "JOIN credit c ON c.dedupe_key = n.dedupe_key)"
 )
 
 
@@ -152,7 +154,10 @@ def create_after(news: Sequence[tuple[int, NewCredit]], moment: dt.datetime, aft
     ``after`` yields its ``ord`` (a caller that writes its own rows and their credits in one
     statement: the check-ins of a burst, one round trip and one commit for all of them).
     ``credit_born`` (ord, id, status, credits) has a row for each record made, with the same
-    columns and values as :func:`create` and its first event. Keys must be set and differ
+    columns and values as :func:`create` and its first event; ``credit_found`` (the same
+    columns) one for each record whose key was taken before the statement began (another
+    session of the same training earned it). Rows go in in key order, so two statements
+    lock the same keys in the same order and never deadlock. Keys must be set and differ
     within one call (the event finds its record by it). Returns the CTE text (``{}``
     placeholders) and its arguments.
     """

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -74,7 +75,8 @@ class Hub:
             return
         self._unsent.add(session_id)
         if self._sender is None or self._sender.done():
-            self._sender = asyncio.create_task(self._send_soon())
+            # A context of its own: a caller's transaction must not carry the NOTIFY.
+            self._sender = asyncio.create_task(self._send_soon(), context=contextvars.Context())
 
     async def _send_soon(self) -> None:
         # Ends only when nothing is left unsent: a publish() while a send is on its way

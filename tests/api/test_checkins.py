@@ -3,7 +3,7 @@
 import time
 
 import qr
-from tests.api.attendance_helpers import current_code, open_session
+from tests.api.attendance_helpers import add_session, create_training, current_code, open_session
 
 
 def _open(client, as_user, **overrides):
@@ -66,6 +66,20 @@ def test_second_check_in_is_200_with_the_same_body(client, as_user):
     second = client.post("/api/checkins", headers=trainee, json=payload)
     assert second.status_code == 200
     assert second.json() == first.json()
+
+
+def test_a_second_session_of_the_training_shows_the_credit_the_first_earned(client, as_user):
+    dept, unit = as_user("dept1"), as_user("unit1")
+    training = create_training(client, dept)
+    first, second = add_session(client, dept, training["id"]), add_session(client, dept, training["id"])
+    assert client.post(f"/api/trainings/{training['id']}/submit", headers=dept).status_code == 200
+    assert client.post(f"/api/trainings/{training['id']}/approve", headers=unit).status_code == 200
+    trainee = as_user("trainee1")
+    answers = [client.post("/api/checkins", headers=trainee, json={
+        "session_id": s["id"], "code": current_code(client, dept, s["id"])}) for s in (first, second)]
+    assert [a.status_code for a in answers] == [201, 201]
+    # One credit per training: the second check-in is new, its credit the one the first made.
+    assert answers[1].json()["credit"] == answers[0].json()["credit"] is not None
 
 
 def test_forged_code_is_400_invalid_code(client, as_user):
