@@ -74,9 +74,11 @@ class Hub:
             self.deliver(session_id)
             return
         self._unsent.add(session_id)
-        if self._sender is None or self._sender.done():
+        loop = asyncio.get_running_loop()
+        if self._sender is None or self._sender.done() or self._sender.get_loop() is not loop:
             # A context of its own: a caller's transaction must not carry the NOTIFY.
-            self._sender = asyncio.create_task(self._send_soon(), context=contextvars.Context())
+            # (A sender of another event loop, a test app's that ended, is no sender.)
+            self._sender = loop.create_task(self._send_soon(), context=contextvars.Context())
 
     async def _send_soon(self) -> None:
         # Ends only when nothing is left unsent: a publish() while a send is on its way
