@@ -57,10 +57,6 @@ class Hub:
         else:
             self._backend, self._url = "local", ""
 
-    @property
-    def backend(self) -> str:
-        return self._backend
-
     def deliver(self, session_id: int) -> None:
         """Wake this process's screens of ``session_id`` (a full queue already holds a wake-up)."""
         for queue in self._queues.get(session_id, ()):
